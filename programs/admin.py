@@ -1,0 +1,156 @@
+"""Admin curation of the catalog: search, filters, CSV/XLSX import and export, full history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from import_export.admin import ImportExportModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from programs import services
+from programs.models import (
+    Category,
+    GBIndustry,
+    IndustryCluster,
+    Institution,
+    InstitutionTag,
+    Program,
+    ProgramOutcome,
+    ProgramStatus,
+    Specialty,
+    SpecialtyClass,
+    SpecialtyIndustry,
+)
+from programs.resources import InstitutionResource, ProgramResource, SpecialtyIndustryResource, SpecialtyResource
+
+
+class CatalogAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    """Import/export plus the history view on one admin."""
+
+    list_per_page = 50
+
+
+@admin.register(Category)
+class CategoryAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "level"]
+    list_filter = ["level"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(SpecialtyClass)
+class SpecialtyClassAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "category"]
+    list_filter = ["category__level", "category"]
+    search_fields = ["code", "name"]
+    list_select_related = ["category"]
+
+
+class SpecialtyIndustryInline(admin.TabularInline):
+    model = SpecialtyIndustry
+    extra = 0
+    autocomplete_fields = ["cluster"]
+
+
+@admin.register(Specialty)
+class SpecialtyAdmin(CatalogAdmin):
+    resource_classes = [SpecialtyResource]
+    list_display = ["code", "name", "level", "specialty_class", "years"]
+    list_filter = ["level", "specialty_class__category", "industry_links__cluster__tier"]
+    search_fields = ["code", "name"]
+    list_select_related = ["specialty_class"]
+    autocomplete_fields = ["specialty_class", "follow_on"]
+    inlines = [SpecialtyIndustryInline]
+
+
+@admin.register(InstitutionTag)
+class InstitutionTagAdmin(admin.ModelAdmin):
+    list_display = ["name", "description"]
+    search_fields = ["name"]
+
+
+@admin.register(Institution)
+class InstitutionAdmin(CatalogAdmin):
+    resource_classes = [InstitutionResource]
+    list_display = ["name", "kind", "district", "ownership", "moe_code", "is_sample"]
+    list_filter = ["kind", "district", "ownership", "is_sample", "tags"]
+    search_fields = ["name", "moe_code"]
+    filter_horizontal = ["tags"]
+
+
+class ProgramOutcomeInline(admin.TabularInline):
+    model = ProgramOutcome
+    extra = 0
+
+
+@admin.register(Program)
+class ProgramAdmin(CatalogAdmin):
+    resource_classes = [ProgramResource]
+    list_display = ["specialty", "institution", "academic_year", "status", "quota", "tuition", "is_sample"]
+    list_filter = [
+        "status", "academic_year", "specialty__level", "specialty__specialty_class__category",
+        "institution__kind", "institution__district", "is_sample",
+    ]  # fmt: skip
+    search_fields = ["specialty__name", "specialty__code", "institution__name"]
+    list_select_related = ["specialty", "institution"]
+    autocomplete_fields = ["institution", "specialty"]
+    inlines = [ProgramOutcomeInline]
+    actions = ["publish", "archive"]
+
+    def _set_status(self, request: HttpRequest, queryset: QuerySet[Program], status: str, verb: str) -> None:
+        changed = services.programs_set_status(programs=queryset, status=status, reason=f"admin {verb}")
+        self.message_user(
+            request,
+            ngettext("%(n)d program %(verb)s.", "%(n)d programs %(verb)s.", changed) % {"n": changed, "verb": verb},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Publish selected programs"), permissions=["change"])
+    def publish(self, request: HttpRequest, queryset: QuerySet[Program]) -> None:
+        self._set_status(request, queryset, ProgramStatus.PUBLISHED, str(_("published")))
+
+    @admin.action(description=_("Archive selected programs"), permissions=["change"])
+    def archive(self, request: HttpRequest, queryset: QuerySet[Program]) -> None:
+        self._set_status(request, queryset, ProgramStatus.ARCHIVED, str(_("archived")))
+
+
+@admin.register(ProgramOutcome)
+class ProgramOutcomeAdmin(SimpleHistoryAdmin):
+    list_display = ["program", "metric", "value", "year", "source", "is_sample"]
+    list_filter = ["metric", "year", "is_sample"]
+    search_fields = ["program__specialty__name", "program__institution__name"]
+    list_select_related = ["program__specialty", "program__institution"]
+    autocomplete_fields = ["program"]
+
+
+@admin.register(GBIndustry)
+class GBIndustryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "level", "parent"]
+    list_filter = ["level"]
+    search_fields = ["code", "name"]
+    list_select_related = ["parent"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a national standard: reloaded from its file, not edited by hand
+
+
+@admin.register(IndustryCluster)
+class IndustryClusterAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code", "tier", "position", "verified"]
+    list_filter = ["tier", "verified"]
+    search_fields = ["name", "code", "name_en"]
+    filter_horizontal = ["gb_industries"]
+
+
+@admin.register(SpecialtyIndustry)
+class SpecialtyIndustryAdmin(CatalogAdmin):
+    resource_classes = [SpecialtyIndustryResource]
+    list_display = ["specialty", "cluster", "weight", "source"]
+    list_filter = ["cluster__tier", "cluster", "specialty__level"]
+    search_fields = ["specialty__name", "specialty__code", "cluster__name"]
+    list_select_related = ["specialty", "cluster"]
+    autocomplete_fields = ["specialty", "cluster"]

@@ -1,0 +1,37 @@
+"""Demo logins for a development server: one student, one counselor, one catalog admin."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission, User
+from django.db import transaction
+
+DEMO_PASSWORD = "zhitu-demo-2026"
+CURATOR_GROUP = "catalog_curators"
+
+
+def curator_group_ensure() -> Group:
+    """The catalog curators' group: every permission on the catalog models and their history."""
+    group, _ = Group.objects.get_or_create(name=CURATOR_GROUP)
+    perms = Permission.objects.filter(content_type__app_label="programs")
+    group.permissions.set(perms)
+    return group
+
+
+@transaction.atomic
+def demo_users_create() -> list[User]:
+    curators = curator_group_ensure()
+    specs = [
+        ("demo_student", "student", False),
+        ("demo_counselor", "counselor", False),
+        ("demo_admin", CURATOR_GROUP, True),
+    ]
+    users = []
+    for username, group_name, is_staff in specs:
+        user, created = User.objects.get_or_create(username=username, defaults={"is_staff": is_staff})
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        group = curators if group_name == CURATOR_GROUP else Group.objects.get_or_create(name=group_name)[0]
+        user.groups.add(group)
+        users.append(user)
+    return users

@@ -1,0 +1,24 @@
+"""Shared shape of the loader commands: run one service, print its counts, turn a bad row into an error."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from programs.loading import LoadCounts, RowError
+
+
+class LoaderCommand(BaseCommand):
+    def run_loader(self, label: str, load: Callable[[], dict[str, LoadCounts] | LoadCounts]) -> None:
+        try:
+            result = load()
+        except RowError as exc:
+            raise CommandError(f"{label}: nothing was written. {exc}") from exc
+        counts = result if isinstance(result, dict) else {label: result}
+        for name, count in counts.items():
+            self.stdout.write(f"{name}: {count}")
+
+    def handle(self, *args: Any, **options: Any) -> None:  # pragma: no cover - subclasses override
+        raise CommandError("use a concrete loader command")

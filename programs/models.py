@@ -1,0 +1,513 @@
+"""The catalog: specialties at three levels, institutions, programs, outcomes and industries.
+
+Codes follow 《职业教育专业目录（2021年）》: a 6-digit specialty code is a 2-digit 专业大类, a 2-digit 专业类
+and 2 more digits, with an optional K for nationally controlled specialties. 大类 ranges are
+61-79 for 中职, 41-59 for 高职专科 and 21-39 for 职业本科.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from programs.districts import DISTRICT_CHOICES
+
+
+class Level(models.TextChoices):
+    SECONDARY = "secondary", _("Secondary vocational (中职)")
+    ASSOCIATE = "associate", _("Higher vocational associate (高职专科)")
+    BACHELOR = "bachelor", _("Vocational bachelor (职业本科)")
+
+
+LEVEL_ORDER = {Level.SECONDARY: 1, Level.ASSOCIATE: 2, Level.BACHELOR: 3}
+DEFAULT_YEARS = {Level.SECONDARY: 3, Level.ASSOCIATE: 3, Level.BACHELOR: 4}
+
+# 大类 (first two digits) ranges per level, as regular expressions over the code.
+CATEGORY_PATTERNS = {
+    Level.SECONDARY: r"^(6[1-9]|7[0-9])",
+    Level.ASSOCIATE: r"^(4[1-9]|5[0-9])",
+    Level.BACHELOR: r"^(2[1-9]|3[0-9])",
+}
+
+
+def _code_matches_level(suffix: str) -> Q:
+    """One Q over the three levels: the code's leading 大类 digits fit its level."""
+    q = Q()
+    for level, prefix in CATEGORY_PATTERNS.items():
+        q |= Q(level=level, code__regex=prefix + suffix)
+    return q
+
+
+def level_for_code(code: str) -> str | None:
+    """The level a 2-, 4- or 6-digit catalog code belongs to, from its 大类 digits."""
+    if len(code) < 2 or not code[:2].isdigit():
+        return None
+    first = int(code[:2])
+    for level, (low, high) in {
+        Level.SECONDARY: (61, 79),
+        Level.ASSOCIATE: (41, 59),
+        Level.BACHELOR: (21, 39),
+    }.items():
+        if low <= first <= high:
+            return level
+    return None
+
+
+class Category(models.Model):
+    """专业大类."""
+
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices)
+    code = models.CharField(_("code"), max_length=2, unique=True)
+    name = models.CharField(_("name"), max_length=64)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("specialty category (专业大类)")
+        verbose_name_plural = _("specialty categories (专业大类)")
+        constraints = [
+            models.CheckConstraint(
+                condition=_code_matches_level(r"$"),
+                name="category_code_fits_level",
+                violation_error_message=_("The 大类 code does not fit its level."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class SpecialtyClass(models.Model):
+    """专业类."""
+
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="classes")
+    code = models.CharField(_("code"), max_length=4, unique=True)
+    name = models.CharField(_("name"), max_length=64)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("specialty class (专业类)")
+        verbose_name_plural = _("specialty classes (专业类)")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[0-9]{4}$"),
+                name="class_code_is_4_digits",
+                violation_error_message=_("A 专业类 code has 4 digits."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def level(self) -> str:
+        return self.category.level
+
+    def clean(self) -> None:
+        if self.category_id and not self.code.startswith(self.category.code):
+            raise ValidationError({"code": _("A 专业类 code must start with its 大类 code.")})
+
+
+class SpecialtyQuerySet(models.QuerySet["Specialty"]):
+    def at_level(self, level: str) -> SpecialtyQuerySet:
+        return self.filter(level=level)
+
+    def search(self, text: str) -> SpecialtyQuerySet:
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(Q(name__icontains=text) | Q(code__startswith=text))
+
+
+class Specialty(models.Model):
+    """专业: one entry of the national catalog at one level."""
+
+    specialty_class = models.ForeignKey(
+        SpecialtyClass, on_delete=models.PROTECT, related_name="specialties", verbose_name=_("专业类")
+    )
+    # Denormalised from the class so the database can check the code against it.
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices, db_index=True)
+    code = models.CharField(_("code"), max_length=7, unique=True)
+    name = models.CharField(_("name"), max_length=64, db_index=True)
+    years = models.PositiveSmallIntegerField(_("years of study"))
+    occupations = models.TextField(_("target occupations (职业面向)"), blank=True)
+    training_goals = models.TextField(_("training goals"), blank=True)
+    certificates = models.TextField(_("certificates"), blank=True)
+    follow_on = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="preceded_by",
+        verbose_name=_("follow-on specialties (接续专业)"),
+    )
+    source = models.CharField(_("source"), max_length=128, blank=True)
+    history = HistoricalRecords(m2m_fields=[follow_on])
+
+    objects = SpecialtyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("specialty (专业)")
+        verbose_name_plural = _("specialties (专业)")
+        constraints = [
+            models.CheckConstraint(
+                condition=_code_matches_level(r"[0-9]{4}K?$"),
+                name="specialty_code_fits_level",
+                violation_error_message=_(
+                    "The specialty code does not fit its level: 中职 codes start 61-79, "
+                    "高职专科 41-59 and 职业本科 21-39, then 4 digits and an optional K."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(years__gte=2, years__lte=5),
+                name="specialty_years_2_to_5",
+                violation_error_message=_("Years of study must be between 2 and 5."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def is_controlled(self) -> bool:
+        """K codes are nationally controlled specialties (国家控制专业), such as nursing."""
+        return self.code.endswith("K")
+
+    @property
+    def category(self) -> Category:
+        return self.specialty_class.category
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        code_level = level_for_code(self.code)
+        if code_level and self.level and code_level != self.level:
+            errors["code"] = _("Code %(code)s is a %(code_level)s code, not %(level)s.") % {
+                "code": self.code,
+                "code_level": Level(code_level).label,
+                "level": Level(self.level).label,
+            }
+        elif self.specialty_class_id:
+            if not self.code.startswith(self.specialty_class.code):
+                errors["code"] = _("Code %(code)s does not start with its 专业类 code %(class)s.") % {
+                    "code": self.code,
+                    "class": self.specialty_class.code,
+                }
+            if self.level and self.specialty_class.category.level != self.level:
+                errors["level"] = _("The level must match the 专业类's level.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class InstitutionKind(models.TextChoices):
+    SECONDARY = "secondary", _("Secondary vocational school (中职)")
+    ASSOCIATE = "associate", _("Higher vocational college (高职专科)")
+    VOCATIONAL_BACHELOR = "vocational_bachelor", _("Vocational university (职业本科)")
+    GENERAL_BACHELOR = "general_bachelor", _("University (普通本科)")
+
+
+# Which specialty levels each kind of institution may run.
+LEVELS_BY_KIND = {
+    InstitutionKind.SECONDARY: {Level.SECONDARY},
+    InstitutionKind.ASSOCIATE: {Level.ASSOCIATE},
+    InstitutionKind.VOCATIONAL_BACHELOR: {Level.ASSOCIATE, Level.BACHELOR},
+    InstitutionKind.GENERAL_BACHELOR: {Level.ASSOCIATE, Level.BACHELOR},
+}
+
+
+class Ownership(models.TextChoices):
+    PUBLIC = "public", _("Public (公办)")
+    PRIVATE = "private", _("Private (民办)")
+
+
+class InstitutionTag(models.Model):
+    """A label such as 双高 or 国家示范."""
+
+    name = models.CharField(_("name"), max_length=32, unique=True)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("institution tag")
+        verbose_name_plural = _("institution tags")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Institution(models.Model):
+    name = models.CharField(_("name"), max_length=64, unique=True)
+    moe_code = models.CharField(_("MOE code"), max_length=10, unique=True, null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=24, choices=InstitutionKind.choices, db_index=True)
+    district = models.CharField(
+        _("district"),
+        max_length=16,
+        choices=DISTRICT_CHOICES,
+        blank=True,
+        db_index=True,
+        help_text=_("Blank where the main campus's district is not yet confirmed."),
+    )
+    ownership = models.CharField(_("ownership"), max_length=8, choices=Ownership.choices)
+    authority = models.CharField(_("authority (主管部门)"), max_length=32, blank=True)
+    tags = models.ManyToManyField(InstitutionTag, blank=True, related_name="institutions", verbose_name=_("tags"))
+    is_sample = models.BooleanField(
+        _("sample data"), default=False, help_text=_("Generated sample, not an official record.")
+    )
+    source = models.CharField(_("source"), max_length=128, blank=True)
+    history = HistoricalRecords(m2m_fields=[tags])
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(moe_code__isnull=True) | Q(moe_code__regex=r"^[0-9]{10}$"),
+                name="institution_moe_code_10_digits",
+                violation_error_message=_("An MOE institution code has 10 digits."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProgramStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    ARCHIVED = "archived", _("Archived")
+
+
+class ProgramQuerySet(models.QuerySet["Program"]):
+    def published(self) -> ProgramQuerySet:
+        return self.filter(status=ProgramStatus.PUBLISHED)
+
+    def search(self, text: str) -> ProgramQuerySet:
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(
+            Q(specialty__name__icontains=text)
+            | Q(specialty__code__startswith=text)
+            | Q(institution__name__icontains=text)
+        )
+
+
+class Program(models.Model):
+    """专业点: one specialty run by one institution in one academic year."""
+
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="programs", verbose_name=_("institution")
+    )
+    specialty = models.ForeignKey(
+        Specialty, on_delete=models.PROTECT, related_name="programs", verbose_name=_("specialty")
+    )
+    academic_year = models.PositiveSmallIntegerField(
+        _("academic year"), help_text=_("The year the academic year starts, e.g. 2025 for 2025-2026.")
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=ProgramStatus.choices, default=ProgramStatus.DRAFT, db_index=True
+    )
+    quota = models.IntegerField(_("quota (招生计划)"), null=True, blank=True)
+    quota_source = models.CharField(_("quota source"), max_length=128, blank=True)
+    tuition = models.IntegerField(_("tuition (yuan per year)"), null=True, blank=True)
+    tuition_source = models.CharField(_("tuition source"), max_length=128, blank=True)
+    is_sample = models.BooleanField(
+        _("sample data"), default=False, help_text=_("Generated sample, not an official record.")
+    )
+    history = HistoricalRecords()
+
+    objects = ProgramQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["institution__name", "specialty__code"]
+        verbose_name = _("program (专业点)")
+        verbose_name_plural = _("programs (专业点)")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "specialty", "academic_year"],
+                name="program_unique_per_institution_specialty_year",
+                violation_error_message=_(
+                    "This institution already runs this specialty in this academic year."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(quota__isnull=True) | Q(quota__gte=0),
+                name="program_quota_not_negative",
+                violation_error_message=_("The quota cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(tuition__isnull=True) | Q(tuition__gte=0),
+                name="program_tuition_not_negative",
+                violation_error_message=_("The tuition cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(academic_year__gte=2000, academic_year__lte=2100),
+                name="program_academic_year_range",
+                violation_error_message=_("The academic year must be between 2000 and 2100."),
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "specialty"]), models.Index(fields=["academic_year"])]
+
+    def __str__(self) -> str:
+        return f"{self.institution.name} · {self.specialty.name} ({self.academic_year})"
+
+    @property
+    def academic_year_label(self) -> str:
+        return f"{self.academic_year}-{self.academic_year + 1}"
+
+    def clean(self) -> None:
+        if self.institution_id and self.specialty_id:
+            allowed = LEVELS_BY_KIND.get(self.institution.kind, set())
+            if self.specialty.level not in allowed:
+                raise ValidationError(
+                    {
+                        "specialty": _(
+                            "%(institution)s (%(kind)s) cannot run a %(level)s specialty."
+                        )
+                        % {
+                            "institution": self.institution.name,
+                            "kind": self.institution.get_kind_display(),
+                            "level": self.specialty.get_level_display(),
+                        }
+                    }
+                )
+
+
+class OutcomeMetric(models.TextChoices):
+    EMPLOYMENT_RATE = "employment_rate", _("Employment rate (%)")
+    MATCH_RATE = "match_rate", _("Work in field (对口率, %)")
+    STARTING_SALARY = "starting_salary", _("Starting salary (yuan per month)")
+    CONTINUATION_RATE = "continuation_rate", _("Continuing to a higher stage (%)")
+
+
+RATE_METRICS = [OutcomeMetric.EMPLOYMENT_RATE, OutcomeMetric.MATCH_RATE, OutcomeMetric.CONTINUATION_RATE]
+
+
+class ProgramOutcome(models.Model):
+    """One graduate-outcome figure of a program, with its source and year."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="outcomes")
+    metric = models.CharField(_("metric"), max_length=24, choices=OutcomeMetric.choices)
+    value = models.DecimalField(_("value"), max_digits=8, decimal_places=1)
+    year = models.PositiveSmallIntegerField(_("year"), help_text=_("The graduating year the figure describes."))
+    source = models.CharField(_("source"), max_length=128)
+    is_sample = models.BooleanField(_("sample data"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["program", "metric", "-year"]
+        verbose_name = _("program outcome")
+        verbose_name_plural = _("program outcomes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "metric", "year"],
+                name="outcome_unique_per_program_metric_year",
+                violation_error_message=_("This program already has this figure for this year."),
+            ),
+            models.CheckConstraint(
+                condition=Q(metric=OutcomeMetric.STARTING_SALARY, value__gte=0)
+                | Q(metric__in=RATE_METRICS, value__gte=0, value__lte=100),
+                name="outcome_value_in_range",
+                violation_error_message=_("Rates run from 0 to 100 and salaries cannot be negative."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_metric_display()} {self.value} ({self.year})"
+
+
+class ClusterTier(models.TextChoices):
+    LEADING = "leading", _("Leading cluster (万亿级主导产业)")
+    PILLAR = "pillar", _("Pillar cluster (五千亿级支柱产业)")
+    DISTINCTIVE = "distinctive", _("Distinctive cluster (千亿级特色优势产业)")
+    NEW_STAR = "new_star", _("New-star cluster (新星产业集群)")
+    SERVICE = "service", _("Service sector")
+    OTHER = "other", _("Other sector")
+
+
+class GBIndustry(models.Model):
+    """An entry of GB/T 4754-2017: 门类 (letter), 大类 (2 digits), 中类 (3) or 小类 (4)."""
+
+    code = models.CharField(_("code"), max_length=4, unique=True)
+    level = models.PositiveSmallIntegerField(_("level"))
+    name = models.CharField(_("name"), max_length=128)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    remark = models.TextField(_("remark"), blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("GB/T 4754-2017 industry")
+        verbose_name_plural = _("GB/T 4754-2017 industries")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level=1, code__regex=r"^[A-T]$")
+                | Q(level=2, code__regex=r"^[0-9]{2}$")
+                | Q(level=3, code__regex=r"^[0-9]{3}$")
+                | Q(level=4, code__regex=r"^[0-9]{4}$"),
+                name="gb_industry_code_fits_level",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class IndustryCluster(models.Model):
+    """A cluster of Chongqing's 33618 system, or a service sector the product tracks."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=64, unique=True)
+    name_en = models.CharField(_("English name"), max_length=96)
+    tier = models.CharField(_("tier"), max_length=16, choices=ClusterTier.choices, db_index=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    description = models.TextField(_("description"), blank=True)
+    verified = models.BooleanField(
+        _("verified"), default=True, help_text=_("False where the name or tier still needs an official source.")
+    )
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    gb_industries = models.ManyToManyField(
+        GBIndustry, blank=True, related_name="clusters", verbose_name=_("GB/T 4754-2017 codes")
+    )
+    history = HistoricalRecords(m2m_fields=[gb_industries])
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("industry cluster")
+        verbose_name_plural = _("industry clusters")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SpecialtyIndustry(models.Model):
+    """How strongly a specialty feeds an industry cluster (0 < weight <= 1)."""
+
+    specialty = models.ForeignKey(Specialty, on_delete=models.CASCADE, related_name="industry_links")
+    cluster = models.ForeignKey(IndustryCluster, on_delete=models.CASCADE, related_name="specialty_links")
+    weight = models.DecimalField(_("weight"), max_digits=3, decimal_places=2)
+    source = models.CharField(_("source"), max_length=128, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["specialty", "-weight"]
+        verbose_name = _("specialty-industry link")
+        verbose_name_plural = _("specialty-industry links")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["specialty", "cluster"],
+                name="specialty_industry_unique",
+                violation_error_message=_("This specialty is already linked to this cluster."),
+            ),
+            models.CheckConstraint(
+                condition=Q(weight__gt=0, weight__lte=1),
+                name="specialty_industry_weight_0_1",
+                violation_error_message=_("The weight must be above 0 and at most 1."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.specialty} → {self.cluster} ({self.weight})"

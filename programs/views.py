@@ -1,0 +1,97 @@
+"""Public catalog pages. Each parses the request, calls one selector and renders."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from programs import selectors
+from programs.forms import CatalogFilterForm
+from programs.models import IndustryCluster, Level
+
+
+def _paged(request: HttpRequest, queryset: object) -> object:
+    paginator = Paginator(queryset, settings.CATALOG_PAGE_SIZE)  # type: ignore[arg-type]
+    return paginator.get_page(request.GET.get("page"))
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    context = {
+        "levels": Level.choices,
+        "tiers": selectors.clusters_by_tier(),
+        "counts": selectors.catalog_counts(),
+        "form": CatalogFilterForm(),
+    }
+    return render(request, "programs/home.html", context)
+
+
+@require_GET
+def specialty_list(request: HttpRequest) -> HttpResponse:
+    form = CatalogFilterForm(request.GET)
+    page = _paged(request, selectors.specialties_search(filters=form.filters()))
+    context = {"form": form, "page": page, "query": _query_without_page(request)}
+    return render(request, "programs/specialty_list.html", context)
+
+
+@require_GET
+def specialty_detail(request: HttpRequest, code: str) -> HttpResponse:
+    specialty = selectors.specialty_detail(code=code)
+    if specialty is None:
+        raise Http404
+    related = selectors.specialty_related_at_other_levels(specialty=specialty)
+    return render(request, "programs/specialty_detail.html", {"specialty": specialty, "related": related})
+
+
+@require_GET
+def program_list(request: HttpRequest) -> HttpResponse:
+    form = CatalogFilterForm(request.GET)
+    page = _paged(request, selectors.programs_search(filters=form.filters()))
+    context = {"form": form, "page": page, "query": _query_without_page(request)}
+    return render(request, "programs/program_list.html", context)
+
+
+@require_GET
+def program_detail(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = selectors.program_detail(program_id=program_id)
+    if program is None:
+        raise Http404
+    return render(request, "programs/program_detail.html", {"program": program})
+
+
+@require_GET
+def institution_list(request: HttpRequest) -> HttpResponse:
+    form = CatalogFilterForm(request.GET)
+    page = _paged(request, selectors.institutions_search(filters=form.filters()))
+    context = {"form": form, "page": page, "query": _query_without_page(request)}
+    return render(request, "programs/institution_list.html", context)
+
+
+@require_GET
+def institution_detail(request: HttpRequest, institution_id: int) -> HttpResponse:
+    institution = selectors.institution_detail(institution_id=institution_id)
+    if institution is None:
+        raise Http404
+    return render(request, "programs/institution_detail.html", {"institution": institution})
+
+
+@require_GET
+def cluster_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "programs/cluster_list.html", {"tiers": selectors.clusters_by_tier()})
+
+
+@require_GET
+def cluster_detail(request: HttpRequest, code: str) -> HttpResponse:
+    cluster: IndustryCluster | None = selectors.cluster_detail(code=code)
+    if cluster is None:
+        raise Http404
+    return render(request, "programs/cluster_detail.html", {"cluster": cluster})
