@@ -23,7 +23,8 @@ class CatalogFilterForm(forms.Form):
         any_ = [("", _("Any"))]
         self.fields["level"].choices = any_ + list(Level.choices)
         self.fields["category"].choices = any_ + [
-            (code, f"{code} {name}") for code, name in Category.objects.order_by("code").values_list("code", "name")
+            (code, f"{code} {name} · {Level(level).label}")
+            for code, name, level in Category.objects.order_by("code").values_list("code", "name", "level")
         ]
         self.fields["district"].choices = any_ + DISTRICT_CHOICES
         self.fields["cluster"].choices = any_ + list(

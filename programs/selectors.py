@@ -54,6 +54,10 @@ def catalog_counts() -> dict[str, object]:
     }
 
 
+def specialty_counts_per_level() -> dict[str, int]:
+    return dict(Specialty.objects.values_list("level").annotate(n=Count("pk")).order_by())
+
+
 def specialties_search(*, filters: CatalogFilters) -> QuerySet[Specialty]:
     qs = Specialty.objects.search(filters.q).select_related("specialty_class__category")
     if filters.level:

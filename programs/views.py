@@ -26,11 +26,10 @@ def _query_without_page(request: HttpRequest) -> str:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    per_level = selectors.specialty_counts_per_level()
     context = {
-        "levels": Level.choices,
+        "levels": [(value, label, per_level.get(value, 0)) for value, label in Level.choices],
         "tiers": selectors.clusters_by_tier(),
-        "counts": selectors.catalog_counts(),
-        "form": CatalogFilterForm(),
     }
     return render(request, "programs/home.html", context)
 
