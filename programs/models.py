@@ -330,9 +330,7 @@ class Program(models.Model):
             models.UniqueConstraint(
                 fields=["institution", "specialty", "academic_year"],
                 name="program_unique_per_institution_specialty_year",
-                violation_error_message=_(
-                    "This institution already runs this specialty in this academic year."
-                ),
+                violation_error_message=_("This institution already runs this specialty in this academic year."),
             ),
             models.CheckConstraint(
                 condition=Q(quota__isnull=True) | Q(quota__gte=0),
@@ -365,9 +363,7 @@ class Program(models.Model):
             if self.specialty.level not in allowed:
                 raise ValidationError(
                     {
-                        "specialty": _(
-                            "%(institution)s (%(kind)s) cannot run a %(level)s specialty."
-                        )
+                        "specialty": _("%(institution)s (%(kind)s) cannot run a %(level)s specialty.")
                         % {
                             "institution": self.institution.name,
                             "kind": self.institution.get_kind_display(),

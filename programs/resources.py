@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 from tablib import Dataset
@@ -39,6 +39,13 @@ class AllOrNothingResource(resources.ModelResource):
         kwargs["rollback_on_validation_errors"] = True
         return super().import_data(dataset, dry_run=dry_run, **kwargs)
 
+    def get_instance(self, instance_loader: Any, row: Any) -> Any:
+        # An unknown code in a key column is the row's fault: report it with the row, not as a crash.
+        try:
+            return super().get_instance(instance_loader, row)
+        except ValueError as exc:
+            raise ValidationError({NON_FIELD_ERRORS: [str(exc)]}) from exc
+
     def before_import(self, dataset: Dataset, **kwargs: Any) -> None:
         self._seen_keys: dict[tuple, int] = {}
         super().before_import(dataset, **kwargs)
@@ -46,17 +53,20 @@ class AllOrNothingResource(resources.ModelResource):
     def before_import_row(self, row: Any, row_number: int | None = None, **kwargs: Any) -> None:
         key = tuple(str(row.get(self.fields[f].column_name) or "").strip() for f in self._meta.import_id_fields)
         if key in self._seen_keys:
-            raise ValidationError(
-                _("Duplicate of row %(first)s: %(key)s appears twice in this file.")
-                % {"first": self._seen_keys[key], "key": " / ".join(key)}
-            )
+            message = _("Duplicate of row %(first)s: %(key)s appears twice in this file.") % {
+                "first": self._seen_keys[key],
+                "key": " / ".join(key),
+            }
+            raise ValidationError({NON_FIELD_ERRORS: [message]})
         self._seen_keys[key] = row_number or 0
         super().before_import_row(row, row_number=row_number, **kwargs)
 
 
 class InstitutionResource(AllOrNothingResource):
     tags = fields.Field(
-        attribute="tags", column_name="tags", widget=widgets.ManyToManyWidget(InstitutionTag, field="name", separator="|")
+        attribute="tags",
+        column_name="tags",
+        widget=widgets.ManyToManyWidget(InstitutionTag, field="name", separator="|"),
     )
 
     class Meta:

@@ -9,9 +9,9 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from programs.models import (
     Category,
     ClusterTier,
+    IndustryCluster,
     Institution,
     InstitutionKind,
-    IndustryCluster,
     Level,
     Program,
     ProgramOutcome,
@@ -86,7 +86,9 @@ def programs_search(*, filters: CatalogFilters) -> QuerySet[Program]:
     if filters.kind:
         qs = qs.filter(institution__kind=filters.kind)
     if filters.cluster:
-        qs = qs.filter(Exists(SpecialtyIndustry.objects.filter(specialty=OuterRef("specialty"), cluster__code=filters.cluster)))
+        qs = qs.filter(
+            Exists(SpecialtyIndustry.objects.filter(specialty=OuterRef("specialty"), cluster__code=filters.cluster))
+        )
     return qs.select_related("institution", "specialty").order_by("specialty__code", "institution__name", "pk")
 
 
@@ -98,10 +100,14 @@ def specialty_detail(*, code: str) -> Specialty | None:
     return (
         Specialty.objects.select_related("specialty_class__category")
         .prefetch_related(
-            Prefetch("industry_links", queryset=SpecialtyIndustry.objects.select_related("cluster").order_by("-weight")),
+            Prefetch(
+                "industry_links", queryset=SpecialtyIndustry.objects.select_related("cluster").order_by("-weight")
+            ),
             Prefetch(
                 "programs",
-                queryset=Program.objects.published().select_related("institution").prefetch_related(_latest_outcomes())
+                queryset=Program.objects.published()
+                .select_related("institution")
+                .prefetch_related(_latest_outcomes())
                 .order_by("institution__district", "institution__name"),
                 to_attr="published_programs",
             ),
@@ -117,7 +123,9 @@ def specialty_related_at_other_levels(*, specialty: Specialty) -> QuerySet[Speci
     """Specialties of the same 专业类 at the other levels: the catalog's parallel class logic."""
     suffix = specialty.specialty_class.code[2:]
     position = int(specialty.code[:2]) % 20
-    other_class_codes = [f"{base + position:02d}{suffix}" for base in (60, 40, 20) if base + position != int(specialty.code[:2])]
+    other_class_codes = [
+        f"{base + position:02d}{suffix}" for base in (60, 40, 20) if base + position != int(specialty.code[:2])
+    ]
     return Specialty.objects.filter(specialty_class__code__in=other_class_codes).order_by("code")
 
 
@@ -134,7 +142,9 @@ def program_detail(*, program_id: int) -> Program | None:
 def institution_detail(*, institution_id: int) -> Institution | None:
     programs = Program.objects.published().select_related("specialty").order_by("specialty__code")
     return (
-        Institution.objects.prefetch_related("tags", Prefetch("programs", queryset=programs, to_attr="published_programs"))
+        Institution.objects.prefetch_related(
+            "tags", Prefetch("programs", queryset=programs, to_attr="published_programs")
+        )
         .filter(pk=institution_id)
         .first()
     )

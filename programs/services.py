@@ -11,14 +11,14 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from programs.districts import DISTRICTS
-from programs.loading import SOURCE_DIR, DATA_DIR, LoadCounts, RowError, parse_links, parse_weight, read_csv, upsert
+from programs.loading import DATA_DIR, SOURCE_DIR, LoadCounts, RowError, parse_links, parse_weight, read_csv, upsert
 from programs.models import (
     DEFAULT_YEARS,
     Category,
     GBIndustry,
+    IndustryCluster,
     Institution,
     InstitutionKind,
-    IndustryCluster,
     Level,
     Ownership,
     Program,
@@ -139,9 +139,14 @@ def _parse_institutions(path: Path, extra: dict[str, dict[str, str]]) -> list[In
         source = MOE_LIST_SOURCE + (f"; {more['source']}" if more.get("source") else "")
         institutions.append(
             Institution(
-                name=row["name"], moe_code=row["code"], authority=row["authority"],
-                kind=_kind_from_moe(row["level"], more.get("kind", "")), district=more.get("district", ""),
-                ownership=ownership[row["ownership"]], source=source[:128], is_sample=False,
+                name=row["name"],
+                moe_code=row["code"],
+                authority=row["authority"],
+                kind=_kind_from_moe(row["level"], more.get("kind", "")),
+                district=more.get("district", ""),
+                ownership=ownership[row["ownership"]],
+                source=source[:128],
+                is_sample=False,
             )  # fmt: skip
         )
     return institutions
@@ -211,9 +216,14 @@ def _parse_clusters(path: Path, gb_codes: set[str]) -> tuple[list[IndustryCluste
             raise RowError(path, line, f"unknown GB/T 4754-2017 codes: {', '.join(unknown)}")
         clusters.append(
             IndustryCluster(
-                code=row["code"], name=row["name"], name_en=row["name_en"], tier=row["tier"],
-                position=int(row["position"]), verified=row["verified"] == "true",
-                description=row["description"], source="重庆“33618”现代制造业集群体系; see programs/data/README.md",
+                code=row["code"],
+                name=row["name"],
+                name_en=row["name_en"],
+                tier=row["tier"],
+                position=int(row["position"]),
+                verified=row["verified"] == "true",
+                description=row["description"],
+                source="重庆“33618”现代制造业集群体系; see programs/data/README.md",
             )  # fmt: skip
         )
         gb_links[row["code"]] = row["gb_codes"].split()

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
+from import_export.formats.base_formats import CSV, XLSX
 
 from config.env import env_bool, env_database, env_int, env_list, env_str
 
@@ -120,6 +121,9 @@ REST_FRAMEWORK = {
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+# CSV and XLSX only, in this order (the admin form posts the index). Formulae are escaped on export.
+IMPORT_EXPORT_FORMATS = [CSV, XLSX]
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 # Upload limit for admin imports (bytes).

@@ -1,0 +1,38 @@
+"""Shared fixtures. The real catalog (and its labelled sample data) is loaded once per test session
+into the test database; each test runs in a transaction that is rolled back."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.test import Client
+
+from programs.demo import curator_group_ensure
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # noqa: ANN001, ANN201 - pytest-django hook
+    with django_db_blocker.unblock():
+        call_command("load_demo", "--no-users", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+@pytest.fixture
+def curator_chen(db: None) -> User:
+    """`curator_chen` keeps the catalog true: staff, in the catalog curators' group, not a superuser."""
+    user = User.objects.create_user("curator_chen", password="pw-curator-chen", is_staff=True)
+    user.groups.add(curator_group_ensure())
+    return user
+
+
+@pytest.fixture
+def student_wang(db: None) -> User:
+    """`student_wang` is a student with an account: never staff, must never reach the admin."""
+    return User.objects.create_user("student_wang", password="pw-student-wang")
+
+
+@pytest.fixture
+def curator_client(curator_chen: User) -> Client:
+    client = Client()
+    client.force_login(curator_chen)
+    return client
