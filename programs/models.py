@@ -22,7 +22,6 @@ class Level(models.TextChoices):
     BACHELOR = "bachelor", _("Vocational bachelor (职业本科)")
 
 
-LEVEL_ORDER = {Level.SECONDARY: 1, Level.ASSOCIATE: 2, Level.BACHELOR: 3}
 DEFAULT_YEARS = {Level.SECONDARY: 3, Level.ASSOCIATE: 3, Level.BACHELOR: 4}
 
 # 大类 (first two digits) ranges per level, as regular expressions over the code.

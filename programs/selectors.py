@@ -177,11 +177,3 @@ def cluster_detail(*, code: str) -> IndustryCluster | None:
         .filter(code=code)
         .first()
     )
-
-
-def filter_choices() -> dict[str, object]:
-    """Options for the filter forms, read once per request."""
-    return {
-        "categories": list(Category.objects.order_by("code").values_list("code", "name", "level")),
-        "clusters": list(IndustryCluster.objects.order_by("position").values_list("code", "name")),
-    }
