@@ -108,3 +108,12 @@ def test_pages_load_no_asset_from_another_host(client: Client) -> None:
         assets = re.findall(r'(?:src|href)="([^"]+\.(?:css|js|woff2?|png|svg))"', html)
         assert assets and all(a.startswith("/static/") for a in assets)
         assert '<meta name="viewport"' in html
+
+
+def test_chinese_stays_the_default_whatever_the_browser_asks(client: Client) -> None:
+    html = text(client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9"))
+    assert '<html lang="zh-hans">' in html
+    client.cookies["django_language"] = "en"
+    assert '<html lang="en">' in text(client.get("/"))
+    client.cookies["django_language"] = "klingon"
+    assert '<html lang="zh-hans">' in text(client.get("/"))
