@@ -143,7 +143,7 @@ class Specialty(models.Model):
         related_name="preceded_by",
         verbose_name=_("follow-on specialties (接续专业)"),
     )
-    source = models.CharField(_("source"), max_length=128, blank=True)
+    source = models.CharField(_("source"), max_length=255, blank=True)
     history = HistoricalRecords(m2m_fields=[follow_on])
 
     objects = SpecialtyQuerySet.as_manager()
@@ -255,7 +255,7 @@ class Institution(models.Model):
     is_sample = models.BooleanField(
         _("sample data"), default=False, help_text=_("Generated sample, not an official record.")
     )
-    source = models.CharField(_("source"), max_length=128, blank=True)
+    source = models.CharField(_("source"), max_length=255, blank=True)
     history = HistoricalRecords(m2m_fields=[tags])
 
     class Meta:
@@ -389,7 +389,7 @@ class ProgramOutcome(models.Model):
     metric = models.CharField(_("metric"), max_length=24, choices=OutcomeMetric.choices)
     value = models.DecimalField(_("value"), max_digits=8, decimal_places=1)
     year = models.PositiveSmallIntegerField(_("year"), help_text=_("The graduating year the figure describes."))
-    source = models.CharField(_("source"), max_length=128)
+    source = models.CharField(_("source"), max_length=255)
     is_sample = models.BooleanField(_("sample data"), default=False)
     history = HistoricalRecords()
 
@@ -484,7 +484,7 @@ class SpecialtyIndustry(models.Model):
     specialty = models.ForeignKey(Specialty, on_delete=models.CASCADE, related_name="industry_links")
     cluster = models.ForeignKey(IndustryCluster, on_delete=models.CASCADE, related_name="specialty_links")
     weight = models.DecimalField(_("weight"), max_digits=3, decimal_places=2)
-    source = models.CharField(_("source"), max_length=128, blank=True)
+    source = models.CharField(_("source"), max_length=255, blank=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -92,7 +92,7 @@ def _secondary_schools(rng: random.Random) -> list[Institution]:
     named = _named_schools()
     schools = [
         Institution(name=r["name"], kind=InstitutionKind.SECONDARY, district=r["district"],
-                    ownership=r["ownership"], source=r["source"][:128], is_sample=False)
+                    ownership=r["ownership"], source=r["source"], is_sample=False)
         for r in named
     ]  # fmt: skip
     for name, district in _secondary_school_names(rng, named):

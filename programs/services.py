@@ -145,7 +145,7 @@ def _parse_institutions(path: Path, extra: dict[str, dict[str, str]]) -> list[In
                 kind=_kind_from_moe(row["level"], more.get("kind", "")),
                 district=more.get("district", ""),
                 ownership=ownership[row["ownership"]],
-                source=source[:128],
+                source=source,
                 is_sample=False,
             )  # fmt: skip
         )
