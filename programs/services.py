@@ -44,6 +44,7 @@ LEVEL_BY_SOURCE = {
     "VOCATIONAL_ASSOCIATE": Level.ASSOCIATE,
     "VOCATIONAL_BACHELOR": Level.BACHELOR,
 }
+LINKS_SOURCE = "programs/data/class-industries.csv + specialty-industry-keywords.csv"
 SPECIALTY_CODE = re.compile(r"^[0-9]{6}K?$")
 
 
@@ -231,8 +232,9 @@ def _parse_clusters(path: Path, gb_codes: set[str]) -> tuple[list[IndustryCluste
 
 
 def _parse_specialty_links(
-    class_path: Path, keyword_path: Path, clusters: set[str], specialties: QuerySet[Specialty]
+    class_path: Path, keyword_path: Path, cluster_ids: dict[str, int], specialties: QuerySet[Specialty]
 ) -> list[SpecialtyIndustry]:
+    clusters = set(cluster_ids)
     by_class: dict[str, dict[str, Decimal]] = {}
     for line, row in read_csv(class_path, ["class_name", "links"]):
         by_class[row["class_name"]] = parse_links(class_path, line, row["links"], clusters)
@@ -247,7 +249,10 @@ def _parse_specialty_links(
         for keyword, cluster, weight in keywords:
             if keyword in spec.name:
                 weights[cluster] = max(weights[cluster], weight)
-        links += [SpecialtyIndustry(specialty=spec, cluster_id=c, weight=w) for c, w in weights.items()]
+        links += [
+            SpecialtyIndustry(specialty=spec, cluster_id=cluster_ids[code], weight=weight, source=LINKS_SOURCE)
+            for code, weight in weights.items()
+        ]
     return links
 
 
@@ -273,10 +278,7 @@ def industries_load(
         if set(cluster.gb_industries.values_list("pk", flat=True)) != wanted:
             cluster.gb_industries.set(wanted)
     ids = {code: cluster.pk for (code,), cluster in cluster_by_code.items()}
-    links = _parse_specialty_links(class_links_path, keyword_links_path, set(ids), Specialty.objects.all())
-    for link in links:
-        link.cluster_id = ids[link.cluster_id]
-        link.source = "programs/data/class-industries.csv + specialty-industry-keywords.csv"
+    links = _parse_specialty_links(class_links_path, keyword_links_path, ids, Specialty.objects.all())
     counts["specialty_links"], _ = upsert(
         model=SpecialtyIndustry, key=("specialty_id", "cluster_id"), instances=links,
         fields=["weight", "source"], reason=reason,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -19,6 +18,3 @@ class LoaderCommand(BaseCommand):
         counts = result if isinstance(result, dict) else {label: result}
         for name, count in counts.items():
             self.stdout.write(f"{name}: {count}")
-
-    def handle(self, *args: Any, **options: Any) -> None:  # pragma: no cover - subclasses override
-        raise CommandError("use a concrete loader command")
