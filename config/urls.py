@@ -11,6 +11,8 @@ admin.site.site_title = _("Zhitu admin")
 urlpatterns = [
     path("", program_views.home, name="home"),
     path("", include("programs.urls")),
+    path("", include("pathways.urls")),
+    path("api/v1/", include("pathways.api")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -50,8 +50,12 @@ class AllOrNothingResource(resources.ModelResource):
         self._seen_keys: dict[tuple, int] = {}
         super().before_import(dataset, **kwargs)
 
+    def import_key(self, row: Any) -> tuple[str, ...]:
+        """The values that identify a row; a second row with the same key is refused."""
+        return tuple(str(row.get(self.fields[f].column_name) or "").strip() for f in self._meta.import_id_fields)
+
     def before_import_row(self, row: Any, row_number: int | None = None, **kwargs: Any) -> None:
-        key = tuple(str(row.get(self.fields[f].column_name) or "").strip() for f in self._meta.import_id_fields)
+        key = self.import_key(row)
         if key in self._seen_keys:
             message = _("Duplicate of row %(first)s: %(key)s appears twice in this file.") % {
                 "first": self._seen_keys[key],

@@ -8,7 +8,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
 
-from programs.demo import curator_group_ensure
+from pathways.demo import curator_group_ensure
 
 
 @pytest.fixture(scope="session")

@@ -4,17 +4,24 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from programs.demo import DEMO_PASSWORD, demo_users_create
+from pathways.demo import DEMO_PASSWORD, demo_users_create
 
 
 class Command(BaseCommand):
-    help = "Load the whole catalog, the sample data and (in development) the demo logins. Idempotent."
+    help = "Load the whole catalog, the routes, the sample data and (in development) the demo logins. Idempotent."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--no-users", action="store_true", help="Load data only, no demo logins.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        for command in ("load_catalog", "load_institutions", "load_industries", "load_sample_data"):
+        for command in (
+            "load_catalog",
+            "load_institutions",
+            "load_industries",
+            "load_sample_data",
+            "load_routes",
+            "load_sample_articulations",
+        ):
             self.stdout.write(self.style.MIGRATE_HEADING(command))
             call_command(command, stdout=self.stdout)
         if options["no_users"]:

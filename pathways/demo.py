@@ -4,15 +4,25 @@ from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission, User
 from django.db import transaction
+from django.db.models import Q
+
+from pathways.models import Articulation, RouteKind, SkillCategory, SpecialtySkillCategory
 
 DEMO_PASSWORD = "zhitu-demo-2026"
 CURATOR_GROUP = "catalog_curators"
+# Curators keep the routes true too; student data (issue 4 on) is not theirs.
+CURATED_ROUTE_MODELS = [RouteKind, SkillCategory, SpecialtySkillCategory, Articulation]
 
 
 def curator_group_ensure() -> Group:
-    """The catalog curators' group: every permission on the catalog models and their history."""
+    """The catalog curators' group: every permission on the catalog and route models and their history."""
     group, _ = Group.objects.get_or_create(name=CURATOR_GROUP)
-    perms = Permission.objects.filter(content_type__app_label="programs")
+    route_models = [m._meta.model_name for m in CURATED_ROUTE_MODELS]
+    route_models += [f"historical{name}" for name in route_models]
+    perms = Permission.objects.filter(
+        Q(content_type__app_label="programs")
+        | Q(content_type__app_label="pathways", content_type__model__in=route_models)
+    )
     group.permissions.set(perms)
     return group
 

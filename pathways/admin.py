@@ -1,0 +1,109 @@
+"""Admin curation of the routes: route kinds, 科类, and articulations with import/export and history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from pathways.models import Articulation, RouteKind, SkillCategory, SpecialtySkillCategory
+from pathways.resources import ArticulationResource
+from programs.admin import CatalogAdmin
+
+
+@admin.register(RouteKind)
+class RouteKindAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code", "admission", "entry", "from_level", "to_levels", "total_years", "verified"]
+    list_filter = ["admission", "verified"]
+    search_fields = ["name", "code", "name_en"]
+
+
+class SpecialtySkillCategoryInline(admin.TabularInline):
+    model = SpecialtySkillCategory
+    extra = 0
+    autocomplete_fields = ["specialty"]
+
+
+@admin.register(SkillCategory)
+class SkillCategoryAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code", "name_en", "position", "verified"]
+    search_fields = ["name", "code", "name_en"]
+    inlines = [SpecialtySkillCategoryInline]
+
+
+@admin.register(SpecialtySkillCategory)
+class SpecialtySkillCategoryAdmin(SimpleHistoryAdmin):
+    list_display = ["specialty", "category"]
+    list_filter = ["category"]
+    search_fields = ["specialty__code", "specialty__name", "category__name"]
+    list_select_related = ["specialty", "category"]
+    autocomplete_fields = ["specialty", "category"]
+
+
+class FlaggedFilter(admin.SimpleListFilter):
+    title = _("needs review")
+    parameter_name = "flagged"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("yes", _("A program is archived")), ("no", _("All programs current"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Articulation]) -> QuerySet[Articulation]:
+        flagged = Articulation.objects.flagged().values("pk")
+        if self.value() == "yes":
+            return queryset.filter(pk__in=flagged)
+        if self.value() == "no":
+            return queryset.exclude(pk__in=flagged)
+        return queryset
+
+
+@admin.register(Articulation)
+class ArticulationAdmin(CatalogAdmin):
+    resource_classes = [ArticulationResource]
+    list_display = ["route", "academic_year", "source_label", "to_program", "quota", "total_years", "flag", "is_sample"]
+    list_filter = [FlaggedFilter, "route", "academic_year", "is_sample", "to_program__institution__kind"]
+    search_fields = [
+        "to_program__institution__name", "to_program__specialty__name", "to_program__specialty__code",
+        "from_program__institution__name", "from_program__specialty__name", "from_program__specialty__code",
+    ]  # fmt: skip
+    list_select_related = [
+        "route", "from_program__institution", "from_program__specialty", "from_skill_category", "from_class",
+        "to_program__institution", "to_program__specialty",
+    ]  # fmt: skip
+    autocomplete_fields = ["route", "from_program", "from_skill_category", "from_class", "to_program"]
+
+    @admin.display(description=_("earlier stage"))
+    def source_label(self, articulation: Articulation) -> str:
+        return articulation.source_label
+
+    @admin.display(description=_("years"))
+    def total_years(self, articulation: Articulation) -> str:
+        return f"{articulation.first_years} + {articulation.second_years} = {articulation.total_years}"
+
+    @admin.display(description=_("needs review"))
+    def flag(self, articulation: Articulation) -> str:
+        return " ".join(articulation.flag_reasons) or "—"
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        flagged = Articulation.objects.flagged().count()
+        if flagged and request.method == "GET":
+            self.message_user(
+                request,
+                ngettext(
+                    "%(n)d articulation uses an archived program. Filter by “needs review” to fix it.",
+                    "%(n)d articulations use an archived program. Filter by “needs review” to fix them.",
+                    flagged,
+                )
+                % {"n": flagged},
+                messages.WARNING,
+            )
+        return super().changelist_view(request, extra_context)
+
+    def save_model(self, request: HttpRequest, obj: Articulation, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        for reason in obj.flag_reasons:
+            self.message_user(request, reason, messages.WARNING)

@@ -1,0 +1,288 @@
+"""Reads across the route data: pathway queries, route pages and the routes into and out of a program."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
+
+from pathways.graph import ENTRY, PathwayFilters, RawPathway, Walk, graph_get
+from pathways.models import Articulation, RouteKind, SkillCategory, SpecialtySkillCategory
+from pathways.timeline import Stage, Timeline, timeline_for
+from programs.models import DEFAULT_YEARS, IndustryCluster, Level, Program, Specialty, SpecialtyIndustry
+
+CLUSTERS_SHOWN = 4
+
+
+def current_academic_year() -> int | None:
+    """The latest academic year with articulations, or with programs when there are none yet."""
+    year = Articulation.objects.aggregate(y=Max("academic_year"))["y"]
+    return year or Program.objects.aggregate(y=Max("academic_year"))["y"]
+
+
+@dataclass
+class Step:
+    program: Program
+    route: RouteKind | None  # None: where the student starts, or the 中考 entry into 中职
+    years: int
+    first_year: int
+    last_year: int
+    quota: int | None
+    articulation: Articulation | None = None
+    is_start: bool = False
+
+    @property
+    def exam(self) -> str:
+        if self.is_start:
+            return ""
+        if self.route is None:
+            return _("中考 / enrolment")
+        return self.articulation.assessment if self.articulation and self.articulation.assessment else self.route.exam
+
+    @property
+    def via(self) -> str:
+        """Who may enter by an open exam: the 科类 or the 专业类."""
+        if self.articulation is None:
+            return ""
+        return str(self.articulation.from_skill_category or self.articulation.from_class or "")
+
+
+@dataclass
+class Pathway:
+    steps: list[Step]
+    total_years: int
+    clusters: list[IndustryCluster] = field(default_factory=list)
+
+    @property
+    def routes(self) -> list[RouteKind]:
+        return [s.route for s in self.steps if s.route is not None]
+
+    @property
+    def exams(self) -> list[str]:
+        return [s.exam for s in self.steps if s.exam]
+
+    @property
+    def bottleneck_quota(self) -> int | None:
+        quotas = [s.quota for s in self.steps if not s.is_start and s.quota is not None]
+        return min(quotas) if quotas else None
+
+    @property
+    def end(self) -> Program:
+        return self.steps[-1].program
+
+    @property
+    def timeline(self) -> Timeline:
+        return timeline_for(Stage(s.program.specialty.level, s.first_year, s.years, s.exam) for s in self.steps)
+
+
+@dataclass
+class PathwayPage:
+    count: int
+    pathways: list[Pathway]
+    academic_year: int | None
+
+
+def pathway_walk(*, start: Program | None, filters: PathwayFilters) -> tuple[Walk | None, int | None]:
+    """The walk over the graph of the start's academic year; None when nothing can start there."""
+    year = start.academic_year if start is not None else current_academic_year()
+    if year is None:
+        return None, None
+    walk = Walk(graph_get(academic_year=year), filters, start.pk if start is not None else None)
+    if start is not None and start.pk not in walk.graph.programs:
+        return None, year  # a draft or archived program starts nothing
+    return walk, year
+
+
+def pathways_search(*, start: Program | None, filters: PathwayFilters, offset: int = 0, limit: int = 20) -> PathwayPage:
+    """Every pathway from `start` (None: a 初中 graduate in `filters.district`), counted and paged."""
+    walk, year = pathway_walk(start=start, filters=filters)
+    if walk is None:
+        return PathwayPage(0, [], year)
+    return PathwayPage(walk.count(), _materialise(walk.page(offset, limit)), year)
+
+
+def _materialise(raw: list[RawPathway]) -> list[Pathway]:
+    program_ids = {e.target for r in raw for e in r.edges if isinstance(e.target, int)}
+    program_ids |= {r.start for r in raw if r.start is not None}
+    programs = Program.objects.select_related("institution", "specialty").in_bulk(program_ids)
+    articulation_ids = {e.articulation for r in raw for e in r.edges if e.articulation}
+    articulations = Articulation.objects.select_related("from_skill_category", "from_class").in_bulk(articulation_ids)
+    routes = {r.code: r for r in RouteKind.objects.all()}
+    clusters = _top_clusters({programs[r.edges[-1].target].specialty_id for r in raw if r.edges})
+    pathways = []
+    for r in raw:
+        steps: list[Step] = []
+        year = 0
+        if r.start is not None:
+            program = programs[r.start]
+            steps.append(Step(program, None, program.specialty.years, 1, program.specialty.years, program.quota,
+                              is_start=True))  # fmt: skip
+            year = program.specialty.years
+        for edge in r.edges:
+            if not isinstance(edge.target, int):
+                continue  # an exam node: shown on the step it leads to
+            route = routes.get(edge.route) if edge.route != ENTRY else None
+            steps.append(Step(programs[edge.target], route, edge.years, year + 1, year + edge.years, edge.quota,
+                              articulations.get(edge.articulation)))  # fmt: skip
+            year += edge.years
+        pathways.append(Pathway(steps, r.total_years, clusters.get(steps[-1].program.specialty_id, [])))
+    return pathways
+
+
+def _top_clusters(specialty_ids: set[int]) -> dict[int, list[IndustryCluster]]:
+    result: dict[int, list[IndustryCluster]] = {}
+    links = SpecialtyIndustry.objects.filter(specialty_id__in=specialty_ids).select_related("cluster")
+    for link in links.order_by("specialty_id", "-weight", "cluster__position"):
+        shown = result.setdefault(link.specialty_id, [])
+        if len(shown) < CLUSTERS_SHOWN:
+            shown.append(link.cluster)
+    return result
+
+
+def routes_with_counts(*, academic_year: int | None) -> QuerySet[RouteKind]:
+    live = Articulation.objects.live().filter(academic_year=academic_year).values("pk")
+    return RouteKind.objects.annotate(
+        articulation_count=Count("articulations", filter=Q(articulations__in=live), distinct=True),
+        places=Sum("articulations__quota", filter=Q(articulations__in=live)),
+    ).order_by("position")
+
+
+def route_detail(*, code: str) -> RouteKind | None:
+    return RouteKind.objects.filter(code=code).first()
+
+
+def articulations_search(
+    *, route: RouteKind | None = None, academic_year: int | None = None, district: str = "", q: str = ""
+) -> QuerySet[Articulation]:
+    qs = Articulation.objects.select_related(
+        "route", "from_program__institution", "from_program__specialty", "from_skill_category", "from_class",
+        "to_program__institution", "to_program__specialty",
+    )  # fmt: skip
+    if route is not None:
+        qs = qs.filter(route=route)
+    if academic_year is not None:
+        qs = qs.filter(academic_year=academic_year)
+    if district:
+        qs = qs.filter(Q(from_program__institution__district=district) | Q(to_program__institution__district=district))
+    if q.strip():
+        text = q.strip()
+        qs = qs.filter(
+            Q(to_program__institution__name__icontains=text) | Q(to_program__specialty__name__icontains=text)
+            | Q(from_program__institution__name__icontains=text) | Q(from_program__specialty__name__icontains=text)
+        )  # fmt: skip
+    return qs
+
+
+@dataclass
+class ProgramRoutes:
+    """The routes into a program and out of it, including the open exams its students may sit."""
+
+    into: list[Articulation]
+    out: list[Articulation]
+    skill_category: SkillCategory | None
+    skills_exam_places: int
+    skills_exam_programs: int
+    upgrade_places: int
+    upgrade_programs: int
+
+
+def routes_for_program(*, program: Program) -> ProgramRoutes:
+    related = ("route", "from_program__institution", "from_program__specialty", "from_skill_category", "from_class",
+               "to_program__institution", "to_program__specialty")  # fmt: skip
+    into = list(Articulation.objects.live().filter(to_program=program).select_related(*related))
+    out = list(Articulation.objects.live().filter(from_program=program).select_related(*related))
+    category = _skill_category(program.specialty)
+    year_live = Articulation.objects.live().filter(academic_year=program.academic_year)
+    skills = year_live.filter(from_skill_category=category) if category else year_live.none()
+    upgrade = (
+        year_live.filter(from_class_id=program.specialty.specialty_class_id)
+        if program.specialty.level == Level.ASSOCIATE else year_live.none()
+    )  # fmt: skip
+    skills_sum = skills.aggregate(n=Count("pk"), places=Sum("quota"))
+    upgrade_sum = upgrade.aggregate(n=Count("pk"), places=Sum("quota"))
+    return ProgramRoutes(into, out, category, skills_sum["places"] or 0, skills_sum["n"],
+                         upgrade_sum["places"] or 0, upgrade_sum["n"])  # fmt: skip
+
+
+def _skill_category(specialty: Specialty) -> SkillCategory | None:
+    link = SpecialtySkillCategory.objects.filter(specialty=specialty).select_related("category").first()
+    return link.category if link else None
+
+
+@dataclass
+class SpecialtyRoutes:
+    """Per route kind: how many live articulations lead into and out of a specialty's programs, and places."""
+
+    into: list[dict]
+    out: list[dict]
+    skill_category: SkillCategory | None
+
+
+def routes_for_specialty(*, specialty: Specialty) -> SpecialtyRoutes:
+    live = Articulation.objects.live()
+
+    def summary(qs: QuerySet[Articulation]) -> list[dict]:
+        rows = qs.values("route__code", "route__position").annotate(n=Count("pk"), places=Sum("quota"))
+        routes = {r.code: r for r in RouteKind.objects.all()}
+        return [
+            {"route": routes[row["route__code"]], "count": row["n"], "places": row["places"] or 0}
+            for row in rows.order_by("route__position")
+        ]
+
+    into = live.filter(to_program__specialty=specialty)
+    out = live.filter(from_program__specialty=specialty)
+    category = _skill_category(specialty)
+    if category is not None:
+        out = out | live.filter(from_skill_category=category)
+    if specialty.level == Level.ASSOCIATE:
+        out = out | live.filter(from_class_id=specialty.specialty_class_id)
+    return SpecialtyRoutes(summary(into), summary(out), category)
+
+
+def skill_categories_with_specialties() -> QuerySet[SkillCategory]:
+    return SkillCategory.objects.prefetch_related("specialty_links__specialty").order_by("position")
+
+
+def start_program_choices(*, q: str, limit: int = 20) -> list[Program]:
+    """Published 中职 and 高职 programs matching a school or specialty name, for the explorer's picker."""
+    if not q.strip():
+        return []
+    qs = Program.objects.published().search(q).filter(specialty__level__in=[Level.SECONDARY, Level.ASSOCIATE])
+    return list(qs.select_related("institution", "specialty").order_by("institution__name", "specialty__code")[:limit])
+
+
+def program_get(*, program_id: int) -> Program | None:
+    return Program.objects.select_related("institution", "specialty").filter(pk=program_id).first()
+
+
+class PathwayResults:
+    """Every pathway of a query as a lazy sequence: its length is the exact count, a slice reads one page.
+
+    Django's Paginator and DRF's pagination page it like a queryset.
+    """
+
+    def __init__(self, *, start: Program | None, filters: PathwayFilters) -> None:
+        self.walk, self.academic_year = pathway_walk(start=start, filters=filters)
+
+    def __len__(self) -> int:
+        return self.walk.count() if self.walk is not None else 0
+
+    def __getitem__(self, index: slice) -> list[Pathway]:
+        if not isinstance(index, slice):
+            raise TypeError("PathwayResults is read a page (a slice) at a time.")
+        offset = index.start or 0
+        stop = index.stop if index.stop is not None else len(self)
+        if self.walk is None or stop <= offset:
+            return []
+        return _materialise(self.walk.page(offset, stop - offset))
+
+
+def route_timeline(*, route: RouteKind) -> Timeline:
+    """The shape of a route kind: its stages, their usual years and the exam between them."""
+    later = route.to_level_list[0]
+    if not route.from_level:
+        return timeline_for([Stage(later, 1, route.total_years or DEFAULT_YEARS[later])])
+    first = route.first_years or DEFAULT_YEARS[route.from_level]
+    second = route.second_years or DEFAULT_YEARS[later]
+    return timeline_for([Stage(route.from_level, 1, first), Stage(later, first + 1, second, route.exam)])

@@ -1,0 +1,80 @@
+"""The explorer, the route pages, and the route sections on specialty and program pages."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from pathways.models import Articulation, RouteKind
+from tests.pathways.conftest import World
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_explorer_draws_every_pathway_of_a_junior_graduate(world: World, client: Client) -> None:
+    response = client.get("/pathways/", {"start": "junior", "district": "万州区", "scope": "district"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert response.context["page"].paginator.count == 8
+    assert body.count('<svg class="timeline"') == 8
+    assert "甲中职" in body and "丙学院" in body and "丁大学" in body
+    assert "五年一贯制" in body and "转段考核" in body
+    assert 'class="exam-marker"' in body  # the exam between two stages is marked on the timeline
+
+
+def test_the_explorer_starts_from_a_program_and_applies_filters(world: World, client: Client) -> None:
+    response = client.get("/pathways/", {"start": "program", "program": world.p1.pk, "routes": "3-4"})
+    assert response.context["page"].paginator.count == 1
+    assert "丁大学" in response.content.decode()
+    response = client.get("/pathways/", {"start": "program", "program": world.p1.pk, "max_years": 6})
+    assert response.context["page"].paginator.count == 2
+
+
+def test_the_explorer_explains_a_missing_district(client: Client) -> None:
+    response = client.get("/pathways/", {"start": "junior"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["district"]
+    assert "page" not in response.context
+
+
+def test_the_explorer_finds_a_start_program_by_name(world: World, client: Client) -> None:
+    response = client.get("/pathways/", {"start": "program", "q": "甲中职", "pick": "1"})
+    assert f"program={world.p1.pk}" in response.content.decode()
+    assert not response.context["form"].errors
+
+
+def test_the_explorer_is_chinese_first_and_switches_to_english(world: World, client: Client) -> None:
+    params = {"start": "junior", "district": "万州区"}
+    assert "条升学路径" in client.get("/pathways/", params).content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    body = client.get("/pathways/", params).content.decode()
+    assert "8 pathways" in body and "Five-year integrated" in body
+
+
+def test_the_route_list_and_each_route_page_explain_the_rules(client: Client) -> None:
+    response = client.get("/routes/")
+    assert response.status_code == 200
+    for route in RouteKind.objects.all():
+        page = client.get(f"/routes/{route.code}/")
+        assert page.status_code == 200
+        assert route.rule_lines[0] in page.content.decode()
+    skills = client.get("/routes/skills-exam/").content.decode()
+    assert "计算机类" in skills and "计算机应用" in skills  # the 科类 and their specialties
+    assert client.get("/routes/no-such-route/").status_code == 404
+
+
+def test_specialty_and_program_pages_show_routes_in_and_out(world: World, client: Client) -> None:
+    body = client.get(f"/programs/{world.p1.pk}/").content.decode()
+    assert "丙学院" in body and "丁大学" in body  # 3+2 and 3+4 out
+    assert f"/pathways/?start=program&amp;program={world.p1.pk}" in body
+    body = client.get(f"/programs/{world.q1.pk}/").content.decode()
+    assert "甲中职" in body and "五年一贯制" in body  # routes in
+    live_3_4 = Articulation.objects.live().filter(to_program__specialty__code="310201").count()
+    assert live_3_4 >= 1
+    body = client.get("/specialties/310201/").content.decode()
+    assert "中本贯通" in body and "专升本" in body
+
+
+def test_the_sample_explorer_marks_sample_data(client: Client) -> None:
+    body = client.get("/pathways/", {"start": "junior", "district": "奉节县"}).content.decode()
+    assert "示例" in body

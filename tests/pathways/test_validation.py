@@ -1,0 +1,125 @@
+"""Every articulation rule, with the message an admin sees, in the model and in the admin."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+
+from pathways.models import Articulation, SkillCategory
+from programs.models import InstitutionKind, ProgramStatus, Specialty
+from tests.factories import InstitutionFactory, ProgramFactory
+from tests.pathways.conftest import YEAR, World, route
+
+pytestmark = pytest.mark.django_db
+
+
+def errors_of(articulation: Articulation) -> str:
+    with pytest.raises(ValidationError) as caught:
+        articulation.full_clean()
+    return " ".join(message for messages in caught.value.message_dict.values() for message in messages)
+
+
+def draft(code: str, to: object, first: int = 3, second: int = 2, **source: object) -> Articulation:
+    return Articulation(route=route(code), academic_year=YEAR, to_program=to, first_years=first, second_years=second,
+                        quota=10, **source)  # fmt: skip
+
+
+def test_a_valid_articulation_passes(world: World) -> None:
+    draft("3-2", world.q2, from_program=world.p1).full_clean()
+
+
+def test_stage_levels_must_rise(world: World) -> None:
+    message = errors_of(draft("3-2", world.p3, from_program=world.p1))
+    assert "Stage levels must rise" in message or "阶段层次必须逐级上升" in message
+
+
+def test_the_route_kind_fixes_the_levels(world: World) -> None:
+    message = errors_of(draft("3-2", world.r1, 3, 4, from_program=world.p1))
+    assert "高职专科" in message and world.r1.specialty.name in message
+
+
+def test_each_stage_institution_kind_fits_its_level(world: World) -> None:
+    secondary_school = InstitutionFactory(name="戊中职", kind=InstitutionKind.SECONDARY)
+    wrong = ProgramFactory(institution=secondary_school, specialty=Specialty.objects.get(code="510203"),
+                           academic_year=YEAR)  # saved without clean(), as a bad bulk load would  # fmt: skip
+    message = errors_of(draft("3-2", wrong, from_program=world.p1))
+    assert "戊中职" in message
+
+
+def test_route_years_add_up(world: World) -> None:
+    message = errors_of(draft("3-2", world.q2, 3, 3, from_program=world.p1))
+    assert "6" in message and "5" in message
+    message = errors_of(draft("3-4", world.r1, 2, 4, from_program=world.p1))
+    assert "7" in message
+
+
+def test_the_five_year_integrated_route_adds_up_to_five(world: World) -> None:
+    message = errors_of(draft("five-year-integrated", world.q2, 3, 3))
+    assert "5" in message and "6" in message
+
+
+def test_a_route_never_links_a_program_to_itself(world: World) -> None:
+    message = errors_of(draft("3-2", world.p1, from_program=world.p1))
+    assert "itself" in message or "自身" in message
+
+
+def test_a_route_never_loops(world: World) -> None:
+    # A corrupt link back down (Q1 → P1), written past validation as a raw bulk load would.
+    Articulation.objects.bulk_create([draft("3-2", world.p1, from_program=world.q1)])
+    message = errors_of(Articulation(**{**_fields(world.three_two), "pk": None}))
+    assert "loop" in message or "循环" in message
+
+
+def _fields(a: Articulation) -> dict:
+    return {f.attname: getattr(a, f.attname) for f in a._meta.concrete_fields if f.attname != "id"}
+
+
+def test_a_new_link_to_an_archived_program_is_refused(world: World) -> None:
+    world.q2.status = ProgramStatus.ARCHIVED
+    world.q2.save()
+    message = errors_of(draft("3-2", world.q2, from_program=world.p1))
+    assert "archived" in message or "已归档" in message
+
+
+def test_an_existing_link_whose_program_is_archived_is_flagged_not_kept_silently(world: World) -> None:
+    world.q1.status = ProgramStatus.ARCHIVED
+    world.q1.save()
+    flagged = set(Articulation.objects.flagged().values_list("pk", flat=True))
+    assert flagged == {world.three_two.pk, world.direct.pk}
+    assert Articulation.objects.get(pk=world.three_two.pk).flag_reasons
+
+
+def test_the_open_exams_name_their_category_or_class_not_a_program(world: World) -> None:
+    message = errors_of(draft("skills-exam", world.q1, 3, 3, from_program=world.p1))
+    assert "科类" in message
+    computing = SkillCategory.objects.get(code="computing")
+    message = errors_of(draft("3-2", world.q2, from_skill_category=computing))
+    assert world.p1.specialty.name not in message and message
+
+
+def test_both_programs_belong_to_the_articulation_year(world: World) -> None:
+    other_year = ProgramFactory(institution=world.q1.institution, specialty=world.q1.specialty, academic_year=2031)
+    message = errors_of(draft("3-2", other_year, from_program=world.p1))
+    assert "2031" in message and str(YEAR) in message
+
+
+def test_the_admin_form_shows_the_rule_that_failed(world: World, curator_client: Client) -> None:
+    response = curator_client.post("/admin/pathways/articulation/add/", {
+        "route": route("3-2").pk, "academic_year": YEAR, "from_program": world.p1.pk, "to_program": world.q2.pk,
+        "quota": 40, "first_years": 3, "second_years": 3, "same_specialty_required": "on", "source": "test",
+    })  # fmt: skip
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "errornote" in body and "6" in body
+    assert not Articulation.objects.filter(to_program=world.q2, from_program=world.p1).exists()
+
+
+def test_the_admin_warns_about_flagged_articulations(world: World, curator_client: Client) -> None:
+    world.r1.status = ProgramStatus.ARCHIVED
+    world.r1.save()
+    response = curator_client.get("/admin/pathways/articulation/", {"flagged": "yes"}, follow=True)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "2" in body and ("archived" in body or "已归档" in body)
+    assert response.context["cl"].result_count == 2
