@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -11,26 +9,21 @@ from django.views.decorators.http import require_GET
 from pathways import selectors
 from pathways.forms import PathwayQueryForm
 from pathways.models import Admission
+from programs.paging import page_of, query_without_page
 
 PATHWAYS_PER_PAGE = 10
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 @require_GET
 def explorer(request: HttpRequest) -> HttpResponse:
     submitted = bool(request.GET.get("start")) and "pick" not in request.GET
     form = PathwayQueryForm(request.GET if submitted else None, initial={"start": "junior"})
-    context: dict[str, object] = {"form": form, "query": _query_without_page(request)}
+    context: dict[str, object] = {"form": form, "query": query_without_page(request)}
     context["choices"] = selectors.start_program_choices(q=request.GET.get("q", "")[:50])
     context["q"] = request.GET.get("q", "")[:50]
     if submitted and form.is_valid():
         results = selectors.PathwayResults(start=form.start_program, filters=form.filters())
-        context["page"] = Paginator(results, PATHWAYS_PER_PAGE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
+        context["page"] = page_of(request, results, PATHWAYS_PER_PAGE)
         context["start_program"] = form.start_program
         context["academic_year"] = results.academic_year
     return render(request, "pathways/explorer.html", context)
@@ -54,8 +47,8 @@ def route_detail(request: HttpRequest, code: str) -> HttpResponse:
         "route": route,
         "academic_year": year,
         "timeline": selectors.route_timeline(route=route),
-        "page": Paginator(links, settings.CATALOG_PAGE_SIZE).get_page(request.GET.get("page")),
-        "query": _query_without_page(request),
+        "page": page_of(request, links),
+        "query": query_without_page(request),
         "q": request.GET.get("q", "")[:50],
         "categories": (
             selectors.skill_categories_with_specialties() if route.admission == Admission.SKILLS_EXAM else None

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -11,17 +9,7 @@ from django.views.decorators.http import require_GET
 from programs import selectors
 from programs.forms import CatalogFilterForm
 from programs.models import IndustryCluster, Level
-
-
-def _paged(request: HttpRequest, queryset: object) -> object:
-    paginator = Paginator(queryset, settings.CATALOG_PAGE_SIZE)  # type: ignore[arg-type]
-    return paginator.get_page(request.GET.get("page"))
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
+from programs.paging import page_of, query_without_page
 
 
 @require_GET
@@ -37,8 +25,8 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def specialty_list(request: HttpRequest) -> HttpResponse:
     form = CatalogFilterForm(request.GET)
-    page = _paged(request, selectors.specialties_search(filters=form.filters()))
-    context = {"form": form, "page": page, "query": _query_without_page(request)}
+    page = page_of(request, selectors.specialties_search(filters=form.filters()))
+    context = {"form": form, "page": page, "query": query_without_page(request)}
     return render(request, "programs/specialty_list.html", context)
 
 
@@ -54,8 +42,8 @@ def specialty_detail(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def program_list(request: HttpRequest) -> HttpResponse:
     form = CatalogFilterForm(request.GET)
-    page = _paged(request, selectors.programs_search(filters=form.filters()))
-    context = {"form": form, "page": page, "query": _query_without_page(request)}
+    page = page_of(request, selectors.programs_search(filters=form.filters()))
+    context = {"form": form, "page": page, "query": query_without_page(request)}
     return render(request, "programs/program_list.html", context)
 
 
@@ -70,8 +58,8 @@ def program_detail(request: HttpRequest, program_id: int) -> HttpResponse:
 @require_GET
 def institution_list(request: HttpRequest) -> HttpResponse:
     form = CatalogFilterForm(request.GET)
-    page = _paged(request, selectors.institutions_search(filters=form.filters()))
-    context = {"form": form, "page": page, "query": _query_without_page(request)}
+    page = page_of(request, selectors.institutions_search(filters=form.filters()))
+    context = {"form": form, "page": page, "query": query_without_page(request)}
     return render(request, "programs/institution_list.html", context)
 
 

@@ -1,7 +1,5 @@
 from typing import Any
 
-from django.core.management.base import CommandError
-
 from pathways.services import routes_load
 from programs.management.commands._base import LoaderCommand
 
@@ -10,7 +8,4 @@ class Command(LoaderCommand):
     help = "Load the route kinds, the 职教高考 skills categories and each 中职 specialty's 科类. Idempotent."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            self.run_loader("routes", routes_load)
-        except RuntimeError as exc:
-            raise CommandError(str(exc)) from exc
+        self.run_loader("routes", routes_load)

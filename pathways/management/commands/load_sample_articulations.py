@@ -1,7 +1,5 @@
 from typing import Any
 
-from django.core.management.base import CommandError
-
 from pathways.sample_data import sample_articulations_load
 from programs.management.commands._base import LoaderCommand
 
@@ -10,7 +8,4 @@ class Command(LoaderCommand):
     help = "Generate the labelled sample articulations (3+2, 3+4, 五年制 and the rest). Seeded and idempotent."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            self.run_loader("sample articulations", sample_articulations_load)
-        except RuntimeError as exc:
-            raise CommandError(str(exc)) from exc
+        self.run_loader("sample articulations", sample_articulations_load)

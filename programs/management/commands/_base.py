@@ -15,6 +15,8 @@ class LoaderCommand(BaseCommand):
             result = load()
         except RowError as exc:
             raise CommandError(f"{label}: nothing was written. {exc}") from exc
+        except RuntimeError as exc:  # a prerequisite is missing, e.g. the catalog is not loaded yet
+            raise CommandError(str(exc)) from exc
         counts = result if isinstance(result, dict) else {label: result}
         for name, count in counts.items():
             self.stdout.write(f"{name}: {count}")

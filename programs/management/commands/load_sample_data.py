@@ -1,7 +1,5 @@
 from typing import Any
 
-from django.core.management.base import CommandError
-
 from programs.management.commands._base import LoaderCommand
 from programs.sample_data import sample_data_load
 
@@ -10,7 +8,4 @@ class Command(LoaderCommand):
     help = "Generate the labelled sample 中职 schools, programs and outcomes. Seeded and idempotent."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            self.run_loader("sample data", sample_data_load)
-        except RuntimeError as exc:
-            raise CommandError(str(exc)) from exc
+        self.run_loader("sample data", sample_data_load)
