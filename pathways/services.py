@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TypeVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 
 from pathways.models import RouteKind, SkillCategory, SpecialtySkillCategory
@@ -46,7 +46,8 @@ def _checked(instance: M, path: Path, line: int) -> M:
     try:
         instance.full_clean(validate_unique=False)
     except ValidationError as exc:
-        raise RowError(path, line, "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())) from exc
+        parts = [" ".join(v) if k == NON_FIELD_ERRORS else f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items()]
+        raise RowError(path, line, "; ".join(parts)) from exc
     return instance
 
 

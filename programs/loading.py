@@ -43,16 +43,18 @@ class LoadCounts:
 
 
 def read_csv(path: Path, required: Iterable[str]) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield (line number, row) with values stripped. Line 1 is the header."""
+    """Yield (line number where the row starts, row) with values stripped. Line 1 is the header."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         missing = set(required) - set(reader.fieldnames or [])
         if missing:
             raise RowError(path, 1, f"missing columns: {', '.join(sorted(missing))}")
+        last_line = reader.line_num
         for row in reader:
+            first_line, last_line = last_line + 1, reader.line_num  # a quoted value may span lines
             if None in row:
-                raise RowError(path, reader.line_num, "more values than columns")
-            yield reader.line_num, {key: (value or "").strip() for key, value in row.items()}
+                raise RowError(path, first_line, "more values than columns")
+            yield first_line, {key: (value or "").strip() for key, value in row.items()}
 
 
 def parse_weight(path: Path, line: int, raw: str) -> Decimal:
