@@ -15,6 +15,7 @@ so a page is stable.
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,11 +23,11 @@ from functools import cached_property
 from typing import NamedTuple
 
 import networkx as nx
-from django.db.models import Max
+from django.db import connection
 
 from pathways.models import Admission, Articulation, RouteKind, SpecialtySkillCategory
 from programs.districts import AREA_OF_DISTRICT
-from programs.models import Institution, Level, Program, SpecialtyIndustry
+from programs.models import IndustryCluster, Institution, Level, Program, Specialty, SpecialtyIndustry
 
 MAX_EDGES = 5  # 初中 → 中职 → (职教高考) → 高职 → (专升本) → 本科
 ENTRY = "entry"  # the route of the first step from 初中 into a 中职 program (中考 / 注册入学)
@@ -53,12 +54,18 @@ class ProgramNode(NamedTuple):
 
 @dataclass
 class RouteGraph:
+    """The graph of one academic year, with the rows a page of pathways shows, so a query reads nothing more."""
+
     academic_year: int
     graph: nx.MultiDiGraph
     programs: dict[int, ProgramNode]
     out: dict[int | str, list[Edge]]
     direct: list[Edge]  # 五年一贯制: entered straight from 初中
     route_order: dict[str, int]
+    program_rows: dict[int, Program] = field(default_factory=dict)
+    articulation_rows: dict[int, Articulation] = field(default_factory=dict)
+    routes: dict[str, RouteKind] = field(default_factory=dict)
+    clusters_by_specialty: dict[int, list[IndustryCluster]] = field(default_factory=dict)
 
     @cached_property
     def entries_from_junior(self) -> list[Edge]:
@@ -128,8 +135,9 @@ def graph_build(*, academic_year: int) -> RouteGraph:
             direct.append(Edge(to_program, route, first + second, quota, pk))
     if not nx.is_directed_acyclic_graph(graph):
         raise ValueError(f"The route graph of {academic_year} has a loop: {nx.find_cycle(graph)}")
-    route_order = dict(RouteKind.objects.values_list("code", "position"))
-    result = RouteGraph(academic_year, graph, programs, {}, direct, route_order)
+    routes = {route.code: route for route in RouteKind.objects.all()}
+    result = RouteGraph(academic_year, graph, programs, {}, direct, {c: r.position for c, r in routes.items()})
+    _attach_rows(result, routes)
     for node in graph.nodes:
         edges = [
             Edge(v, data.get("route", EXAM_EDGE), data.get("years", 0), data.get("quota"),
@@ -140,26 +148,56 @@ def graph_build(*, academic_year: int) -> RouteGraph:
     return result
 
 
+def _attach_rows(result: RouteGraph, routes: dict[str, RouteKind]) -> None:
+    result.routes = routes
+    result.program_rows = Program.objects.select_related("institution", "specialty").in_bulk(result.programs)
+    used = {key for _, _, key in result.graph.edges(keys=True) if isinstance(key, int)} | {
+        e.articulation for e in result.direct
+    }
+    result.articulation_rows = Articulation.objects.select_related(
+        "route", "from_skill_category", "from_class"
+    ).in_bulk(used)
+    specialties = {p.specialty_id for p in result.program_rows.values()}
+    links = SpecialtyIndustry.objects.filter(specialty_id__in=specialties).select_related("cluster")
+    for link in links.order_by("specialty_id", "-weight", "cluster__position"):
+        result.clusters_by_specialty.setdefault(link.specialty_id, []).append(link.cluster)
+
+
 _cache: dict[int, tuple[tuple, RouteGraph]] = {}
 _lock = threading.Lock()
 
 
+SIGNED_MODELS = (Articulation, RouteKind, Program, Institution, Specialty, SpecialtyIndustry, SpecialtySkillCategory)
+
+
 def _signature() -> tuple:
-    """Changes whenever a program, institution, industry link, 科类 link or articulation changes."""
-    models = (Articulation, RouteKind, Program, Institution, SpecialtyIndustry, SpecialtySkillCategory)
-    return tuple(m.history.aggregate(last=Max("history_id"))["last"] for m in models)  # type: ignore[attr-defined]
+    """The last history id of every model behind the graph, and the latest articulation year, in one query.
+
+    simple-history writes a row on every create, change and delete, so any change moves the signature.
+    """
+    parts = [f"(SELECT MAX(history_id) FROM {m.history.model._meta.db_table})" for m in SIGNED_MODELS]  # type: ignore[attr-defined]
+    parts.append(f"(SELECT MAX(academic_year) FROM {Articulation._meta.db_table})")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts))
+        return tuple(cursor.fetchone())
 
 
-def graph_get(*, academic_year: int) -> RouteGraph:
-    """The graph of a year, rebuilt only when the data behind it has changed."""
+def graph_get(*, academic_year: int | None = None) -> RouteGraph | None:
+    """The graph of a year (default: the latest year with articulations), rebuilt only when its data changed."""
     signature = _signature()
+    year = academic_year or signature[-1]
+    if year is None:
+        return None
     with _lock:
-        cached = _cache.get(academic_year)
+        cached = _cache.get(year)
         if cached and cached[0] == signature:
             return cached[1]
-    built = graph_build(academic_year=academic_year)
+    built = graph_build(academic_year=year)
     with _lock:
-        _cache[academic_year] = (signature, built)
+        _cache[year] = (signature, built)
+    # The graph lives as long as the process: keep the cyclic garbage collector from walking its
+    # tens of thousands of objects on every full collection (a 60-100 ms pause mid-request otherwise).
+    gc.freeze()
     return built
 
 

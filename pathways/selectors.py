@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
-from pathways.graph import ENTRY, PathwayFilters, RawPathway, Walk, graph_get
+from pathways.graph import ENTRY, PathwayFilters, RawPathway, RouteGraph, Walk, graph_get
 from pathways.models import Articulation, RouteKind, SkillCategory, SpecialtySkillCategory
 from pathways.timeline import Stage, Timeline, timeline_for
-from programs.models import DEFAULT_YEARS, IndustryCluster, Level, Program, Specialty, SpecialtyIndustry
+from programs.models import DEFAULT_YEARS, IndustryCluster, Level, Program, Specialty
 
 CLUSTERS_SHOWN = 4
 
@@ -85,13 +85,12 @@ class PathwayPage:
 
 def pathway_walk(*, start: Program | None, filters: PathwayFilters) -> tuple[Walk | None, int | None]:
     """The walk over the graph of the start's academic year; None when nothing can start there."""
-    year = start.academic_year if start is not None else current_academic_year()
-    if year is None:
+    graph = graph_get(academic_year=start.academic_year if start is not None else None)
+    if graph is None:
         return None, None
-    walk = Walk(graph_get(academic_year=year), filters, start.pk if start is not None else None)
-    if start is not None and start.pk not in walk.graph.programs:
-        return None, year  # a draft or archived program starts nothing
-    return walk, year
+    if start is not None and start.pk not in graph.programs:
+        return None, graph.academic_year  # a draft or archived program starts nothing
+    return Walk(graph, filters, start.pk if start is not None else None), graph.academic_year
 
 
 def pathways_search(*, start: Program | None, filters: PathwayFilters, offset: int = 0, limit: int = 20) -> PathwayPage:
@@ -99,17 +98,12 @@ def pathways_search(*, start: Program | None, filters: PathwayFilters, offset: i
     walk, year = pathway_walk(start=start, filters=filters)
     if walk is None:
         return PathwayPage(0, [], year)
-    return PathwayPage(walk.count(), _materialise(walk.page(offset, limit)), year)
+    return PathwayPage(walk.count(), _materialise(walk.graph, walk.page(offset, limit)), year)
 
 
-def _materialise(raw: list[RawPathway]) -> list[Pathway]:
-    program_ids = {e.target for r in raw for e in r.edges if isinstance(e.target, int)}
-    program_ids |= {r.start for r in raw if r.start is not None}
-    programs = Program.objects.select_related("institution", "specialty").in_bulk(program_ids)
-    articulation_ids = {e.articulation for r in raw for e in r.edges if e.articulation}
-    articulations = Articulation.objects.select_related("from_skill_category", "from_class").in_bulk(articulation_ids)
-    routes = {r.code: r for r in RouteKind.objects.all()}
-    clusters = _top_clusters({programs[r.edges[-1].target].specialty_id for r in raw if r.edges})
+def _materialise(graph: RouteGraph, raw: list[RawPathway]) -> list[Pathway]:
+    """Pathways with their programs, articulations, routes and end industries, all from the cached graph."""
+    programs, articulations = graph.program_rows, graph.articulation_rows
     pathways = []
     for r in raw:
         steps: list[Step] = []
@@ -122,22 +116,13 @@ def _materialise(raw: list[RawPathway]) -> list[Pathway]:
         for edge in r.edges:
             if not isinstance(edge.target, int):
                 continue  # an exam node: shown on the step it leads to
-            route = routes.get(edge.route) if edge.route != ENTRY else None
+            route = graph.routes.get(edge.route) if edge.route != ENTRY else None
             steps.append(Step(programs[edge.target], route, edge.years, year + 1, year + edge.years, edge.quota,
                               articulations.get(edge.articulation)))  # fmt: skip
             year += edge.years
-        pathways.append(Pathway(steps, r.total_years, clusters.get(steps[-1].program.specialty_id, [])))
+        clusters = graph.clusters_by_specialty.get(steps[-1].program.specialty_id, [])[:CLUSTERS_SHOWN]
+        pathways.append(Pathway(steps, r.total_years, clusters))
     return pathways
-
-
-def _top_clusters(specialty_ids: set[int]) -> dict[int, list[IndustryCluster]]:
-    result: dict[int, list[IndustryCluster]] = {}
-    links = SpecialtyIndustry.objects.filter(specialty_id__in=specialty_ids).select_related("cluster")
-    for link in links.order_by("specialty_id", "-weight", "cluster__position"):
-        shown = result.setdefault(link.specialty_id, [])
-        if len(shown) < CLUSTERS_SHOWN:
-            shown.append(link.cluster)
-    return result
 
 
 def routes_with_counts(*, academic_year: int | None) -> QuerySet[RouteKind]:
@@ -275,7 +260,7 @@ class PathwayResults:
         stop = index.stop if index.stop is not None else len(self)
         if self.walk is None or stop <= offset:
             return []
-        return _materialise(self.walk.page(offset, stop - offset))
+        return _materialise(self.walk.graph, self.walk.page(offset, stop - offset))
 
 
 def route_timeline(*, route: RouteKind) -> Timeline:
