@@ -370,4 +370,7 @@ ZH_HANS: dict[str, str | list[str]] = {
     "No articulation of this route is on record.": "暂无这一途径的衔接记录。",
     "How students in Chongqing move from 初中 to 中职, 高职 and 本科. Each route has its own years, exams and rules.": "重庆的学生如何从初中升入中职、高职和本科。每种途径都有自己的年限、考试和规则。",
     "Explore the routes from where you are": "从你现在的阶段查看升学路径",
+    "Your way up": "你的升学之路",
+    "From 初中 to 中职, 高职 and 本科: 3+2, 3+4, 五年一贯制, 五年制, 职教高考, 专升本. See every route from where you are, with its years, exams and places.": "从初中到中职、高职和本科：3+2、3+4、五年一贯制、五年制、职教高考、专升本。从你现在的阶段出发，看清每一条路径的年限、考试和名额。",
+    "Explore my pathways": "查看我的升学路径",
 }

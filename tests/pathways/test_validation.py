@@ -31,12 +31,12 @@ def test_a_valid_articulation_passes(world: World) -> None:
 
 def test_stage_levels_must_rise(world: World) -> None:
     message = errors_of(draft("3-2", world.p3, from_program=world.p1))
-    assert "Stage levels must rise" in message or "阶段层次必须逐级上升" in message
+    assert "阶段层次必须逐级上升（中职 → 高职专科 → 本科）：中职 → 中职 不符合。" in message
 
 
 def test_the_route_kind_fixes_the_levels(world: World) -> None:
     message = errors_of(draft("3-2", world.r1, 3, 4, from_program=world.p1))
-    assert "高职专科" in message and world.r1.specialty.name in message
+    assert f"中高职三二分段（3+2）的后段是高职专科，但 {world.r1} 是职业本科。" in message
 
 
 def test_each_stage_institution_kind_fits_its_level(world: World) -> None:
@@ -44,31 +44,32 @@ def test_each_stage_institution_kind_fits_its_level(world: World) -> None:
     wrong = ProgramFactory(institution=secondary_school, specialty=Specialty.objects.get(code="510203"),
                            academic_year=YEAR)  # saved without clean(), as a bad bulk load would  # fmt: skip
     message = errors_of(draft("3-2", wrong, from_program=world.p1))
-    assert "戊中职" in message
+    assert "戊中职（中职学校）不能承担高职专科阶段。" in message
 
 
 def test_route_years_add_up(world: World) -> None:
     message = errors_of(draft("3-2", world.q2, 3, 3, from_program=world.p1))
-    assert "6" in message and "5" in message
+    assert "中高职三二分段（3+2）的后段为 2 年，而不是 3 年。" in message
+    assert "中高职三二分段（3+2）共 5 年；这一条加起来是 6 年（3 + 3）。" in message
     message = errors_of(draft("3-4", world.r1, 2, 4, from_program=world.p1))
-    assert "7" in message
+    assert "中本贯通（3+4）共 7 年；这一条加起来是 6 年（2 + 4）。" in message
 
 
 def test_the_five_year_integrated_route_adds_up_to_five(world: World) -> None:
     message = errors_of(draft("five-year-integrated", world.q2, 3, 3))
-    assert "5" in message and "6" in message
+    assert "五年一贯制共 5 年；这一条加起来是 6 年（3 + 3）。" in message
 
 
 def test_a_route_never_links_a_program_to_itself(world: World) -> None:
     message = errors_of(draft("3-2", world.p1, from_program=world.p1))
-    assert "itself" in message or "自身" in message
+    assert "升学途径不能把一个专业点衔接到它自身。" in message
 
 
 def test_a_route_never_loops(world: World) -> None:
     # A corrupt link back down (Q1 → P1), written past validation as a raw bulk load would.
     Articulation.objects.bulk_create([draft("3-2", world.p1, from_program=world.q1)])
     message = errors_of(Articulation(**{**_fields(world.three_two), "pk": None}))
-    assert "loop" in message or "循环" in message
+    assert f"这条衔接会形成循环：{world.q1} → {world.p1} → {world.q1}。" in message
 
 
 def _fields(a: Articulation) -> dict:
@@ -79,7 +80,7 @@ def test_a_new_link_to_an_archived_program_is_refused(world: World) -> None:
     world.q2.status = ProgramStatus.ARCHIVED
     world.q2.save()
     message = errors_of(draft("3-2", world.q2, from_program=world.p1))
-    assert "archived" in message or "已归档" in message
+    assert f"{world.q2} 已归档：请衔接一个在招的专业点。" in message
 
 
 def test_an_existing_link_whose_program_is_archived_is_flagged_not_kept_silently(world: World) -> None:
@@ -92,16 +93,17 @@ def test_an_existing_link_whose_program_is_archived_is_flagged_not_kept_silently
 
 def test_the_open_exams_name_their_category_or_class_not_a_program(world: World) -> None:
     message = errors_of(draft("skills-exam", world.q1, 3, 3, from_program=world.p1))
-    assert "科类" in message
+    assert "职教高考（高职分类考试·中职类）按科类招生：请选择科类。" in message
+    assert "职教高考（高职分类考试·中职类）不使用这一项，请留空。" in message
     computing = SkillCategory.objects.get(code="computing")
     message = errors_of(draft("3-2", world.q2, from_skill_category=computing))
-    assert world.p1.specialty.name not in message and message
+    assert "中高职三二分段（3+2）衔接两个指定的专业点：请选择前段专业点。" in message
 
 
 def test_both_programs_belong_to_the_articulation_year(world: World) -> None:
     other_year = ProgramFactory(institution=world.q1.institution, specialty=world.q1.specialty, academic_year=2031)
     message = errors_of(draft("3-2", other_year, from_program=world.p1))
-    assert "2031" in message and str(YEAR) in message
+    assert f"{other_year} 属于 2031 学年，而不是这条衔接关系的 {YEAR} 学年。" in message
 
 
 def test_the_admin_form_shows_the_rule_that_failed(world: World, curator_client: Client) -> None:
@@ -111,7 +113,7 @@ def test_the_admin_form_shows_the_rule_that_failed(world: World, curator_client:
     })  # fmt: skip
     assert response.status_code == 200
     body = response.content.decode()
-    assert "errornote" in body and "6" in body
+    assert "errornote" in body and "这一条加起来是 6 年（3 + 3）" in body
     assert not Articulation.objects.filter(to_program=world.q2, from_program=world.p1).exists()
 
 
@@ -121,5 +123,5 @@ def test_the_admin_warns_about_flagged_articulations(world: World, curator_clien
     response = curator_client.get("/admin/pathways/articulation/", {"flagged": "yes"}, follow=True)
     body = response.content.decode()
     assert response.status_code == 200
-    assert "2" in body and ("archived" in body or "已归档" in body)
+    assert "有 2 条衔接关系用到了已归档的专业点" in body
     assert response.context["cl"].result_count == 2
