@@ -373,4 +373,6 @@ ZH_HANS: dict[str, str | list[str]] = {
     "Your way up": "你的升学之路",
     "From 初中 to 中职, 高职 and 本科: 3+2, 3+4, 五年一贯制, 五年制, 职教高考, 专升本. See every route from where you are, with its years, exams and places.": "从初中到中职、高职和本科：3+2、3+4、五年一贯制、五年制、职教高考、专升本。从你现在的阶段出发，看清每一条路径的年限、考试和名额。",
     "Explore my pathways": "查看我的升学路径",
+    "School area": "学校范围",
+    "Keep every stage in that area": "每个阶段都在这个范围内",
 }

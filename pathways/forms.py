@@ -27,8 +27,8 @@ class PathwayQueryForm(forms.Form):
     )
     district = forms.ChoiceField(label=_("Home district"), required=False)
     program = forms.IntegerField(label=_("My program"), required=False, min_value=1, widget=forms.HiddenInput)
-    scope = forms.ChoiceField(label=_("First school in"), choices=SCOPE_CHOICES, required=False)
-    near_home = forms.BooleanField(label=_("Stay near home at every stage"), required=False)
+    scope = forms.ChoiceField(label=_("School area"), choices=SCOPE_CHOICES, required=False)
+    near_home = forms.BooleanField(label=_("Keep every stage in that area"), required=False)
     routes = forms.MultipleChoiceField(label=_("Routes"), required=False, widget=forms.CheckboxSelectMultiple)
     max_years = forms.IntegerField(label=_("At most this many years"), required=False, min_value=1, max_value=MAX_YEARS)
     cluster = forms.ChoiceField(label=_("Industry I aim at"), required=False)
@@ -70,7 +70,8 @@ class PathwayQueryForm(forms.Form):
         cluster = IndustryCluster.objects.filter(code=data.get("cluster") or "").values_list("pk", flat=True).first()
         return PathwayFilters(
             district=district,
-            scope=data.get("scope") or ("district" if data.get("start") == "junior" else "city"),
+            # A 初中 graduate's first school is near home by default; from a program, "near home" means the area.
+            scope=data.get("scope") or ("district" if data.get("start") == "junior" else "area"),
             near_home=bool(data.get("near_home")),
             routes=frozenset(data.get("routes") or ()),
             max_years=data.get("max_years"),

@@ -211,7 +211,11 @@ SCOPES = ("district", "area", "city")
 
 @dataclass(frozen=True)
 class PathwayFilters:
-    """What the student asks for. `scope` bounds the first school; `near_home` bounds every school."""
+    """What the student asks for, around the home `district`.
+
+    `scope` (district, area or city) bounds the first school a 初中 graduate enters; with `near_home` it bounds
+    every school on the pathway. `routes` keeps pathways that use only those route kinds (and at least one).
+    """
 
     district: str = ""
     scope: str = "city"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pathways.graph import PathwayFilters
+from pathways.models import Articulation
 from pathways.selectors import PathwayResults, pathways_search
 from programs.models import IndustryCluster, ProgramStatus, SpecialtyIndustry
 from programs.services import programs_set_status
@@ -126,8 +127,6 @@ def test_the_full_sample_city_answers_from_every_kind_of_start() -> None:
     """Over the loaded sample data: a 初中 graduate, a 中职 program and a 高职 program all find pathways."""
     junior = pathways_search(start=None, filters=PathwayFilters(district="奉节县", scope="district"))
     assert junior.count > 0 and junior.academic_year == 2025
-    from pathways.models import Articulation
-
     partnership = Articulation.objects.live().filter(route__code="3-2").select_related("from_program").first()
     assert pathways_search(start=partnership.from_program, filters=PathwayFilters()).count >= 1
     upgrade = Articulation.objects.live().filter(route__code="associate-bachelor").first()

@@ -78,3 +78,9 @@ def test_specialty_and_program_pages_show_routes_in_and_out(world: World, client
 def test_the_sample_explorer_marks_sample_data(client: Client) -> None:
     body = client.get("/pathways/", {"start": "junior", "district": "奉节县"}).content.decode()
     assert "示例" in body
+
+
+def test_stay_near_home_from_a_program_keeps_to_its_area(world: World, client: Client) -> None:
+    """From a program, "near home" defaults to the program's area: 丁大学 in 沙坪坝区 is not in 渝东北."""
+    response = client.get("/pathways/", {"start": "program", "program": world.p1.pk, "near_home": "on"})
+    assert response.context["page"].paginator.count == 2  # P1 → Q1 (3+2) and P1 → Q2 (职教高考), both in 万州区
