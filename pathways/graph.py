@@ -50,6 +50,8 @@ class ProgramNode(NamedTuple):
     years: int
     quota: int | None
     clusters: frozenset[int]
+    specialty_id: int
+    class_id: int
 
 
 @dataclass
@@ -93,12 +95,13 @@ def _program_nodes(academic_year: int) -> dict[int, ProgramNode]:
         clusters.setdefault(specialty_id, set()).add(cluster_id)
     rows = Program.objects.published().filter(academic_year=academic_year).values_list(
         "pk", "specialty__level", "institution__district", "institution__name", "specialty__code",
-        "specialty__years", "quota", "specialty_id",
+        "specialty__years", "quota", "specialty_id", "specialty__specialty_class_id",
     )  # fmt: skip
     return {
-        pk: ProgramNode(level, district, name, code, years, quota, frozenset(clusters.get(specialty_id, ())))
-        for pk, level, district, name, code, years, quota, specialty_id in rows
-    }
+        pk: ProgramNode(level, district, name, code, years, quota, frozenset(clusters.get(specialty_id, ())),
+                        specialty_id, class_id)
+        for pk, level, district, name, code, years, quota, specialty_id, class_id in rows
+    }  # fmt: skip
 
 
 def graph_build(*, academic_year: int) -> RouteGraph:
@@ -107,15 +110,11 @@ def graph_build(*, academic_year: int) -> RouteGraph:
     graph = nx.MultiDiGraph()
     graph.add_nodes_from(programs)
     categories = dict(SpecialtySkillCategory.objects.values_list("specialty_id", "category_id"))
-    specialty_rows = Program.objects.filter(pk__in=programs).values_list(
-        "pk", "specialty_id", "specialty__specialty_class_id"
-    )
-    for pk, specialty_id, class_id in specialty_rows:
-        level = programs[pk].level
-        if level == Level.SECONDARY and specialty_id in categories:
-            graph.add_edge(pk, _exam_node(Admission.SKILLS_EXAM, categories[specialty_id]), key=EXAM_EDGE)
-        elif level == Level.ASSOCIATE:
-            graph.add_edge(pk, _exam_node(Admission.UPGRADE_EXAM, class_id), key=EXAM_EDGE)
+    for pk, node in programs.items():
+        if node.level == Level.SECONDARY and node.specialty_id in categories:
+            graph.add_edge(pk, _exam_node(Admission.SKILLS_EXAM, categories[node.specialty_id]), key=EXAM_EDGE)
+        elif node.level == Level.ASSOCIATE:
+            graph.add_edge(pk, _exam_node(Admission.UPGRADE_EXAM, node.class_id), key=EXAM_EDGE)
     direct: list[Edge] = []
     links = Articulation.objects.live().filter(academic_year=academic_year).values_list(
         "pk", "route__code", "route__admission", "from_program_id", "from_skill_category_id", "from_class_id",
@@ -157,7 +156,7 @@ def _attach_rows(result: RouteGraph, routes: dict[str, RouteKind]) -> None:
     result.articulation_rows = Articulation.objects.select_related(
         "route", "from_skill_category", "from_class"
     ).in_bulk(used)
-    specialties = {p.specialty_id for p in result.program_rows.values()}
+    specialties = {node.specialty_id for node in result.programs.values()}
     links = SpecialtyIndustry.objects.filter(specialty_id__in=specialties).select_related("cluster")
     for link in links.order_by("specialty_id", "-weight", "cluster__position"):
         result.clusters_by_specialty.setdefault(link.specialty_id, []).append(link.cluster)
