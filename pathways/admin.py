@@ -11,7 +11,17 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from pathways.models import Articulation, RouteKind, SkillCategory, SpecialtySkillCategory
+from pathways import quiz
+from pathways.models import (
+    Articulation,
+    FormKind,
+    FormVersion,
+    FormVersionItem,
+    QuizItem,
+    RouteKind,
+    SkillCategory,
+    SpecialtySkillCategory,
+)
 from pathways.resources import ArticulationResource
 from programs.admin import CatalogAdmin
 
@@ -107,3 +117,70 @@ class ArticulationAdmin(CatalogAdmin):
         super().save_model(request, obj, form, change)
         for reason in obj.flag_reasons:
             self.message_user(request, reason, messages.WARNING)
+
+
+def _report_publish(admin_view: admin.ModelAdmin, request: HttpRequest) -> None:
+    """Publish new form versions after an item edit, and say what happened."""
+    for outcome in quiz.quiz_forms_publish():
+        label = FormKind(outcome.kind).label
+        if outcome.problems:
+            admin_view.message_user(
+                request,
+                _("%(form)s was not changed and keeps version %(number)s: %(problems)s")
+                % {
+                    "form": label,
+                    "number": outcome.version.number if outcome.version else "—",
+                    "problems": " ".join(outcome.problems),
+                },  # fmt: skip
+                messages.WARNING,
+            )
+        elif outcome.created and outcome.version is not None:
+            admin_view.message_user(
+                request,
+                _("%(form)s is now version %(number)s. Answers already saved keep the version they were given on.")
+                % {"form": label, "number": outcome.version.number},
+                messages.SUCCESS,
+            )
+
+
+@admin.register(QuizItem)
+class QuizItemAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "area", "position", "in_quick", "active", "text", "text_en"]
+    list_filter = ["area", "in_quick", "active"]
+    search_fields = ["code", "text", "text_en"]
+
+    def save_model(self, request: HttpRequest, obj: QuizItem, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        _report_publish(self, request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: QuizItem | None = None) -> bool:
+        return False  # answers point at items: deactivate an item instead
+
+
+class FormVersionItemInline(admin.TabularInline):
+    model = FormVersionItem
+    fields = ["position", "item", "area", "text", "text_en"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(FormVersion)
+class FormVersionAdmin(admin.ModelAdmin):
+    """Published versions are frozen: they can be read, never edited."""
+
+    list_display = ["kind", "number", "is_current", "created_at"]
+    list_filter = ["kind", "is_current"]
+    inlines = [FormVersionItemInline]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

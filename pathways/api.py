@@ -110,5 +110,6 @@ router.register("articulations", ArticulationViewSet, basename="articulation")
 app_name = "api"
 urlpatterns = [
     path("pathways/", PathwayView.as_view(), name="pathways"),
+    path("", include("pathways.quiz_api")),
     path("", include(router.urls)),
 ]

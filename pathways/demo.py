@@ -5,13 +5,15 @@ from __future__ import annotations
 from django.contrib.auth.models import Group, Permission, User
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
-from pathways.models import Articulation, RouteKind, SkillCategory, SpecialtySkillCategory
+from pathways.consent import consent_record, consent_state
+from pathways.models import Articulation, FormVersion, QuizItem, RouteKind, SkillCategory, SpecialtySkillCategory
 
 DEMO_PASSWORD = "zhitu-demo-2026"
 CURATOR_GROUP = "catalog_curators"
-# Curators keep the routes true too; student data (issue 4 on) is not theirs.
-CURATED_ROUTE_MODELS = [RouteKind, SkillCategory, SpecialtySkillCategory, Articulation]
+# Curators keep the routes and the quiz's items true too; student data (attempts, consents) is not theirs.
+CURATED_ROUTE_MODELS = [RouteKind, SkillCategory, SpecialtySkillCategory, Articulation, QuizItem, FormVersion]
 
 
 def curator_group_ensure() -> Group:
@@ -44,4 +46,8 @@ def demo_users_create() -> list[User]:
         group = curators if group_name == CURATOR_GROUP else Group.objects.get_or_create(name=group_name)[0]
         user.groups.add(group)
         users.append(user)
+    student = users[0]
+    if not consent_state(user=student).may_store:
+        # A demo student aged 17, who has agreed to the privacy notice, so saving results can be tried.
+        consent_record(user=student, birth_year=timezone.localdate().year - 17, birth_month=1)
     return users

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pathways import views
+from pathways import quiz_views, views
 
 app_name = "pathways"
 
@@ -8,4 +8,12 @@ urlpatterns = [
     path("pathways/", views.explorer, name="explorer"),
     path("routes/", views.route_list, name="route_list"),
     path("routes/<slug:code>/", views.route_detail, name="route_detail"),
+    path("quiz/", quiz_views.quiz_home, name="quiz_home"),
+    path("quiz/save/", quiz_views.quiz_save, name="quiz_save"),
+    path("quiz/history/", quiz_views.quiz_history, name="quiz_history"),
+    path("quiz/history/compare/", quiz_views.quiz_compare, name="quiz_compare"),
+    path("quiz/history/<int:attempt_id>/", quiz_views.quiz_attempt, name="quiz_attempt"),
+    path("quiz/<slug:kind>/", quiz_views.quiz_take, name="quiz_take"),
+    path("accounts/signup/", quiz_views.signup, name="signup"),
+    path("privacy/", quiz_views.privacy, name="privacy"),
 ]

@@ -11,6 +11,11 @@ from django.test import Client
 from pathways.demo import curator_group_ensure
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests run last: they are transactional, and pytest-django empties the tables after each."""
+    items.sort(key=lambda item: "tests/browser/" in str(item.fspath).replace("\\", "/"))
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):  # noqa: ANN001, ANN201 - pytest-django hook
     with django_db_blocker.unblock():

@@ -8,7 +8,7 @@ from pathways.demo import DEMO_PASSWORD, demo_users_create
 
 
 class Command(BaseCommand):
-    help = "Load the whole catalog, the routes, the sample data and (in development) the demo logins. Idempotent."
+    help = "Load the catalog, routes, quiz and sample data, and (in development) the demo logins. Idempotent."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--no-users", action="store_true", help="Load data only, no demo logins.")
@@ -21,6 +21,7 @@ class Command(BaseCommand):
             "load_sample_data",
             "load_routes",
             "load_sample_articulations",
+            "load_quiz",
         ):
             self.stdout.write(self.style.MIGRATE_HEADING(command))
             call_command(command, stdout=self.stdout)

@@ -1,0 +1,82 @@
+"""Student accounts and consent (PIPL): what must be on record before anything about a student is stored.
+
+A student agrees to the privacy notice. A student under 14 also needs a guardian's consent: the guardian
+confirms, on the same screen, with their name and relation (no SMS or ID check is possible on a closed school
+network; the record says who agreed and when). Only the month of birth is kept, to know which rule applies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group, User
+from django.db import transaction
+from django.utils import timezone
+
+from pathways.models import Consent, ConsentKind, StudentProfile
+
+NOTICE_VERSION = "2026-11"
+GUARDIAN_AGE = 14
+STUDENT_GROUP = "student"
+
+
+@dataclass(frozen=True)
+class ConsentState:
+    has_profile: bool
+    student: bool
+    guardian_needed: bool
+    guardian: bool
+
+    @property
+    def may_store(self) -> bool:
+        return self.has_profile and self.student and (self.guardian or not self.guardian_needed)
+
+
+def consent_state(*, user: object) -> ConsentState:
+    if not getattr(user, "is_authenticated", False):
+        return ConsentState(False, False, False, False)
+    profile = StudentProfile.objects.filter(user=user).first()
+    kinds = set(Consent.objects.filter(user=user, notice_version=NOTICE_VERSION).values_list("kind", flat=True))
+    under_age = profile is not None and profile.age_on(timezone.localdate()) < GUARDIAN_AGE
+    return ConsentState(profile is not None, ConsentKind.STUDENT in kinds, under_age, ConsentKind.GUARDIAN in kinds)
+
+
+def is_under_guardian_age(*, birth_year: int, birth_month: int) -> bool:
+    return StudentProfile(birth_year=birth_year, birth_month=birth_month).age_on(timezone.localdate()) < GUARDIAN_AGE
+
+
+@transaction.atomic
+def consent_record(
+    *, user: User, birth_year: int, birth_month: int, guardian_name: str = "", guardian_relation: str = ""
+) -> ConsentState:
+    """Record the student's consent, and the guardian's when one is named. Under 14 without a guardian: refused."""
+    if is_under_guardian_age(birth_year=birth_year, birth_month=birth_month) and not (
+        guardian_name.strip() and guardian_relation.strip()
+    ):
+        raise PermissionError("A guardian must agree for a student under 14.")
+    StudentProfile.objects.update_or_create(user=user, defaults={"birth_year": birth_year, "birth_month": birth_month})
+    Consent.objects.create(user=user, kind=ConsentKind.STUDENT, notice_version=NOTICE_VERSION)
+    if guardian_name.strip():
+        Consent.objects.create(
+            user=user, kind=ConsentKind.GUARDIAN, notice_version=NOTICE_VERSION,
+            guardian_name=guardian_name.strip(), guardian_relation=guardian_relation.strip(),
+        )  # fmt: skip
+    return consent_state(user=user)
+
+
+@transaction.atomic
+def student_register(
+    *,
+    username: str,
+    password: str,
+    birth_year: int,
+    birth_month: int,
+    guardian_name: str = "",
+    guardian_relation: str = "",
+) -> User:
+    """A student account with its consents, in one transaction: no account is left without them."""
+    user = User.objects.create_user(username=username, password=password)
+    user.groups.add(Group.objects.get_or_create(name=STUDENT_GROUP)[0])
+    consent_record(user=user, birth_year=birth_year, birth_month=birth_month, guardian_name=guardian_name,
+                   guardian_relation=guardian_relation)  # fmt: skip
+    return user

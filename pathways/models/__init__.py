@@ -1,0 +1,31 @@
+"""The pathways app's models: progression routes (routes.py) and the interest quiz with consent (quiz.py)."""
+
+from pathways.models.quiz import (
+    AREA_ORDER,
+    Area,
+    Consent,
+    ConsentKind,
+    FormKind,
+    FormVersion,
+    FormVersionItem,
+    QuizAnswer,
+    QuizAttempt,
+    QuizItem,
+    StudentProfile,
+)
+from pathways.models.routes import (
+    Admission,
+    Articulation,
+    ArticulationQuerySet,
+    Entry,
+    RouteKind,
+    SkillCategory,
+    SpecialtySkillCategory,
+    bilingual,
+)
+
+__all__ = [
+    "AREA_ORDER", "Admission", "Area", "Articulation", "ArticulationQuerySet", "Consent", "ConsentKind", "Entry",
+    "FormKind", "FormVersion", "FormVersionItem", "QuizAnswer", "QuizAttempt", "QuizItem", "RouteKind",
+    "SkillCategory", "SpecialtySkillCategory", "StudentProfile", "bilingual",
+]  # fmt: skip

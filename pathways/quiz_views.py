@@ -1,0 +1,209 @@
+"""The quiz pages: take a form, see the result, save it (with an account and consent), look back at attempts.
+
+Until a student saves, nothing reaches the database: answers live in the browser (the page's sessionStorage),
+the result is computed from the posted answers and shown, and the page carries a signed copy of the answers
+for the save step.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.core import signing
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from pathways import access, consent, quiz
+from pathways.areas import AREA_FIELDS, AREA_MEANING
+from pathways.forms import ConsentForm, StudentSignupForm
+from pathways.models import Area, FormKind, FormVersionItem
+from pathways.radar import radar_for
+from pathways.scoring import QuizResult
+
+ITEMS_PER_SCREEN = 3
+STARTED_SALT = "pathways.quiz.started"
+MAX_DURATION = 6 * 3600
+
+
+@require_GET
+def quiz_home(request: HttpRequest) -> HttpResponse:
+    # The quick form first: it is the one most students take.
+    forms = [
+        (kind, FormKind(kind).label, quiz.current_version(kind=kind)) for kind in (FormKind.QUICK, FormKind.STANDARD)
+    ]
+    return render(request, "pathways/quiz_home.html", {"forms": [f for f in forms if f[2] is not None]})
+
+
+def _screens(
+    items: list[FormVersionItem], answered: dict[str, str], errors: dict[int, str], missing: set[int]
+) -> list[list[dict]]:
+    """The questions in screens of a few, each with its answer so far and any problem with it."""
+    questions = [
+        {"item": i, "selected": int(answered[str(i.item_id)]) if answered.get(str(i.item_id), "").isdigit() else None,
+         "error": errors.get(i.item_id, ""), "missing": i.item_id in missing}
+        for i in items
+    ]  # fmt: skip
+    return [questions[n : n + ITEMS_PER_SCREEN] for n in range(0, len(questions), ITEMS_PER_SCREEN)]
+
+
+def _duration(request: HttpRequest) -> int | None:
+    """Seconds since the form was first shown, from the signed timestamp the page carried."""
+    try:
+        started = signing.loads(request.POST.get("started", ""), salt=STARTED_SALT, max_age=MAX_DURATION)
+    except signing.BadSignature:
+        return None
+    return max(0, int(timezone.now().timestamp() - started))
+
+
+@require_http_methods(["GET", "POST"])
+def quiz_take(request: HttpRequest, kind: str) -> HttpResponse:
+    version = quiz.current_version(kind=kind) if kind in FormKind.values else None
+    if version is None:
+        raise Http404
+    items = list(version.items.all())
+    errors: dict[int, str] = {}
+    missing: set[int] = set()
+    if request.method == "POST":
+        answers = [(key.removeprefix("item_"), value) for key, value in request.POST.items() if key.startswith("item_")]
+        try:
+            sheet = quiz.answers_check(kind=kind, version_number=request.POST.get("version"), answers=answers,
+                                       duration_seconds=_duration(request))  # fmt: skip
+        except quiz.QuizInputError as exc:
+            errors, missing = _form_errors(exc.errors, answers, items)
+            if "version" in exc.errors or "form" in exc.errors:
+                return render(request, "pathways/quiz_stale.html", {"kind": kind}, status=409)
+        else:
+            return _result_page(request, sheet.score(), sheet.items, sheet.values, quiz.result_token_make(sheet=sheet))
+    answered = {key.removeprefix("item_"): value for key, value in request.POST.items() if key.startswith("item_")}
+    context = {
+        "version": version, "kind": kind, "screens": _screens(items, answered, errors, missing), "total": len(items),
+        "started": request.POST.get("started") or signing.dumps(int(timezone.now().timestamp()), salt=STARTED_SALT),
+        "errors": errors, "missing": missing, "scale": SCALE,
+    }  # fmt: skip
+    return render(request, "pathways/quiz_take.html", context, status=400 if errors or missing else 200)
+
+
+SCALE = [
+    (1, _("Strongly dislike")), (2, _("Dislike")), (3, _("Not sure")), (4, _("Like")), (5, _("Strongly like")),
+]  # fmt: skip
+
+
+def _form_errors(errors: dict, answers: list, items: list[FormVersionItem]) -> tuple[dict[int, str], set[int]]:
+    by_item: dict[int, str] = {}
+    for (raw_item, _value), problem in zip(answers, errors.get("answers", []), strict=False):
+        if problem and str(raw_item).isdigit():
+            by_item[int(raw_item)] = " ".join(m for messages in problem.values() for m in messages)
+    answered = {str(item) for item, _value in answers}
+    missing = {i.item_id for i in items if str(i.item_id) not in answered}
+    return by_item, missing
+
+
+def _top_areas(result: QuizResult, items: list[FormVersionItem], values: list[int]) -> list[dict]:
+    """The top three areas, each with what it means and the activities the student liked most in it."""
+    top = []
+    for area in result.code:
+        liked = sorted(((v, i) for i, v in zip(items, values, strict=True) if i.area == area and v >= 4),
+                       key=lambda pair: (-pair[0], pair[1].position))  # fmt: skip
+        top.append({"area": area, "name": Area(area).label, "score": result.scores[area],
+                    "meaning": AREA_MEANING[area], "fields": AREA_FIELDS[area],
+                    "liked": [i.display_text for _v, i in liked[:3]]})  # fmt: skip
+    return top
+
+
+def _result_page(
+    request: HttpRequest, result: QuizResult, items: list, values: list[int], token: str | None, attempt: object = None
+) -> HttpResponse:
+    context = {
+        "result": result, "radar": radar_for(result.profile, scores=result.scores), "token": token,
+        "top": _top_areas(result, items, values), "attempt": attempt,
+        "ranked": [(a, Area(a).label, result.scores[a], int(result.profile[a] * 100)) for a in result.ranked],
+        "consent": consent.consent_state(user=request.user),
+    }  # fmt: skip
+    return render(request, "pathways/quiz_result.html", context)
+
+
+@require_POST
+def quiz_save(request: HttpRequest) -> HttpResponse:
+    """Save a scored result: straight away with consent on record, else after sign-up, sign-in or consent."""
+    token = request.POST.get("token", "")
+    try:
+        sheet = quiz.result_token_read(token=token)
+    except quiz.QuizInputError:
+        return render(request, "pathways/quiz_stale.html", {"expired": True}, status=400)
+    action = request.POST.get("action", "")
+    signup = StudentSignupForm(request.POST if action == "signup" else None)
+    sign_in = AuthenticationForm(request, data=request.POST if action == "login" else None)
+    consent_form = ConsentForm(request.POST if action == "consent" else None)
+    if action == "signup" and signup.is_valid():
+        user = consent.student_register(
+            username=signup.cleaned_data["username"], password=signup.cleaned_data["password1"],
+            birth_year=signup.cleaned_data["birth_year"], birth_month=signup.cleaned_data["birth_month"],
+            **signup.guardian(),
+        )  # fmt: skip
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    elif action == "login" and sign_in.is_valid():
+        login(request, sign_in.get_user())
+    elif action == "consent" and request.user.is_authenticated and consent_form.is_valid():
+        data = consent_form.cleaned_data
+        consent.consent_record(
+            user=request.user, birth_year=data["birth_year"], birth_month=data["birth_month"], **consent_form.guardian()
+        )
+    if consent.consent_state(user=request.user).may_store:
+        attempt = quiz.quiz_attempt_save(student=request.user, sheet=sheet)
+        return redirect("pathways:quiz_attempt", attempt_id=attempt.pk)
+    context = {"token": token, "signup": signup, "sign_in": sign_in, "consent_form": consent_form}
+    return render(request, "pathways/quiz_save.html", context, status=400 if action else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    form = StudentSignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = consent.student_register(
+            username=form.cleaned_data["username"], password=form.cleaned_data["password1"],
+            birth_year=form.cleaned_data["birth_year"], birth_month=form.cleaned_data["birth_month"],
+            **form.guardian(),
+        )  # fmt: skip
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect("pathways:quiz_home")
+    return render(request, "registration/signup.html", {"form": form})
+
+
+@require_GET
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "pathways/privacy.html", {"notice_version": consent.NOTICE_VERSION})
+
+
+@login_required
+@require_GET
+def quiz_history(request: HttpRequest) -> HttpResponse:
+    attempts = list(access.attempts_for_student(user=request.user))
+    return render(request, "pathways/quiz_history.html", {"attempts": attempts})
+
+
+@login_required
+@require_GET
+def quiz_attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    attempt = access.attempt_get_for_student(user=request.user, attempt_id=attempt_id)
+    answers = list(attempt.answers.select_related("item"))
+    result = quiz.attempt_result(attempt=attempt)
+    return _result_page(request, result, [a.item for a in answers], [a.value for a in answers], None, attempt)
+
+
+@login_required
+@require_GET
+def quiz_compare(request: HttpRequest) -> HttpResponse:
+    try:
+        first_id, second_id = int(request.GET.get("a", "")), int(request.GET.get("b", ""))
+    except ValueError as exc:
+        raise Http404 from exc
+    first = access.attempt_get_for_student(user=request.user, attempt_id=first_id)
+    second = access.attempt_get_for_student(user=request.user, attempt_id=second_id)
+    one, two = quiz.attempt_result(attempt=first), quiz.attempt_result(attempt=second)
+    rows = [(a, Area(a).label, one.scores[a], two.scores[a], two.scores[a] - one.scores[a]) for a in "RIASEC"]
+    context = {"first": first, "second": second, "radar": radar_for(one.profile, two.profile), "rows": rows}
+    return render(request, "pathways/quiz_compare.html", context)
