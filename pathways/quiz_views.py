@@ -139,12 +139,7 @@ def quiz_save(request: HttpRequest) -> HttpResponse:
     sign_in = AuthenticationForm(request, data=request.POST if action == "login" else None)
     consent_form = ConsentForm(request.POST if action == "consent" else None)
     if action == "signup" and signup.is_valid():
-        user = consent.student_register(
-            username=signup.cleaned_data["username"], password=signup.cleaned_data["password1"],
-            birth_year=signup.cleaned_data["birth_year"], birth_month=signup.cleaned_data["birth_month"],
-            **signup.guardian(),
-        )  # fmt: skip
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        _register_and_sign_in(request, signup)
     elif action == "login" and sign_in.is_valid():
         login(request, sign_in.get_user())
     elif action == "consent" and request.user.is_authenticated and consent_form.is_valid():
@@ -159,16 +154,20 @@ def quiz_save(request: HttpRequest) -> HttpResponse:
     return render(request, "pathways/quiz_save.html", context, status=400 if action else 200)
 
 
+def _register_and_sign_in(request: HttpRequest, form: StudentSignupForm) -> None:
+    data = form.cleaned_data
+    user = consent.student_register(
+        username=data["username"], password=data["password1"], birth_year=data["birth_year"],
+        birth_month=data["birth_month"], **form.guardian(),
+    )  # fmt: skip
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+
+
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     form = StudentSignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = consent.student_register(
-            username=form.cleaned_data["username"], password=form.cleaned_data["password1"],
-            birth_year=form.cleaned_data["birth_year"], birth_month=form.cleaned_data["birth_month"],
-            **form.guardian(),
-        )  # fmt: skip
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        _register_and_sign_in(request, form)
         return redirect("pathways:quiz_home")
     return render(request, "registration/signup.html", {"form": form})
 

@@ -8,6 +8,7 @@ import re
 import pytest
 from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -208,3 +209,20 @@ def test_a_change_that_would_break_a_form_keeps_the_current_version(curator_clie
     body = response.content.decode()
     assert "快速版（30 题）没有变更" in body and "现在是 4 道" in body
     assert quick().number == before
+
+
+def test_the_signup_page_makes_a_student_account_with_consent(client: Client) -> None:
+    response = client.post("/accounts/signup/", {k: v for k, v in signup_fields("xiaobai", THIS_YEAR - 15).items()
+                                                 if k != "action"})  # fmt: skip
+    assert response.status_code == 302
+    student = User.objects.get(username="xiaobai")
+    assert student.groups.filter(name="student").exists() and not student.is_staff
+    assert Consent.objects.filter(user=student, kind="student").count() == 1
+    assert "隐私说明" in client.get("/privacy/").content.decode()
+
+
+def test_loading_the_items_twice_makes_no_new_version() -> None:
+    before = FormVersion.objects.count()
+    call_command("load_quiz", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert FormVersion.objects.count() == before
+    assert QuizItem.objects.count() == 60
