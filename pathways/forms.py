@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pathways import consent
 from pathways.graph import PathwayFilters
-from pathways.models import RouteKind
+from pathways.models import RouteKind, Stage
 from programs.districts import DISTRICT_CHOICES
 from programs.models import IndustryCluster, Level, Program
 
@@ -136,3 +136,16 @@ class StudentSignupForm(UserCreationForm, ConsentForm):
         data = super().clean()  # ModelForm.clean does not chain to ConsentForm.clean
         self.check_guardian(data)
         return data
+
+
+class RecommendationForm(forms.Form):
+    """What the student tells us beyond the quiz: where they stand now, where home is, which routes they like."""
+
+    stage = forms.ChoiceField(label=_("Where I am now"), choices=Stage.choices, initial=Stage.JUNIOR)
+    district = forms.ChoiceField(label=_("Home district"), required=False)
+    routes = forms.MultipleChoiceField(label=_("Routes I prefer"), required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["district"].choices = [("", _("Choose…"))] + DISTRICT_CHOICES
+        self.fields["routes"].choices = [(r.code, r.display_name) for r in RouteKind.objects.order_by("position")]

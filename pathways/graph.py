@@ -15,6 +15,7 @@ so a page is stable.
 
 from __future__ import annotations
 
+import functools
 import gc
 import threading
 from collections.abc import Iterator
@@ -27,7 +28,16 @@ from django.db import connection
 
 from pathways.models import Admission, Articulation, RouteKind, SpecialtySkillCategory
 from programs.districts import AREA_OF_DISTRICT
-from programs.models import IndustryCluster, Institution, Level, Program, Specialty, SpecialtyIndustry
+from programs.models import (
+    IndustryCluster,
+    Institution,
+    Level,
+    OutcomeMetric,
+    Program,
+    ProgramOutcome,
+    Specialty,
+    SpecialtyIndustry,
+)
 
 MAX_EDGES = 5  # 初中 → 中职 → (职教高考) → 高职 → (专升本) → 本科
 ENTRY = "entry"  # the route of the first step from 初中 into a 中职 program (中考 / 注册入学)
@@ -68,6 +78,7 @@ class RouteGraph:
     articulation_rows: dict[int, Articulation] = field(default_factory=dict)
     routes: dict[str, RouteKind] = field(default_factory=dict)
     clusters_by_specialty: dict[int, list[IndustryCluster]] = field(default_factory=dict)
+    employment: dict[int, float] = field(default_factory=dict)  # latest employment rate per program
 
     @cached_property
     def entries_from_junior(self) -> list[Edge]:
@@ -160,13 +171,26 @@ def _attach_rows(result: RouteGraph, routes: dict[str, RouteKind]) -> None:
     links = SpecialtyIndustry.objects.filter(specialty_id__in=specialties).select_related("cluster")
     for link in links.order_by("specialty_id", "-weight", "cluster__position"):
         result.clusters_by_specialty.setdefault(link.specialty_id, []).append(link.cluster)
+    rates = ProgramOutcome.objects.filter(program_id__in=result.programs, metric=OutcomeMetric.EMPLOYMENT_RATE)
+    for program_id, value in rates.order_by("program_id", "year").values_list("program_id", "value"):
+        result.employment[program_id] = float(value)
 
 
 _cache: dict[int, tuple[tuple, RouteGraph]] = {}
 _lock = threading.Lock()
 
 
-SIGNED_MODELS = (Articulation, RouteKind, Program, Institution, Specialty, SpecialtyIndustry, SpecialtySkillCategory)
+SIGNED_MODELS = (
+    Articulation, RouteKind, Program, ProgramOutcome, Institution, Specialty, SpecialtyIndustry, SpecialtySkillCategory,
+)  # fmt: skip
+
+
+@functools.cache
+def _signature_sql() -> str:
+    # Built once: reaching `Model.history` builds a manager class each time, which costs more than the query.
+    parts = [f"(SELECT MAX(history_id) FROM {m.history.model._meta.db_table})" for m in SIGNED_MODELS]  # type: ignore[attr-defined]
+    parts.append(f"(SELECT MAX(academic_year) FROM {Articulation._meta.db_table})")
+    return "SELECT " + ", ".join(parts)
 
 
 def _signature() -> tuple:
@@ -174,10 +198,8 @@ def _signature() -> tuple:
 
     simple-history writes a row on every create, change and delete, so any change moves the signature.
     """
-    parts = [f"(SELECT MAX(history_id) FROM {m.history.model._meta.db_table})" for m in SIGNED_MODELS]  # type: ignore[attr-defined]
-    parts.append(f"(SELECT MAX(academic_year) FROM {Articulation._meta.db_table})")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts))
+        cursor.execute(_signature_sql())
         return tuple(cursor.fetchone())
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import path
+from django.utils.translation import gettext as _
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -14,8 +15,11 @@ from rest_framework.views import APIView
 
 from pathways import access, quiz
 from pathways.api import Pages
-from pathways.models import FormKind, FormVersion, QuizAttempt
+from pathways.models import FormKind, FormVersion, QuizAttempt, RouteKind, Stage
+from pathways.recommendations import RecommendationSet, RecommendedProgram, recommendations_for
 from pathways.scoring import QuizResult
+from programs.districts import DISTRICT_CHOICES
+from recommender.models import AREAS
 
 
 class FormItemSerializer(serializers.Serializer):
@@ -127,3 +131,63 @@ urlpatterns = [
     path("quiz/attempts/", AttemptsView.as_view(), name="quiz-attempts"),
     path("quiz/attempts/<int:attempt_id>/", AttemptView.as_view(), name="quiz-attempt"),
 ]
+
+
+class RecommendationRequest(serializers.Serializer):
+    profile = serializers.DictField(child=serializers.FloatField(min_value=0, max_value=1))
+    stage = serializers.ChoiceField(choices=Stage.choices)
+    district = serializers.ChoiceField(choices=DISTRICT_CHOICES, required=False, allow_blank=True, default="")
+    routes = serializers.ListField(child=serializers.SlugField(), required=False, default=list, max_length=10)
+    k = serializers.IntegerField(min_value=1, max_value=30, default=10)
+
+    def validate_profile(self, value: dict[str, float]) -> dict[str, float]:
+        if sorted(value) != sorted(AREAS):
+            raise serializers.ValidationError(
+                _("The profile needs exactly the six areas R, I, A, S, E and C, each 0-1.")
+            )
+        return value
+
+    def validate_routes(self, value: list[str]) -> list[str]:
+        unknown = set(value) - set(RouteKind.objects.values_list("code", flat=True))
+        if unknown:
+            raise serializers.ValidationError(_("Unknown route: %(routes)s.") % {"routes": ", ".join(sorted(unknown))})
+        return value
+
+
+class RecommendationsView(APIView):
+    """POST a profile (and stage, district, preferred routes): ranked specialties, programs and industries."""
+
+    permission_classes = [AllowAny]
+
+    def post(self, request: Request) -> Response:
+        ask = RecommendationRequest(data=request.data)
+        ask.is_valid(raise_exception=True)
+        data = ask.validated_data
+        result = recommendations_for(profile=data["profile"], stage=data["stage"], district=data["district"],
+                                     routes=frozenset(data["routes"]), k=data["k"])  # fmt: skip
+        return Response(recommendation_data(result))
+
+
+def _program_data(item: RecommendedProgram) -> dict[str, Any]:
+    program = item.program
+    return {
+        "program": program.pk, "institution": program.institution.name, "district": program.institution.district,
+        "specialty_code": program.specialty.code, "specialty_name": program.specialty.name,
+        "level": program.specialty.level, "score": item.score, "fit": item.fit, "fit_label": item.fit_label,
+        "explanation": item.explanation, "is_sample": program.is_sample,
+        "pathway": [{"route": e.route, "via": e.via, "quota": e.quota} for e in item.entries],
+        "industries": [{"code": c.code, "name": c.name, "name_en": c.name_en} for c in item.clusters],
+    }  # fmt: skip
+
+
+def recommendation_data(result: RecommendationSet) -> dict[str, Any]:
+    return {
+        "model_version": result.model_version, "flat": result.flat, "exploration_note": result.exploration_note,
+        "specialties": [vars(s) for s in result.specialties],
+        "programs": [_program_data(p) for p in result.programs],
+        "industries": [{"code": i.cluster.code, "name": i.cluster.name, "name_en": i.cluster.name_en,
+                        "programs": [p.pk for p in i.programs]} for i in result.industries],
+    }  # fmt: skip
+
+
+urlpatterns.append(path("recommendations/", RecommendationsView.as_view(), name="recommendations"))

@@ -19,9 +19,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from pathways import access, consent, quiz
 from pathways.areas import AREA_FIELDS, AREA_MEANING
-from pathways.forms import ConsentForm, StudentSignupForm
-from pathways.models import Area, FormKind, FormVersionItem
+from pathways.forms import ConsentForm, RecommendationForm, StudentSignupForm
+from pathways.models import Area, FormKind, FormVersionItem, Stage, StudentProfile
 from pathways.radar import radar_for
+from pathways.recommendations import recommendation_store, recommendations_for_attempt
 from pathways.scoring import QuizResult
 
 ITEMS_PER_SCREEN = 3
@@ -206,3 +207,23 @@ def quiz_compare(request: HttpRequest) -> HttpResponse:
     rows = [(a, Area(a).label, one.scores[a], two.scores[a], two.scores[a] - one.scores[a]) for a in "RIASEC"]
     context = {"first": first, "second": second, "radar": radar_for(one.profile, two.profile), "rows": rows}
     return render(request, "pathways/quiz_compare.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def quiz_recommendations(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """Recommendations for a saved attempt; the stage and district the student gives are kept on their profile."""
+    attempt = access.attempt_get_for_student(user=request.user, attempt_id=attempt_id)
+    profile = StudentProfile.objects.filter(user=request.user).first()
+    initial = {"stage": (profile.stage if profile else "") or Stage.JUNIOR,
+               "district": profile.district if profile else ""}  # fmt: skip
+    form = RecommendationForm(request.POST or None, initial=initial)
+    stage, district, routes = initial["stage"], initial["district"], frozenset()
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        stage, district, routes = data["stage"], data["district"], frozenset(data["routes"])
+        if profile is not None:
+            StudentProfile.objects.filter(pk=profile.pk).update(stage=stage, district=district)
+            recommendation_store(attempt=attempt, stage=stage, district=district)
+    result = recommendations_for_attempt(attempt=attempt, stage=stage, district=district, routes=routes)
+    return render(request, "pathways/recommendations.html", {"attempt": attempt, "form": form, "result": result})

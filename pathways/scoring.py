@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from pathways.models.quiz import AREA_ORDER
+from recommender.ranking import FLAT_SPREAD  # one threshold for the quiz's verdict and the ranking's
 
 MAX_SCORE = 40
-FLAT_SPREAD = 0.15
 MIN_SECONDS_PER_ITEM = 1.5  # reading a short statement and tapping an answer takes longer than this
 
 

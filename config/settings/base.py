@@ -131,6 +131,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 
 
 CATALOG_PAGE_SIZE = 20
 
+# Where trained recommender models are written (signed joblib files; see recommender/artifacts.py).
+RECOMMENDER_ARTIFACT_DIR = env_str("RECOMMENDER_ARTIFACT_DIR", str(BASE_DIR / "var" / "models"))
+
 # Demo logins with a published password: development and tests only.
 DEMO_USERS_ALLOWED = env_bool("DEMO_USERS_ALLOWED", False)
 

@@ -1,5 +1,10 @@
+import tempfile
+
 from .base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True
 DEMO_USERS_ALLOWED = True
+
+# Each test run trains into its own folder, never into the development models.
+RECOMMENDER_ARTIFACT_DIR = tempfile.mkdtemp(prefix="zhitu-models-")

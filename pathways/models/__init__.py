@@ -11,7 +11,9 @@ from pathways.models.quiz import (
     QuizAnswer,
     QuizAttempt,
     QuizItem,
+    Stage,
     StudentProfile,
+    StudentRecommendation,
 )
 from pathways.models.routes import (
     Admission,
@@ -27,5 +29,5 @@ from pathways.models.routes import (
 __all__ = [
     "AREA_ORDER", "Admission", "Area", "Articulation", "ArticulationQuerySet", "Consent", "ConsentKind", "Entry",
     "FormKind", "FormVersion", "FormVersionItem", "QuizAnswer", "QuizAttempt", "QuizItem", "RouteKind",
-    "SkillCategory", "SpecialtySkillCategory", "StudentProfile", "bilingual",
+    "SkillCategory", "SpecialtySkillCategory", "Stage", "StudentProfile", "StudentRecommendation", "bilingual",
 ]  # fmt: skip

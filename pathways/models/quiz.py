@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from pathways.models.routes import bilingual
+from programs.districts import DISTRICT_CHOICES
 
 
 class Area(models.TextChoices):
@@ -179,12 +180,22 @@ class QuizAnswer(models.Model):
         return f"{self.item} = {self.value}"
 
 
+class Stage(models.TextChoices):
+    """Where a student stands now: what the recommendations lead on from."""
+
+    JUNIOR = "junior", _("Finishing 初中")
+    SECONDARY = "secondary", _("In 中职")
+    ASSOCIATE = "associate", _("In 高职专科")
+
+
 class StudentProfile(models.Model):
     """The little the product keeps about a student: the month of birth, to know whether a guardian must agree."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="student_profile")
     birth_year = models.PositiveSmallIntegerField(_("year of birth"))
     birth_month = models.PositiveSmallIntegerField(_("month of birth"))
+    stage = models.CharField(_("current stage"), max_length=16, choices=Stage.choices, blank=True)
+    district = models.CharField(_("home district"), max_length=16, choices=DISTRICT_CHOICES, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -232,3 +243,23 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.get_kind_display()} {self.given_at:%Y-%m-%d}"
+
+
+class StudentRecommendation(models.Model):
+    """A student's current recommendation set: one row per student, rewritten by every recompute."""
+
+    student = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recommendation")
+    attempt = models.ForeignKey(QuizAttempt, on_delete=models.CASCADE, related_name="recommendations")
+    model_version = models.PositiveIntegerField(_("model version"), null=True)
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices)
+    flat = models.BooleanField(_("exploration view"), default=False)
+    specialties = models.JSONField(_("specialties"), default=list)
+    programs = models.JSONField(_("programs"), default=list)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("student recommendation set")
+        verbose_name_plural = _("student recommendation sets")
+
+    def __str__(self) -> str:
+        return f"{self.student} v{self.model_version} ({self.computed_at:%Y-%m-%d})"

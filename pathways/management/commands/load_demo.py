@@ -22,6 +22,8 @@ class Command(BaseCommand):
             "load_routes",
             "load_sample_articulations",
             "load_quiz",
+            "build_specialty_profiles",
+            "train_recommender",
         ):
             self.stdout.write(self.style.MIGRATE_HEADING(command))
             call_command(command, stdout=self.stdout)

@@ -1,0 +1,329 @@
+"""Recommendations for a student: specialties and programs ranked for an interest profile and what the student told
+us (stage, district, preferred routes), each with the route that reaches it, the industries it feeds, a fit label
+and an explanation; and the 33618 clusters those programs lead into.
+
+The ranking is the recommender's shape similarity (see recommender/ranking.py). Cold-start program scores add small,
+bounded nudges to it, so interests always come first:
+
+    score = similarity + 0.08 near home + 0.05 preferred route + 0.05 cluster demand + 0.03 employment + 0.02 places
+
+Diversity: at most one program per specialty and three per 专业大类 in the list. A flat profile is never ranked by
+similarity: it gets the exploration spread across 大类, and says why.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from pathways.consent import consent_state
+from pathways.graph import EXAM_EDGE, RouteGraph, graph_get
+from pathways.models import QuizAttempt, RouteKind, StudentProfile, StudentRecommendation
+from programs.districts import AREA_OF_DISTRICT
+from programs.models import ClusterTier, IndustryCluster, Level, Program
+from recommender.artifacts import ranker_get
+from recommender.explain import explain, explain_exploration, fit_label
+from recommender.models import AREAS, ModelVersion
+from recommender.ranking import Ranker, profiles_are_flat
+
+STAGES = ("junior", "secondary", "associate")
+WEIGHTS = {"near": 0.08, "route": 0.05, "demand": 0.05, "employment": 0.03, "places": 0.02}
+TIER_DEMAND = {ClusterTier.LEADING: 1.0, ClusterTier.PILLAR: 0.85, ClusterTier.DISTINCTIVE: 0.7,
+               ClusterTier.NEW_STAR: 0.7, ClusterTier.SERVICE: 0.5, ClusterTier.OTHER: 0.3}  # fmt: skip
+PER_SPECIALTY, PER_CATEGORY = 1, 3
+
+
+@dataclass(frozen=True)
+class Entry:
+    """How a student at a stage can get into a program: a route kind and who it admits."""
+
+    route: str
+    via: str
+    quota: int | None
+
+
+@dataclass
+class ProgramTable:
+    """Every program a student at one stage can enter, as arrays the scoring reads without a Python loop."""
+
+    ids: np.ndarray
+    columns: np.ndarray  # the specialty's column in the model's scores
+    categories: np.ndarray
+    specialty_ids: np.ndarray
+    districts: np.ndarray
+    areas: np.ndarray
+    features: dict[str, np.ndarray]
+    entries: dict[int, list[Entry]]
+
+
+def _source_stage(graph: RouteGraph, node: object) -> str | None:
+    if isinstance(node, str):
+        return "secondary" if node.startswith("skills_exam") else "associate"
+    level = graph.programs[node].level  # type: ignore[index]
+    return {Level.SECONDARY: "secondary", Level.ASSOCIATE: "associate"}.get(level)
+
+
+def _entries(graph: RouteGraph, stage: str) -> dict[int, list[Entry]]:
+    found: dict[int, list[Entry]] = defaultdict(list)
+    if stage == "junior":
+        for edge in graph.entries_from_junior:
+            found[edge.target].append(Entry(edge.route, "", edge.quota))  # type: ignore[index]
+        return found
+    for source, target, key, data in graph.graph.edges(keys=True, data=True):
+        if key == EXAM_EDGE or not isinstance(target, int) or _source_stage(graph, source) != stage:
+            continue
+        articulation = graph.articulation_rows.get(key)
+        via = str(articulation.from_skill_category or articulation.from_class or "") if articulation else ""
+        if articulation and articulation.from_program_id:
+            via = str(graph.program_rows[articulation.from_program_id].institution)
+        found[target].append(Entry(data["route"], via, data.get("quota")))
+    return found
+
+
+def _table(graph: RouteGraph, ranker: Ranker, stage: str) -> ProgramTable:
+    column_of = {code: n for n, code in enumerate(ranker.index.codes)}
+    entries = _entries(graph, stage)
+    ids = [pk for pk in entries if graph.programs[pk].specialty_code in column_of]
+    rows = [graph.program_rows[pk] for pk in ids]
+    quota = np.array([math.log1p(r.quota or 0) for r in rows]) if rows else np.zeros(0)
+    demand = [max((TIER_DEMAND.get(c.tier, 0.3) for c in graph.clusters_by_specialty.get(r.specialty_id, [])),
+                  default=0.3) for r in rows]  # fmt: skip
+    employment = np.array([graph.employment.get(pk, np.nan) for pk in ids])
+    return ProgramTable(
+        ids=np.array(ids), columns=np.array([column_of[graph.programs[pk].specialty_code] for pk in ids]),
+        categories=np.array([r.specialty.code[:2] for r in rows]),
+        specialty_ids=np.array([r.specialty_id for r in rows]),
+        districts=np.array([r.institution.district for r in rows]),
+        areas=np.array([AREA_OF_DISTRICT.get(r.institution.district, "") for r in rows]),
+        features={"places": quota / max(quota.max(initial=0), 1), "demand": np.array(demand),
+                  "employment": np.nan_to_num((employment - 80) / 20, nan=0.3).clip(0, 1)},
+        entries=entries,
+    )  # fmt: skip
+
+
+_tables: dict[tuple, ProgramTable] = {}
+_lock = threading.Lock()
+
+
+def program_table(graph: RouteGraph, version: ModelVersion | None, ranker: Ranker, stage: str) -> ProgramTable:
+    key = (id(graph), version.pk if version else None, stage)
+    with _lock:
+        if key in _tables:
+            return _tables[key]
+    table = _table(graph, ranker, stage)
+    with _lock:
+        if len(_tables) > 12:
+            _tables.clear()
+        _tables[key] = table
+    return table
+
+
+@dataclass
+class RecommendedSpecialty:
+    code: str
+    name: str
+    level: str
+    score: float
+    fit: str
+    fit_label: str
+    explanation: str
+
+
+@dataclass
+class RecommendedProgram:
+    program: Program
+    score: float
+    fit: str
+    fit_label: str
+    explanation: str
+    entries: list[Entry]
+    routes: list[RouteKind]
+    clusters: list[IndustryCluster]
+
+
+@dataclass
+class RecommendedIndustry:
+    cluster: IndustryCluster
+    programs: list[Program] = field(default_factory=list)
+
+
+@dataclass
+class RecommendationSet:
+    model_version: int | None
+    flat: bool
+    exploration_note: str
+    specialties: list[RecommendedSpecialty]
+    programs: list[RecommendedProgram]
+    industries: list[RecommendedIndustry]
+
+
+def _target_levels(stage: str) -> list[str]:
+    return {"junior": [Level.SECONDARY], "secondary": [Level.ASSOCIATE], "associate": [Level.BACHELOR]}[stage]
+
+
+def _nudges(table: ProgramTable, district: str, routes: frozenset[str]) -> np.ndarray:
+    near = np.zeros(len(table.ids))
+    if district:
+        area = AREA_OF_DISTRICT.get(district)
+        near = np.where(table.districts == district, 1.0, np.where(table.areas == area, 0.5, 0.0))
+    preferred = np.zeros(len(table.ids))
+    if routes:
+        preferred = np.array([any(e.route in routes for e in table.entries[pk]) for pk in table.ids], dtype=float)
+    f = table.features
+    return (WEIGHTS["near"] * near + WEIGHTS["route"] * preferred + WEIGHTS["demand"] * f["demand"]
+            + WEIGHTS["employment"] * f["employment"] + WEIGHTS["places"] * f["places"])  # fmt: skip
+
+
+def _diverse(order: np.ndarray, table: ProgramTable, k: int) -> list[int]:
+    picked: list[int] = []
+    per_specialty: dict[int, int] = defaultdict(int)
+    per_category: dict[str, int] = defaultdict(int)
+    for row in order:
+        spec, cat = table.specialty_ids[row], table.categories[row]
+        if per_specialty[spec] < PER_SPECIALTY and per_category[cat] < PER_CATEGORY:
+            picked.append(int(row))
+            per_specialty[spec] += 1
+            per_category[cat] += 1
+            if len(picked) == k:
+                break
+    return picked
+
+
+def recommendations_for(
+    *,
+    profile: dict[str, float],
+    stage: str,
+    district: str = "",
+    routes: frozenset[str] = frozenset(),
+    k: int = 10,
+    liked: dict[str, list[str]] | None = None,
+) -> RecommendationSet:
+    """The whole recommendation for one profile. Reads cached tables: no per-program query."""
+    version, ranker = ranker_get()
+    graph = graph_get()
+    vector = np.array([profile[a] for a in AREAS], dtype=float)
+    flat = bool(profiles_are_flat(vector)[0])
+    similarity = ranker.scores(vector)[0]
+    level = _target_levels(stage)[0]
+    top, top_scores = ranker.top_k(vector, level, k)
+    specialties = [
+        _specialty(ranker, vector, int(col), float(score), flat, liked)
+        for col, score in zip(top[0], top_scores[0], strict=True)
+    ]
+    programs: list[RecommendedProgram] = []
+    if graph is not None:
+        table = program_table(graph, version, ranker, stage)
+        if flat:
+            wanted = {int(c): n for n, c in enumerate(ranker.exploration(level, k))}
+            rank = np.array([wanted.get(int(c), len(wanted)) for c in table.columns], dtype=float)
+            scores = -rank + _nudges(table, district, routes)
+        else:
+            scores = similarity[table.columns] + _nudges(table, district, routes)
+        order = np.argsort(-scores, kind="stable")
+        programs = [_program(graph, ranker, table, vector, int(row), float(similarity[table.columns[row]]), flat, liked)
+                    for row in _diverse(order, table, k)]  # fmt: skip
+    return RecommendationSet(version.number if version else None, flat, explain_exploration() if flat else "",
+                             specialties, programs, _industries(programs))  # fmt: skip
+
+
+def _specialty(
+    ranker: Ranker, vector: np.ndarray, column: int, score: float, flat: bool, liked: dict | None
+) -> RecommendedSpecialty:
+    index = ranker.index
+    key, words = fit_label(score) if not flat else ("explore", "")
+    text = (
+        explain_exploration() if flat else explain(vector, index.profiles[column], str(index.names[column]), liked).text
+    )
+    return RecommendedSpecialty(str(index.codes[column]), str(index.names[column]), str(index.levels[column]),
+                                round(score, 4), key, words, text)  # fmt: skip
+
+
+def _program(graph: RouteGraph, ranker: Ranker, table: ProgramTable, vector: np.ndarray, row: int, score: float,
+             flat: bool, liked: dict | None) -> RecommendedProgram:  # fmt: skip
+    pk = int(table.ids[row])
+    program = graph.program_rows[pk]
+    key, words = fit_label(score) if not flat else ("explore", "")
+    profile = ranker.index.profiles[table.columns[row]]
+    text = explain_exploration() if flat else explain(vector, profile, program.specialty.name, liked).text
+    entries = table.entries[pk]
+    routes = [graph.routes[e.route] for e in entries if e.route in graph.routes]
+    clusters = graph.clusters_by_specialty.get(program.specialty_id, [])[:3]
+    return RecommendedProgram(
+        program, round(score, 4), key, words, text, entries[:3], list(dict.fromkeys(routes)), clusters
+    )
+
+
+def _industries(programs: list[RecommendedProgram]) -> list[RecommendedIndustry]:
+    by_cluster: dict[int, RecommendedIndustry] = {}
+    for item in programs:
+        for cluster in item.clusters:
+            by_cluster.setdefault(cluster.pk, RecommendedIndustry(cluster)).programs.append(item.program)
+    return sorted(by_cluster.values(), key=lambda i: (-len(i.programs), i.cluster.position))
+
+
+# A student's stored recommendations ---------------------------------------------------------------------------------
+
+
+def liked_activities(*, attempt: QuizAttempt) -> dict[str, list[str]]:
+    """The activities a student marked 4 or 5, by area, as worded when they answered: the 'why' behind a match."""
+    liked: dict[str, list[str]] = defaultdict(list)
+    for answer in attempt.answers.select_related("item").filter(value__gte=4).order_by("-value", "item__position"):
+        liked[answer.item.area].append(answer.item.display_text)
+    return dict(liked)
+
+
+def attempt_profile(attempt: QuizAttempt) -> dict[str, float]:
+    return {area: attempt.scores[area] / 40 for area in AREAS}
+
+
+def recommendations_for_attempt(*, attempt: QuizAttempt, stage: str, district: str = "",
+                                routes: frozenset[str] = frozenset()) -> RecommendationSet:  # fmt: skip
+    return recommendations_for(profile=attempt_profile(attempt), stage=stage, district=district, routes=routes,
+                               liked=liked_activities(attempt=attempt))  # fmt: skip
+
+
+def _stored(result: RecommendationSet) -> tuple[list[dict], list[dict]]:
+    specialties = [{"code": s.code, "score": s.score, "fit": s.fit} for s in result.specialties]
+    programs = [{"program": p.program.pk, "specialty": p.program.specialty.code, "score": p.score, "fit": p.fit}
+                for p in result.programs]  # fmt: skip
+    return specialties, programs
+
+
+def recommendation_store(*, attempt: QuizAttempt, stage: str, district: str) -> StudentRecommendation:
+    """Compute and keep one student's current set. Running it twice leaves the same single row."""
+    result = recommendations_for_attempt(attempt=attempt, stage=stage, district=district)
+    specialties, programs = _stored(result)
+    stored, _created = StudentRecommendation.objects.update_or_create(
+        student_id=attempt.student_id,
+        defaults={"attempt": attempt, "model_version": result.model_version, "stage": stage, "flat": result.flat,
+                  "specialties": specialties, "programs": programs, "computed_at": timezone.now()},
+    )  # fmt: skip
+    return stored
+
+
+def students_to_recompute() -> QuerySet[StudentProfile]:
+    """Students with consent and at least one saved attempt, in a stable order for chunking."""
+    return StudentProfile.objects.filter(user__quiz_attempts__isnull=False).distinct().order_by("user_id")
+
+
+def recommendations_recompute(*, after_user_id: int = 0, chunk: int = 200) -> tuple[int, int | None]:
+    """Recompute one chunk of students after `after_user_id`; return how many, and where the next chunk starts.
+
+    Each chunk is its own transaction and each student's row is replaced, so a chunk that runs twice (a worker
+    killed and the task redelivered) leaves exactly the same rows: no duplicates, no gaps.
+    """
+    profiles = list(students_to_recompute().filter(user_id__gt=after_user_id)[:chunk])
+    with transaction.atomic():
+        for profile in profiles:
+            latest = QuizAttempt.objects.filter(student_id=profile.user_id).order_by("-completed_at", "-pk").first()
+            if latest is not None and consent_state(user=profile.user).may_store:
+                recommendation_store(attempt=latest, stage=profile.stage or "junior", district=profile.district)
+    next_start = profiles[-1].user_id if len(profiles) == chunk else None
+    return len(profiles), next_start

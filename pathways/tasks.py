@@ -1,0 +1,27 @@
+"""Celery tasks: each takes ids, calls one service and owns only its retries."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import transaction
+
+from pathways.recommendations import recommendations_recompute
+from recommender.training import model_train
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=5, default_retry_delay=10)
+def recompute_recommendations(self: object, after_user_id: int = 0) -> int:  # noqa: ANN001
+    """Recompute one chunk, then enqueue the next: a restart resumes from the chunk that was not finished."""
+    done, next_start = recommendations_recompute(after_user_id=after_user_id)
+    if next_start is not None:
+        transaction.on_commit(lambda: recompute_recommendations.delay(next_start))
+    return done
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def train_recommender_and_recompute() -> int:
+    """Train a new model version, activate it, and recompute every student's recommendations once it is committed."""
+    with transaction.atomic():
+        version = model_train(activate=True)
+        transaction.on_commit(lambda: recompute_recommendations.delay(0))
+    return version.number

@@ -1,0 +1,121 @@
+"""Saving, activating and loading model artifacts.
+
+An artifact is a joblib file of the fitted pipeline and the specialty index, signed with an HMAC of its bytes
+under SECRET_KEY, so the system only ever unpickles a file it wrote itself. Its metadata (scikit-learn version,
+catalog hash, evaluation) lives in `ModelVersion`. The active version is one flag flipped in one transaction.
+A process loads the active model once; a missing, altered or version-mismatched artifact fails closed to the
+last good model, with a logged error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import threading
+from pathlib import Path
+
+import joblib
+import sklearn
+from django.conf import settings
+from django.db import transaction
+
+from recommender.models import ModelVersion
+from recommender.ranking import Ranker
+
+log = logging.getLogger(__name__)
+
+
+class ArtifactError(RuntimeError):
+    """An artifact that must not be loaded: missing, altered, or from another scikit-learn."""
+
+
+def _signature(data: bytes) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), data, hashlib.sha256).hexdigest()
+
+
+def artifact_dir() -> Path:
+    path = Path(settings.RECOMMENDER_ARTIFACT_DIR)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@transaction.atomic
+def model_version_save(*, ranker: Ranker, catalog_hash: str, metrics: dict, activate: bool) -> ModelVersion:
+    """Write the artifact file, then register it (and make it active when asked), in one transaction."""
+    number = (ModelVersion.objects.select_for_update().order_by("-number").values_list("number", flat=True).first()
+              or 0) + 1  # fmt: skip
+    path = artifact_dir() / f"ranker-v{number}.joblib"
+    joblib.dump({"pipeline": ranker.pipeline, "index": ranker.index, "cap": ranker.cap}, path)
+    version = ModelVersion.objects.create(
+        number=number, artifact=path.name, checksum=_signature(path.read_bytes()),
+        sklearn_version=sklearn.__version__, catalog_hash=catalog_hash, metrics=metrics,
+    )  # fmt: skip
+    if activate:
+        model_version_activate(version=version)
+    return version
+
+
+@transaction.atomic
+def model_version_activate(*, version: ModelVersion) -> None:
+    """Point the system at `version`: the old flag drops and the new one rises in the same transaction."""
+    ModelVersion.objects.select_for_update().filter(is_active=True).exclude(pk=version.pk).update(is_active=False)
+    ModelVersion.objects.filter(pk=version.pk).update(is_active=True)
+
+
+def artifact_load(version: ModelVersion) -> Ranker:
+    path = artifact_dir() / version.artifact
+    if version.sklearn_version != sklearn.__version__:
+        raise ArtifactError(f"v{version.number} was trained with scikit-learn {version.sklearn_version}, "
+                            f"this process has {sklearn.__version__}")  # fmt: skip
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ArtifactError(f"v{version.number}: cannot read {path}: {exc}") from exc
+    if not hmac.compare_digest(_signature(data), version.checksum):
+        raise ArtifactError(f"v{version.number}: {path.name} is not the file this system wrote")
+    saved = joblib.load(path)
+    return Ranker(saved["pipeline"], saved["index"], saved["cap"])
+
+
+_loaded: dict[str, tuple[int, Ranker]] = {}
+_lock = threading.Lock()
+
+
+def ranker_get() -> tuple[ModelVersion | None, Ranker]:
+    """The active model, loaded once per process; on a bad artifact, the last good one, with the error logged."""
+    active = ModelVersion.objects.filter(is_active=True).first()
+    with _lock:
+        current = _loaded.get("good")
+    if active is not None and current is not None and current[0] == active.pk:
+        return active, current[1]
+    if active is not None:
+        try:
+            ranker = artifact_load(active)
+        except Exception:  # noqa: BLE001 - any failure to load must fail closed, not crash the request
+            log.exception("Recommender model v%s failed to load; keeping the last good model", active.number)
+        else:
+            with _lock:
+                _loaded["good"] = (active.pk, ranker)
+            return active, ranker
+    return _last_good(current)
+
+
+def _last_good(current: tuple[int, Ranker] | None) -> tuple[ModelVersion | None, Ranker]:
+    if current is not None:
+        return ModelVersion.objects.filter(pk=current[0]).first(), current[1]
+    for version in ModelVersion.objects.exclude(is_active=True).order_by("-number"):
+        try:
+            ranker = artifact_load(version)
+        except Exception:  # noqa: BLE001
+            log.exception("Recommender model v%s failed to load too", version.number)
+            continue
+        with _lock:
+            _loaded["good"] = (version.pk, ranker)
+        return version, ranker
+    raise ArtifactError("No recommender model can be loaded. Run `manage.py train_recommender`.")
+
+
+def ranker_cache_clear() -> None:
+    with _lock:
+        _loaded.clear()

@@ -1,0 +1,59 @@
+"""Reading a class's profiles for `recommend_specialties`: every row checked, errors name the line and column."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import numpy as np
+
+HEADER = ["id", "R", "I", "A", "S", "E", "C"]
+
+
+class BatchInputError(ValueError):
+    pass
+
+
+def read_profiles(path: str | Path) -> tuple[list[str], np.ndarray]:
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BatchInputError(f"{path}: cannot read it as UTF-8 text: {exc}") from exc
+    with io.StringIO(text, newline="") as handle:
+        reader = csv.reader(handle)
+        header = [h.strip() for h in next(reader, [])]
+        if header != HEADER:
+            raise BatchInputError(f"{path}, line 1: the header must be {','.join(HEADER)}, not {','.join(header)}")
+        ids, rows, seen = [], [], set()
+        for line, row in enumerate(reader, start=2):
+            if not row or not any(cell.strip() for cell in row):
+                continue
+            ids.append(_check_id(path, line, row, seen))
+            rows.append([_score(path, line, column, row) for column in range(1, 7)])
+    if not rows:
+        raise BatchInputError(f"{path}: no profiles after the header")
+    return ids, np.array(rows, dtype=float)
+
+
+def _check_id(path: str | Path, line: int, row: list[str], seen: set[str]) -> str:
+    if len(row) != len(HEADER):
+        raise BatchInputError(f"{path}, line {line}: expected {len(HEADER)} columns, found {len(row)}")
+    student = row[0].strip()
+    if not student:
+        raise BatchInputError(f"{path}, line {line}, column id: the id is empty")
+    if student in seen:
+        raise BatchInputError(f"{path}, line {line}, column id: {student} appears twice")
+    seen.add(student)
+    return student
+
+
+def _score(path: str | Path, line: int, column: int, row: list[str]) -> float:
+    raw = row[column].strip()
+    try:
+        value = float(raw)
+    except ValueError:
+        raise BatchInputError(f"{path}, line {line}, column {HEADER[column]}: {raw!r} is not a number") from None
+    if not 0 <= value <= 1 or value != value:
+        raise BatchInputError(f"{path}, line {line}, column {HEADER[column]}: {raw} is outside 0 to 1")
+    return value
