@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +24,10 @@ from pathways.models import (
     SpecialtySkillCategory,
 )
 from pathways.resources import ArticulationResource
+from pathways.tasks import recompute_recommendations
 from programs.admin import CatalogAdmin
+from recommender.artifacts import model_version_activate
+from recommender.models import ModelVersion
 
 
 @admin.register(RouteKind)
@@ -184,3 +188,38 @@ class FormVersionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(ModelVersion)
+class ModelVersionAdmin(admin.ModelAdmin):
+    """Trained recommender versions. Activating one recomputes every student's recommendations in the background."""
+
+    list_display = ["number", "is_active", "created_at", "sklearn_version", "catalog", "ndcg", "hit"]
+    readonly_fields = ["number", "artifact", "checksum", "sklearn_version", "catalog_hash", "metrics", "is_active"]
+    actions = ["activate"]
+
+    @admin.display(description=_("catalog"))
+    def catalog(self, version: ModelVersion) -> str:
+        return version.catalog_hash[:12]
+
+    @admin.display(description="NDCG@10")
+    def ndcg(self, version: ModelVersion) -> object:
+        return version.metrics.get("model", {}).get("ndcg@10")
+
+    @admin.display(description="hit@10")
+    def hit(self, version: ModelVersion) -> object:
+        return version.metrics.get("model", {}).get("hit@10")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # versions come from training (manage.py train_recommender or the Celery task)
+
+    @admin.action(description=_("Activate and recompute recommendations"), permissions=["change"])
+    def activate(self, request: HttpRequest, queryset: QuerySet[ModelVersion]) -> None:
+        version = queryset.order_by("-number").first()
+        if version is None:
+            return
+        with transaction.atomic():
+            model_version_activate(version=version)
+            transaction.on_commit(lambda: recompute_recommendations.delay(0))
+        message = _("Version %(n)s is active; recommendations are being recomputed.") % {"n": version.number}
+        self.message_user(request, message)

@@ -24,6 +24,7 @@ def curator_group_ensure() -> Group:
     perms = Permission.objects.filter(
         Q(content_type__app_label="programs")
         | Q(content_type__app_label="pathways", content_type__model__in=route_models)
+        | Q(content_type__app_label="recommender")  # specialty profiles and model versions: no student data
     )
     group.permissions.set(perms)
     return group
