@@ -134,7 +134,7 @@ class Ranker:
         part = np.argpartition(scores, len(columns) - depth, axis=1)[:, len(columns) - depth :]
         rows = np.arange(len(profiles))[:, None]
         ordered = part[rows, np.argsort(-scores[rows, part], axis=1, kind="stable")]
-        chosen = self._capped(ordered, columns, k) if diverse else ordered[:, :k]
+        chosen = self._capped(ordered, columns, k, scores) if diverse else ordered[:, :k]
         result = columns[chosen]
         result_scores = raw[rows, chosen]
         flat = profiles_are_flat(profiles)
@@ -143,12 +143,23 @@ class Ranker:
             result_scores[flat] = 0.0
         return result, result_scores
 
-    def _capped(self, ordered: np.ndarray, columns: np.ndarray, k: int) -> np.ndarray:
+    def _capped(self, ordered: np.ndarray, columns: np.ndarray, k: int, scores: np.ndarray) -> np.ndarray:
         """Walk each row's candidates in order, skipping a 大类 already shown `cap` times; vectorised over rows."""
         n, depth = ordered.shape
-        categories = np.unique(self.index.categories[columns], return_inverse=True)[1][ordered]
+        codes = np.unique(self.index.categories[columns], return_inverse=True)[1]
+        categories = codes[ordered]
+
+        def full_order(row: int) -> np.ndarray:
+            return np.argsort(-scores[row], kind="stable")
+
+        def categories_of(order: np.ndarray) -> np.ndarray:
+            return codes[order]
+
         if n == 1:  # one student (a web request): a plain loop beats sixty tiny numpy calls
-            return self._capped_one(ordered[0], categories[0], k)[None, :]
+            picked = self._capped_one(ordered[0], categories[0], k, complete=False)
+            if len(picked) < k:
+                picked = self._capped_one(full_order(0), categories_of(full_order(0)), k)
+            return picked[None, :]
         counts = np.zeros((n, categories.max() + 1), dtype=np.int16)
         chosen = np.full((n, k), -1, dtype=int)
         filled = np.zeros(n, dtype=int)
@@ -159,13 +170,11 @@ class Ranker:
             chosen[rows[take], filled[take]] = ordered[take, j]
             counts[rows[take], category[take]] += 1
             filled += take
-        short = filled < k  # not enough distinct 大类 within reach: fill with the best of the rest, in order
-        for row in np.flatnonzero(short):
-            rest = [c for c in ordered[row] if c not in set(chosen[row])]
-            chosen[row, filled[row] :] = rest[: k - filled[row]]
+        for row in np.flatnonzero(filled < k):  # the first candidates crowd into few 大类: look through them all
+            chosen[row] = self._capped_one(full_order(row), categories_of(full_order(row)), k)
         return chosen
 
-    def _capped_one(self, ordered: np.ndarray, categories: np.ndarray, k: int) -> np.ndarray:
+    def _capped_one(self, ordered: np.ndarray, categories: np.ndarray, k: int, complete: bool = True) -> np.ndarray:
         picked: list[int] = []
         counts: dict[int, int] = {}
         for candidate, category in zip(ordered.tolist(), categories.tolist(), strict=True):
@@ -174,5 +183,7 @@ class Ranker:
                 counts[category] = counts.get(category, 0) + 1
                 if len(picked) == k:
                     return np.array(picked)
-        rest = [c for c in ordered.tolist() if c not in picked]
-        return np.array((picked + rest)[:k])
+        if not complete:
+            return np.array(picked, dtype=int)
+        rest = [c for c in ordered.tolist() if c not in picked]  # fewer than k/cap 大类 at this level at all
+        return np.array((picked + rest)[:k], dtype=int)

@@ -1,6 +1,5 @@
 """recommend_specialties --input FILE --level LEVEL --k K: a class's top specialties as CSV on stdout."""
 
-import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
@@ -41,4 +40,4 @@ class Command(BaseCommand):
             for row, (columns, row_scores) in enumerate(zip(top.tolist(), scores.tolist(), strict=True))
             for rank, (column, score) in enumerate(zip(columns, row_scores, strict=True))
         ]
-        sys.stdout.write("\n".join(lines) + "\n")
+        self.stdout.write("\n".join(lines))

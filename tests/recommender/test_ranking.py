@@ -1,0 +1,86 @@
+"""The ranking: shape similarity, the 大类 cap, the exploration view for flat profiles, and the explanations."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from recommender.artifacts import ranker_get
+from recommender.explain import driving_areas, explain, fit_label
+from recommender.training import evaluate
+
+pytestmark = pytest.mark.django_db
+
+CARER = np.array([0.2, 0.35, 0.3, 0.95, 0.45, 0.4])  # a strongly Social profile
+MECHANIC = np.array([0.95, 0.5, 0.15, 0.2, 0.3, 0.45])
+
+
+def names(ranker: object, columns: np.ndarray) -> list[str]:
+    return [str(ranker.index.names[c]) for c in columns]  # type: ignore[attr-defined]
+
+
+def test_a_specialtys_own_profile_ranks_it_or_its_twins_first() -> None:
+    _version, ranker = ranker_get()
+    rng = np.random.default_rng(7)
+    for column in rng.choice(len(ranker.index.codes), 40, replace=False):
+        profile, level = ranker.index.profiles[column], ranker.index.levels[column]
+        if np.ptp(profile) < 0.15:
+            continue  # a flat specialty profile: the exploration view applies
+        top, scores = ranker.top_k(profile, level, 10, diverse=False)
+        assert scores[0][0] == pytest.approx(1.0, abs=1e-4)
+        assert np.allclose(ranker.index.profiles[top[0][0]], profile)
+
+
+def test_a_social_profile_gets_caring_specialties_and_a_realistic_one_hands_on_work() -> None:
+    _version, ranker = ranker_get()
+    carer, _ = ranker.top_k(CARER, "associate", 10)
+    assert all(ranker.index.profiles[c].argmax() == 3 for c in carer[0][:5])
+    mechanic, _ = ranker.top_k(MECHANIC, "secondary", 10)
+    assert all(ranker.index.profiles[c].argmax() == 0 for c in mechanic[0][:5])
+
+
+def test_only_the_shape_counts_not_the_level_of_the_scores() -> None:
+    _version, ranker = ranker_get()
+    low, _ = ranker.top_k(CARER * 0.5, "associate", 10)
+    high, _ = ranker.top_k(np.clip(CARER * 0.5 + 0.4, 0, 1), "associate", 10)
+    assert low.tolist() == high.tolist()
+
+
+def test_the_top_10_shows_at_most_three_of_one_category() -> None:
+    _version, ranker = ranker_get()
+    profiles = np.random.default_rng(3).random((200, 6))
+    profiles[:, 3] = 1.0  # all strongly Social: the 医药卫生 大类 would otherwise fill the list
+    top, _ = ranker.top_k(profiles, "associate", 10)
+    for row in top:
+        categories = ranker.index.categories[row]
+        assert max(np.unique(categories, return_counts=True)[1]) <= 3
+    uncapped, _ = ranker.top_k(profiles, "associate", 10, diverse=False)
+    spread = np.mean([len(set(ranker.index.categories[r])) for r in top])
+    spread_uncapped = np.mean([len(set(ranker.index.categories[r])) for r in uncapped])
+    assert spread > spread_uncapped
+
+
+def test_a_flat_profile_gets_an_exploration_spread_not_a_ranking() -> None:
+    _version, ranker = ranker_get()
+    top, scores = ranker.top_k(np.full(6, 0.5), "secondary", 10)
+    assert len(set(ranker.index.categories[top[0]])) == 10  # ten different 大类
+    assert np.all(scores[0] == 0)
+    nearly_flat, _ = ranker.top_k(np.array([0.52, 0.5, 0.48, 0.5, 0.55, 0.45]), "secondary", 10)
+    assert nearly_flat.tolist() == top.tolist()
+
+
+def test_evaluation_beats_the_baselines_and_the_cap_widens_the_lists() -> None:
+    _version, ranker = ranker_get()
+    report = evaluate(ranker)
+    model, popularity, random_ = report["model"], report["popularity"], report["random"]
+    assert model["ndcg@10"] > 5 * popularity["ndcg@10"] and model["ndcg@10"] > 5 * random_["ndcg@10"]
+    assert model["hit@10"] > 3 * random_["hit@10"]
+    assert model["categories_per_list"] > report["model_without_cap"]["categories_per_list"]
+
+
+def test_explanations_name_the_areas_behind_the_match_and_the_liked_activities() -> None:
+    nursing = np.array([0.3, 0.45, 0.25, 0.9, 0.4, 0.5])
+    assert driving_areas(CARER, nursing)[0] == "S"
+    text = explain(CARER, nursing, "护理", liked={"S": ["照料住院的病人"]}).text
+    assert "社会型" in text and "护理" in text and "照料住院的病人" in text
+    assert fit_label(0.9)[0] == "strong" and fit_label(0.1)[0] == "weak"

@@ -1,0 +1,123 @@
+"""Program recommendations: the API, the student's page, the stored sets and their recompute, and fairness."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from pathways.consent import consent_record
+from pathways.models import FormVersion, QuizAttempt, StudentProfile, StudentRecommendation
+from pathways.quiz import answers_check, quiz_attempt_save
+from pathways.recommendations import recommendations_for, recommendations_recompute
+
+pytestmark = pytest.mark.django_db
+
+MECHANIC = {"R": 0.95, "I": 0.5, "A": 0.15, "S": 0.2, "E": 0.3, "C": 0.45}
+BY_AREA = {"R": 5, "I": 4, "A": 1, "S": 2, "E": 2, "C": 3}
+
+
+def saved_student(username: str, by_area: dict[str, int] = BY_AREA, age: int = 16) -> QuizAttempt:
+    student = User.objects.create_user(username, password="pw")
+    consent_record(user=student, birth_year=timezone.localdate().year - age, birth_month=1)
+    form = FormVersion.objects.get(kind="quick", is_current=True)
+    answers = [(i.item_id, by_area[i.area]) for i in form.items.all()]
+    return quiz_attempt_save(
+        student=student, sheet=answers_check(kind="quick", version_number=form.number, answers=answers)
+    )
+
+
+def test_the_api_returns_specialties_programs_and_industries_with_reasons() -> None:
+    response = APIClient().post("/api/v1/recommendations/", {"profile": MECHANIC, "stage": "junior",
+                                "district": "万州区"}, format="json")  # fmt: skip
+    assert response.status_code == 200
+    data = response.json()
+    assert data["flat"] is False and data["model_version"]
+    assert len(data["specialties"]) == 10 and len(data["programs"]) == 10
+    program = data["programs"][0]
+    assert program["level"] == "secondary" and program["fit"] in {"strong", "good", "possible", "weak"}
+    assert "现实型" in program["explanation"] and program["pathway"] and program["industries"]
+    assert data["industries"] and all(i["programs"] for i in data["industries"])
+    assert len({p["specialty_code"] for p in data["programs"]}) == 10  # never the same specialty twice
+    assert (
+        max(
+            sum(p["specialty_code"][:2] == c for p in data["programs"])
+            for c in {p["specialty_code"][:2] for p in data["programs"]}
+        )
+        <= 3
+    )
+
+
+def test_the_stage_decides_the_level_and_the_route() -> None:
+    secondary = recommendations_for(profile=MECHANIC, stage="secondary")  # 3+2, 五年制, 职教高考, and 3+4 to 本科
+    assert {p.program.specialty.level for p in secondary.programs} <= {"associate", "bachelor"}
+    assert {s.level for s in secondary.specialties} == {"associate"}
+    assert all(p.entries and p.entries[0].route != "entry" for p in secondary.programs)
+    upgrade = recommendations_for(profile=MECHANIC, stage="associate")
+    assert {p.program.specialty.level for p in upgrade.programs} == {"bachelor"}
+
+
+def test_a_flat_profile_gets_the_exploration_view_and_says_why() -> None:
+    result = recommendations_for(profile=dict.fromkeys("RIASEC", 0.6), stage="junior")
+    assert result.flat and "方向" in result.exploration_note
+    assert len({p.program.specialty.code[:2] for p in result.programs}) >= 8  # spread across 大类
+    assert all(p.fit == "explore" for p in result.programs)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"profile": {"R": 0.5}, "stage": "junior"},
+        {"profile": MECHANIC, "stage": "phd"},
+        {"profile": {**MECHANIC, "R": 1.4}, "stage": "junior"},
+        {"profile": MECHANIC, "stage": "junior", "routes": ["7+1"]},
+    ],
+)  # fmt: skip
+def test_a_bad_request_is_a_400(bad: dict) -> None:
+    assert APIClient().post("/api/v1/recommendations/", bad, format="json").status_code == 400
+
+
+def test_nothing_but_the_profile_and_stated_preferences_moves_a_recommendation() -> None:
+    """No gender is collected; other inputs (a name, an age, unknown fields) change nothing."""
+    api = APIClient()
+    base = {"profile": MECHANIC, "stage": "junior", "district": "万州区"}
+    plain = api.post("/api/v1/recommendations/", base, format="json").json()
+    extra = {**base, "gender": "female", "name": "王芳", "birth_year": 2012}
+    assert api.post("/api/v1/recommendations/", extra, format="json").json() == plain
+    older, younger = saved_student("student_a", age=19), saved_student("student_b", age=14)
+    for attempt in (older, younger):
+        StudentProfile.objects.filter(user_id=attempt.student_id).update(stage="junior", district="万州区")
+    recommendations_recompute()
+    sets = {r.student.username: r.programs for r in StudentRecommendation.objects.select_related("student")}
+    assert sets["student_a"] == sets["student_b"]
+    assert "gender" not in {f.name for f in StudentProfile._meta.get_fields()}
+
+
+def test_recompute_is_idempotent_one_current_set_per_student() -> None:
+    students = [saved_student(f"student_{n}") for n in range(5)]
+    done, next_start = recommendations_recompute(chunk=2)
+    while next_start is not None:
+        more, next_start = recommendations_recompute(after_user_id=next_start, chunk=2)
+        done += more
+    assert done == 5
+    first = {r.student_id: (r.programs, r.model_version) for r in StudentRecommendation.objects.all()}
+    recommendations_recompute(chunk=100)  # a redelivered task runs everything again
+    assert StudentRecommendation.objects.count() == 5
+    assert {r.student_id: (r.programs, r.model_version) for r in StudentRecommendation.objects.all()} == first
+    assert set(first) == {a.student_id for a in students}
+
+
+def test_the_recommendation_page_shows_programs_routes_and_industries(client: Client) -> None:
+    attempt = saved_student("student_page")
+    client.force_login(attempt.student)
+    response = client.post(f"/quiz/history/{attempt.pk}/recommendations/", {"stage": "secondary", "district": "万州区"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "适合你的专业点" in body and "怎么升上去" in body and "这些专业通往的产业" in body
+    assert StudentProfile.objects.get(user=attempt.student).stage == "secondary"
+    assert StudentRecommendation.objects.filter(student=attempt.student, stage="secondary").exists()
+    other = Client()
+    other.force_login(User.objects.create_user("student_other", password="pw"))
+    assert other.get(f"/quiz/history/{attempt.pk}/recommendations/").status_code == 404
