@@ -25,15 +25,29 @@ def read_profiles(path: str | Path) -> tuple[list[str], np.ndarray]:
         header = [h.strip() for h in next(reader, [])]
         if header != HEADER:
             raise BatchInputError(f"{path}, line 1: the header must be {','.join(HEADER)}, not {','.join(header)}")
-        ids, rows, seen = [], [], set()
-        for line, row in enumerate(reader, start=2):
-            if not row or not any(cell.strip() for cell in row):
-                continue
-            ids.append(_check_id(path, line, row, seen))
-            rows.append([_score(path, line, column, row) for column in range(1, 7)])
-    if not rows:
+        numbered = [(line, row) for line, row in enumerate(reader, start=2) if any(cell.strip() for cell in row)]
+    if not numbered:
         raise BatchInputError(f"{path}: no profiles after the header")
-    return ids, np.array(rows, dtype=float)
+    try:  # the fast path: one conversion for the whole class; any problem is then located row by row
+        if any(len(row) != len(HEADER) for _line, row in numbered):
+            raise ValueError
+        ids = [row[0].strip() for _line, row in numbered]
+        scores = np.array([row[1:] for _line, row in numbered], dtype=float)
+        if not ((scores >= 0) & (scores <= 1)).all() or len(set(ids)) != len(ids) or "" in ids:
+            raise ValueError
+    except ValueError:
+        _locate_problem(path, numbered)
+        raise
+    return ids, scores
+
+
+def _locate_problem(path: str | Path, numbered: list[tuple[int, list[str]]]) -> None:
+    """Raise BatchInputError naming the first bad line and column."""
+    seen: set[str] = set()
+    for line, row in numbered:
+        _check_id(path, line, row, seen)
+        for column in range(1, 7):
+            _score(path, line, column, row)
 
 
 def _check_id(path: str | Path, line: int, row: list[str], seen: set[str]) -> str:
