@@ -15,10 +15,11 @@ from rest_framework.views import APIView
 
 from pathways import access, quiz
 from pathways.api import Pages
-from pathways.models import FormKind, FormVersion, QuizAttempt, RouteKind, Stage
-from pathways.recommendations import RecommendationSet, RecommendedProgram, recommendations_for
+from pathways.models import FeedbackKind, FormKind, FormVersion, QuizAttempt, RouteKind, Stage
+from pathways.recommendations import RecommendationSet, RecommendedProgram, feedback_record, recommendations_for
 from pathways.scoring import QuizResult
 from programs.districts import DISTRICT_CHOICES
+from programs.models import Program
 from recommender.models import AREAS
 
 
@@ -191,3 +192,31 @@ def recommendation_data(result: RecommendationSet) -> dict[str, Any]:
 
 
 urlpatterns.append(path("recommendations/", RecommendationsView.as_view(), name="recommendations"))
+
+
+class FeedbackRequest(serializers.Serializer):
+    attempt = serializers.IntegerField()
+    program = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=[(FeedbackKind.SAVE, FeedbackKind.SAVE.label),
+                                            (FeedbackKind.DISMISS, FeedbackKind.DISMISS.label)])  # fmt: skip
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+
+
+class FeedbackView(APIView):
+    """POST: a student saves or dismisses one of their recommended programs, with an optional reason."""
+
+    permission_classes = [IsAuthenticated]
+
+    def post(self, request: Request) -> Response:
+        ask = FeedbackRequest(data=request.data)
+        ask.is_valid(raise_exception=True)
+        data = ask.validated_data
+        attempt = access.attempt_get_for_student(user=request.user, attempt_id=data["attempt"])
+        program = Program.objects.filter(pk=data["program"]).first()
+        if program is None:
+            raise ValidationError({"program": [_("There is no program %(id)s.") % {"id": data["program"]}]})
+        feedback_record(actor=request.user, attempt=attempt, program=program, kind=data["kind"], reason=data["reason"])
+        return Response({"attempt": attempt.pk, "program": program.pk, "kind": data["kind"]}, status=201)
+
+
+urlpatterns.append(path("recommendations/feedback/", FeedbackView.as_view(), name="recommendation-feedback"))

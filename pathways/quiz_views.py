@@ -20,10 +20,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pathways import access, consent, quiz
 from pathways.areas import AREA_FIELDS, AREA_MEANING
 from pathways.forms import ConsentForm, RecommendationForm, StudentSignupForm
-from pathways.models import Area, FormKind, FormVersionItem, Stage, StudentProfile
+from pathways.models import (
+    Area,
+    FeedbackKind,
+    FormKind,
+    FormVersionItem,
+    RecommendationFeedback,
+    Stage,
+    StudentProfile,
+)
 from pathways.radar import radar_for
-from pathways.recommendations import recommendation_store, recommendations_for_attempt
+from pathways.recommendations import feedback_record, recommendation_store, recommendations_for_attempt
 from pathways.scoring import QuizResult
+from programs.models import Program
 
 ITEMS_PER_SCREEN = 3
 STARTED_SALT = "pathways.quiz.started"
@@ -226,4 +235,25 @@ def quiz_recommendations(request: HttpRequest, attempt_id: int) -> HttpResponse:
             StudentProfile.objects.filter(pk=profile.pk).update(stage=stage, district=district)
             recommendation_store(attempt=attempt, stage=stage, district=district)
     result = recommendations_for_attempt(attempt=attempt, stage=stage, district=district, routes=routes)
-    return render(request, "pathways/recommendations.html", {"attempt": attempt, "form": form, "result": result})
+    said = dict(
+        RecommendationFeedback.objects.filter(attempt=attempt, actor=request.user).values_list("program_id", "kind")
+    )
+    for item in result.programs:
+        item.said = said.get(item.program.pk, "")  # type: ignore[attr-defined]
+    context = {"attempt": attempt, "form": form, "result": result}
+    return render(request, "pathways/recommendations.html", context)
+
+
+@login_required
+@require_POST
+def recommendation_feedback(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """Save or dismiss a recommended program, with an optional reason."""
+    attempt = access.attempt_get_for_student(user=request.user, attempt_id=attempt_id)
+    kind = request.POST.get("kind", "")
+    program = Program.objects.filter(pk=request.POST.get("program") or 0).first()
+    if program is None or kind not in (FeedbackKind.SAVE, FeedbackKind.DISMISS):
+        raise Http404
+    feedback_record(
+        actor=request.user, attempt=attempt, program=program, kind=kind, reason=request.POST.get("reason", "")
+    )
+    return redirect("pathways:recommendations", attempt_id=attempt.pk)

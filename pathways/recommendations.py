@@ -25,13 +25,15 @@ from django.utils import timezone
 
 from pathways.consent import consent_state
 from pathways.graph import EXAM_EDGE, RouteGraph, graph_get
-from pathways.models import QuizAttempt, RouteKind, StudentProfile, StudentRecommendation
+from pathways.models import QuizAttempt, RecommendationFeedback, RouteKind, StudentProfile, StudentRecommendation
+from pathways.models.quiz import POSITIVE_FEEDBACK
 from programs.districts import AREA_OF_DISTRICT
 from programs.models import ClusterTier, IndustryCluster, Level, Program
 from recommender.artifacts import ranker_get
 from recommender.explain import explain, explain_exploration, fit_label
 from recommender.models import AREAS, ModelVersion
 from recommender.ranking import Ranker, profiles_are_flat
+from recommender.reranker import FeedbackSet
 
 STAGES = ("junior", "secondary", "associate")
 WEIGHTS = {"near": 0.08, "route": 0.05, "demand": 0.05, "employment": 0.03, "places": 0.02}
@@ -72,6 +74,11 @@ def _source_stage(graph: RouteGraph, node: object) -> str | None:
 
 def _entries(graph: RouteGraph, stage: str) -> dict[int, list[Entry]]:
     found: dict[int, list[Entry]] = defaultdict(list)
+    if stage == "all":  # every program any student can enter: for re-ranker training rows
+        for one in STAGES:
+            for pk, entries in _entries(graph, one).items():
+                found[pk].extend(entries)
+        return found
     if stage == "junior":
         for edge in graph.entries_from_junior:
             found[edge.target].append(Entry(edge.route, "", edge.quota))  # type: ignore[index]
@@ -168,7 +175,8 @@ def _target_levels(stage: str) -> list[str]:
     return {"junior": [Level.SECONDARY], "secondary": [Level.ASSOCIATE], "associate": [Level.BACHELOR]}[stage]
 
 
-def _nudges(table: ProgramTable, district: str, routes: frozenset[str]) -> np.ndarray:
+def _features(table: ProgramTable, similarity: np.ndarray, district: str, routes: frozenset[str]) -> np.ndarray:
+    """One row per program in the table: the re-ranker's FEATURES, in order."""
     near = np.zeros(len(table.ids))
     if district:
         area = AREA_OF_DISTRICT.get(district)
@@ -177,8 +185,23 @@ def _nudges(table: ProgramTable, district: str, routes: frozenset[str]) -> np.nd
     if routes:
         preferred = np.array([any(e.route in routes for e in table.entries[pk]) for pk in table.ids], dtype=float)
     f = table.features
-    return (WEIGHTS["near"] * near + WEIGHTS["route"] * preferred + WEIGHTS["demand"] * f["demand"]
-            + WEIGHTS["employment"] * f["employment"] + WEIGHTS["places"] * f["places"])  # fmt: skip
+    return np.column_stack([similarity, near, preferred, f["demand"], f["employment"], f["places"]])
+
+
+COLD_WEIGHTS = np.array([1.0, WEIGHTS["near"], WEIGHTS["route"], WEIGHTS["demand"], WEIGHTS["employment"],
+                         WEIGHTS["places"]])  # fmt: skip
+RERANK_DEPTH = 50
+
+
+def _order(ranker: Ranker, features: np.ndarray) -> np.ndarray:
+    """Program rows best first: the cold-start score, then the learned re-ranker over its top rows when it is on."""
+    cold = features @ COLD_WEIGHTS
+    order = np.argsort(-cold, kind="stable")
+    if ranker.reranker is None:
+        return order
+    head = order[:RERANK_DEPTH]
+    learned = ranker.reranker.predict_proba(features[head])[:, 1]
+    return np.concatenate([head[np.lexsort((-cold[head], -learned))], order[RERANK_DEPTH:]])
 
 
 def _diverse(order: np.ndarray, table: ProgramTable, k: int) -> list[int]:
@@ -220,13 +243,13 @@ def recommendations_for(
     programs: list[RecommendedProgram] = []
     if graph is not None:
         table = program_table(graph, version, ranker, stage)
-        if flat:
+        features = _features(table, similarity[table.columns], district, routes)
+        if flat:  # never ranked by a shape it does not have: the exploration spread, near home first
             wanted = {int(c): n for n, c in enumerate(ranker.exploration(level, k))}
-            rank = np.array([wanted.get(int(c), len(wanted)) for c in table.columns], dtype=float)
-            scores = -rank + _nudges(table, district, routes)
+            features[:, 0] = -np.array([wanted.get(int(c), len(wanted)) for c in table.columns], dtype=float)
+            order = np.argsort(-(features @ COLD_WEIGHTS), kind="stable")
         else:
-            scores = similarity[table.columns] + _nudges(table, district, routes)
-        order = np.argsort(-scores, kind="stable")
+            order = _order(ranker, features)
         programs = [_program(graph, ranker, table, vector, int(row), float(similarity[table.columns[row]]), flat, liked)
                     for row in _diverse(order, table, k)]  # fmt: skip
     return RecommendationSet(version.number if version else None, flat, explain_exploration() if flat else "",
@@ -327,3 +350,40 @@ def recommendations_recompute(*, after_user_id: int = 0, chunk: int = 200) -> tu
                 recommendation_store(attempt=latest, stage=profile.stage or "junior", district=profile.district)
     next_start = profiles[-1].user_id if len(profiles) == chunk else None
     return len(profiles), next_start
+
+
+# Feedback, for the re-ranker ------------------------------------------------------------------------------------------
+
+
+def feedback_record(*, actor: object, attempt: QuizAttempt, program: Program, kind: str, reason: str = "") -> None:
+    """Keep what a student (save, dismiss) or a counselor (endorse, reject) said about a recommended program."""
+    RecommendationFeedback.objects.update_or_create(
+        student_id=attempt.student_id, actor=actor, program=program,
+        defaults={"attempt": attempt, "kind": kind, "reason": reason.strip()[:200]},
+    )  # fmt: skip
+
+
+def feedback_dataset() -> FeedbackSet | None:
+    """Every piece of feedback as re-ranker training rows: the pair's features when it was given, and its label."""
+    version, ranker = ranker_get()
+    graph = graph_get()
+    rows = list(RecommendationFeedback.objects.select_related("attempt", "program__institution").order_by("pk"))
+    if graph is None or not rows:
+        return None
+    table = program_table(graph, version, ranker, "all")
+    row_of = {int(pk): n for n, pk in enumerate(table.ids)}
+    districts = dict(StudentProfile.objects.values_list("user_id", "district"))
+    features, labels, students = [], [], []
+    for feedback in rows:
+        if feedback.program_id not in row_of:
+            continue
+        n = row_of[feedback.program_id]
+        similarity = ranker.scores(np.array([attempt_profile(feedback.attempt)[a] for a in AREAS]))[0]
+        pair = _features(table, similarity[table.columns], districts.get(feedback.student_id, ""), frozenset())[n]
+        features.append(pair)
+        labels.append(int(feedback.kind in POSITIVE_FEEDBACK))
+        students.append(feedback.student_id)
+    if not features:
+        return None
+    matrix = np.array(features)
+    return FeedbackSet(matrix, np.array(labels), np.array(students), matrix @ COLD_WEIGHTS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import transaction
 
-from pathways.recommendations import recommendations_recompute
+from pathways.recommendations import feedback_dataset, recommendations_recompute
 from recommender.training import model_train
 
 
@@ -22,6 +22,6 @@ def recompute_recommendations(self: object, after_user_id: int = 0) -> int:  # n
 def train_recommender_and_recompute() -> int:
     """Train a new model version, activate it, and recompute every student's recommendations once it is committed."""
     with transaction.atomic():
-        version = model_train(activate=True)
+        version = model_train(activate=True, force=True, feedback=feedback_dataset())
         transaction.on_commit(lambda: recompute_recommendations.delay(0))
     return version.number

@@ -14,6 +14,11 @@ urlpatterns = [
     path("quiz/history/compare/", quiz_views.quiz_compare, name="quiz_compare"),
     path("quiz/history/<int:attempt_id>/", quiz_views.quiz_attempt, name="quiz_attempt"),
     path("quiz/history/<int:attempt_id>/recommendations/", quiz_views.quiz_recommendations, name="recommendations"),
+    path(
+        "quiz/history/<int:attempt_id>/recommendations/feedback/",
+        quiz_views.recommendation_feedback,
+        name="recommendation_feedback",
+    ),
     path("quiz/<slug:kind>/", quiz_views.quiz_take, name="quiz_take"),
     path("accounts/signup/", quiz_views.signup, name="signup"),
     path("privacy/", quiz_views.privacy, name="privacy"),

@@ -46,7 +46,8 @@ def model_version_save(*, ranker: Ranker, catalog_hash: str, metrics: dict, acti
     number = (ModelVersion.objects.select_for_update().order_by("-number").values_list("number", flat=True).first()
               or 0) + 1  # fmt: skip
     path = artifact_dir() / f"ranker-v{number}.joblib"
-    joblib.dump({"pipeline": ranker.pipeline, "index": ranker.index, "cap": ranker.cap}, path)
+    joblib.dump({"pipeline": ranker.pipeline, "index": ranker.index, "cap": ranker.cap, "reranker": ranker.reranker},
+                path)  # fmt: skip
     version = ModelVersion.objects.create(
         number=number, artifact=path.name, checksum=_signature(path.read_bytes()),
         sklearn_version=sklearn.__version__, catalog_hash=catalog_hash, metrics=metrics,
@@ -75,7 +76,7 @@ def artifact_load(version: ModelVersion) -> Ranker:
     if not hmac.compare_digest(_signature(data), version.checksum):
         raise ArtifactError(f"v{version.number}: {path.name} is not the file this system wrote")
     saved = joblib.load(path)
-    return Ranker(saved["pipeline"], saved["index"], saved["cap"])
+    return Ranker(saved["pipeline"], saved["index"], saved["cap"], saved.get("reranker"))
 
 
 _loaded: dict[str, tuple[int, Ranker]] = {}

@@ -75,6 +75,7 @@ class Ranker:
     pipeline: Pipeline
     index: SpecialtyIndex
     cap: int = CATEGORY_CAP
+    reranker: Pipeline | None = None  # a learned re-ranker, only when it beat the cold start on held-out feedback
     _exploration: dict[str, np.ndarray] = field(default_factory=dict, repr=False)  # per-level caches
 
     def scores(self, profiles: np.ndarray) -> np.ndarray:

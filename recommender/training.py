@@ -20,6 +20,7 @@ from recommender import metrics
 from recommender.artifacts import model_version_save
 from recommender.models import AREAS, ModelVersion, SpecialtyProfile
 from recommender.ranking import Ranker, SpecialtyIndex, build_pipeline
+from recommender.reranker import FeedbackSet, reranker_train
 
 SEED = 2026
 NOISE = 0.12
@@ -114,17 +115,19 @@ def evaluate(ranker: Ranker, data: SyntheticSet | None = None) -> dict[str, dict
     }
 
 
-def model_train(*, activate: bool = True, force: bool = False) -> ModelVersion:
-    """Fit the pipeline on the current specialty profiles, evaluate it, save it as a new version.
+def model_train(*, activate: bool = True, force: bool = False, feedback: FeedbackSet | None = None) -> ModelVersion:
+    """Fit the pipeline on the current specialty profiles (and the re-ranker on feedback), evaluate, save a version.
 
-    Without `force`, nothing is trained when the active version was trained on the same catalog and profiles.
+    Without `force` or feedback, nothing is trained when the active version was trained on the same catalog.
     """
     index = specialty_index_build()
     active = ModelVersion.objects.filter(is_active=True).first()
-    if active is not None and not force and active.catalog_hash == catalog_hash(index):
+    if active is not None and not force and feedback is None and active.catalog_hash == catalog_hash(index):
         return active
     pipeline = build_pipeline().fit(index.profiles)
-    ranker = Ranker(pipeline, index)
+    reranker, report = reranker_train(feedback)
+    ranker = Ranker(pipeline, index, reranker=reranker)
     scores = evaluate(ranker)
+    scores["reranker"] = report.as_dict()  # type: ignore[assignment]
     scores["evaluation"] = {"students": float(len(index.codes) * 4), "noise": NOISE}  # type: ignore[dict-item]
     return model_version_save(ranker=ranker, catalog_hash=catalog_hash(index), metrics=scores, activate=activate)

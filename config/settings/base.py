@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 from import_export.formats.base_formats import CSV, XLSX
 
@@ -109,6 +110,13 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Retrain the recommender (with the re-ranker on all feedback) every Monday at 03:00, then recompute.
+CELERY_BEAT_SCHEDULE = {
+    "retrain-recommender-weekly": {
+        "task": "pathways.tasks.train_recommender_and_recompute",
+        "schedule": crontab(minute=0, hour=3, day_of_week=1),
+    },
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

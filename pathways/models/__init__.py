@@ -5,12 +5,14 @@ from pathways.models.quiz import (
     Area,
     Consent,
     ConsentKind,
+    FeedbackKind,
     FormKind,
     FormVersion,
     FormVersionItem,
     QuizAnswer,
     QuizAttempt,
     QuizItem,
+    RecommendationFeedback,
     Stage,
     StudentProfile,
     StudentRecommendation,
@@ -28,6 +30,7 @@ from pathways.models.routes import (
 
 __all__ = [
     "AREA_ORDER", "Admission", "Area", "Articulation", "ArticulationQuerySet", "Consent", "ConsentKind", "Entry",
-    "FormKind", "FormVersion", "FormVersionItem", "QuizAnswer", "QuizAttempt", "QuizItem", "RouteKind",
-    "SkillCategory", "SpecialtySkillCategory", "Stage", "StudentProfile", "StudentRecommendation", "bilingual",
+    "FeedbackKind", "FormKind", "FormVersion", "FormVersionItem", "QuizAnswer", "QuizAttempt", "QuizItem",
+    "RecommendationFeedback", "RouteKind", "SkillCategory", "SpecialtySkillCategory", "Stage", "StudentProfile",
+    "StudentRecommendation", "bilingual",
 ]  # fmt: skip

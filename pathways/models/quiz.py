@@ -263,3 +263,36 @@ class StudentRecommendation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student} v{self.model_version} ({self.computed_at:%Y-%m-%d})"
+
+
+class FeedbackKind(models.TextChoices):
+    SAVE = "save", _("Saved by the student")
+    DISMISS = "dismiss", _("Dismissed by the student")
+    ENDORSE = "endorse", _("Endorsed by a counselor")
+    REJECT = "reject", _("Rejected by a counselor")
+
+
+POSITIVE_FEEDBACK = (FeedbackKind.SAVE, FeedbackKind.ENDORSE)
+
+
+class RecommendationFeedback(models.Model):
+    """What a student or counselor said about one recommended program: the re-ranker's training data."""
+
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feedback")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feedback_given")
+    attempt = models.ForeignKey(QuizAttempt, on_delete=models.CASCADE, related_name="feedback")
+    program = models.ForeignKey("programs.Program", on_delete=models.CASCADE, related_name="feedback")
+    kind = models.CharField(_("kind"), max_length=16, choices=FeedbackKind.choices)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("given at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("recommendation feedback")
+        verbose_name_plural = _("recommendation feedback")
+        constraints = [
+            models.UniqueConstraint(fields=["student", "program", "actor"], name="feedback_once_per_actor_program"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} {self.get_kind_display()} {self.program_id}"
