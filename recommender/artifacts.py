@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import logging
 import threading
+import time
 from pathlib import Path
 
 import joblib
@@ -62,6 +63,8 @@ def model_version_activate(*, version: ModelVersion) -> None:
     """Point the system at `version`: the old flag drops and the new one rises in the same transaction."""
     ModelVersion.objects.select_for_update().filter(is_active=True).exclude(pk=version.pk).update(is_active=False)
     ModelVersion.objects.filter(pk=version.pk).update(is_active=True)
+    with _lock:
+        _checked.clear()  # this process sees the flip at once
 
 
 def artifact_load(version: ModelVersion) -> Ranker:
@@ -80,14 +83,25 @@ def artifact_load(version: ModelVersion) -> Ranker:
 
 
 _loaded: dict[str, tuple[int, Ranker]] = {}
+_checked: dict[str, object] = {}
 _lock = threading.Lock()
 
 
 def ranker_get() -> tuple[ModelVersion | None, Ranker]:
-    """The active model, loaded once per process; on a bad artifact, the last good one, with the error logged."""
-    active = ModelVersion.objects.filter(is_active=True).first()
+    """The active model, loaded once per process; on a bad artifact, the last good one, with the error logged.
+
+    Which version is active is re-read at most every RECOMMENDER_POINTER_TTL seconds (a flip elsewhere shows
+    within that time; a flip in this process at once), so a request does not pay a query for it.
+    """
     with _lock:
         current = _loaded.get("good")
+        checked = _checked.get("at", 0.0)
+    ttl = settings.RECOMMENDER_POINTER_TTL
+    if current is not None and ttl and time.monotonic() - checked < ttl:
+        return _checked["version"], current[1]  # type: ignore[return-value]
+    active = ModelVersion.objects.filter(is_active=True).first()
+    with _lock:
+        _checked.update(at=time.monotonic(), version=active)
     if active is not None and current is not None and current[0] == active.pk:
         return active, current[1]
     if active is not None:
@@ -120,3 +134,4 @@ def _last_good(current: tuple[int, Ranker] | None) -> tuple[ModelVersion | None,
 def ranker_cache_clear() -> None:
     with _lock:
         _loaded.clear()
+        _checked.clear()

@@ -141,6 +141,8 @@ CATALOG_PAGE_SIZE = 20
 
 # Where trained recommender models are written (signed joblib files; see recommender/artifacts.py).
 RECOMMENDER_ARTIFACT_DIR = env_str("RECOMMENDER_ARTIFACT_DIR", str(BASE_DIR / "var" / "models"))
+# Seconds between checks of which model version is active (a flip in the same process shows at once).
+RECOMMENDER_POINTER_TTL = env_int("RECOMMENDER_POINTER_TTL", 2)
 
 # Demo logins with a published password: development and tests only.
 DEMO_USERS_ALLOWED = env_bool("DEMO_USERS_ALLOWED", False)

@@ -8,3 +8,4 @@ DEMO_USERS_ALLOWED = True
 
 # Each test run trains into its own folder, never into the development models.
 RECOMMENDER_ARTIFACT_DIR = tempfile.mkdtemp(prefix="zhitu-models-")
+RECOMMENDER_POINTER_TTL = 0  # tests flip versions and read them back at once
