@@ -611,4 +611,6 @@ ZH_HANS: dict[str, str | list[str]] = {
     'Not for me': '不适合我',
     'Why? (optional)': '为什么？（可不填）',
     'Save': '收藏',
+    'computed from': '计算依据',
+    'The model version and catalog state it was computed from.': '计算时使用的模型版本和专业目录状态。',
 }

@@ -203,6 +203,11 @@ def _signature() -> tuple:
         return tuple(cursor.fetchone())
 
 
+def graph_signature() -> tuple:
+    """What the route data looks like now: it changes with any program, route, institution or industry edit."""
+    return _signature()
+
+
 def graph_get(*, academic_year: int | None = None) -> RouteGraph | None:
     """The graph of a year (default: the latest year with articulations), rebuilt only when its data changed."""
     signature = _signature()

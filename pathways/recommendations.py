@@ -13,6 +13,7 @@ similarity: it gets the exploration spread across 大类, and says why.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import threading
 from collections import defaultdict
@@ -24,7 +25,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from pathways.consent import consent_state
-from pathways.graph import EXAM_EDGE, RouteGraph, graph_get
+from pathways.graph import EXAM_EDGE, RouteGraph, graph_get, graph_signature
 from pathways.models import QuizAttempt, RecommendationFeedback, RouteKind, StudentProfile, StudentRecommendation
 from pathways.models.quiz import POSITIVE_FEEDBACK
 from programs.districts import AREA_OF_DISTRICT
@@ -319,14 +320,24 @@ def _stored(result: RecommendationSet) -> tuple[list[dict], list[dict]]:
     return specialties, programs
 
 
-def recommendation_store(*, attempt: QuizAttempt, stage: str, district: str) -> StudentRecommendation:
+def recommendation_basis() -> str:
+    """The model version and the catalog state a set is computed from; a set with another basis is stale."""
+    version, _ranker = ranker_get()
+    digest = hashlib.sha256(repr(graph_signature()).encode()).hexdigest()[:20]
+    return f"v{version.number if version else 0}:{digest}"
+
+
+def recommendation_store(
+    *, attempt: QuizAttempt, stage: str, district: str, basis: str | None = None
+) -> StudentRecommendation:
     """Compute and keep one student's current set. Running it twice leaves the same single row."""
     result = recommendations_for_attempt(attempt=attempt, stage=stage, district=district)
     specialties, programs = _stored(result)
     stored, _created = StudentRecommendation.objects.update_or_create(
         student_id=attempt.student_id,
         defaults={"attempt": attempt, "model_version": result.model_version, "stage": stage, "flat": result.flat,
-                  "specialties": specialties, "programs": programs, "computed_at": timezone.now()},
+                  "specialties": specialties, "programs": programs, "computed_at": timezone.now(),
+                  "basis": basis or recommendation_basis()},
     )  # fmt: skip
     return stored
 
@@ -336,18 +347,26 @@ def students_to_recompute() -> QuerySet[StudentProfile]:
     return StudentProfile.objects.filter(user__quiz_attempts__isnull=False).distinct().order_by("user_id")
 
 
-def recommendations_recompute(*, after_user_id: int = 0, chunk: int = 200) -> tuple[int, int | None]:
+def recommendations_recompute(
+    *, after_user_id: int = 0, chunk: int = 200, only_stale: bool = False
+) -> tuple[int, int | None]:
     """Recompute one chunk of students after `after_user_id`; return how many, and where the next chunk starts.
 
     Each chunk is its own transaction and each student's row is replaced, so a chunk that runs twice (a worker
-    killed and the task redelivered) leaves exactly the same rows: no duplicates, no gaps.
+    killed and the task redelivered) leaves exactly the same rows: no duplicates, no gaps. With `only_stale`, only
+    students whose set was computed from another model version or catalog state (or who have none) are redone.
     """
-    profiles = list(students_to_recompute().filter(user_id__gt=after_user_id)[:chunk])
+    basis = recommendation_basis()
+    students = students_to_recompute().filter(user_id__gt=after_user_id)
+    if only_stale:
+        students = students.exclude(user__recommendation__basis=basis)
+    profiles = list(students[:chunk])
     with transaction.atomic():
         for profile in profiles:
             latest = QuizAttempt.objects.filter(student_id=profile.user_id).order_by("-completed_at", "-pk").first()
             if latest is not None and consent_state(user=profile.user).may_store:
-                recommendation_store(attempt=latest, stage=profile.stage or "junior", district=profile.district)
+                recommendation_store(attempt=latest, stage=profile.stage or "junior", district=profile.district,
+                                     basis=basis)  # fmt: skip
     next_start = profiles[-1].user_id if len(profiles) == chunk else None
     return len(profiles), next_start
 

@@ -25,3 +25,12 @@ def train_recommender_and_recompute() -> int:
         version = model_train(activate=True, force=True, feedback=feedback_dataset())
         transaction.on_commit(lambda: recompute_recommendations.delay(0))
     return version.number
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=5, default_retry_delay=10)
+def recompute_stale_recommendations(self: object, after_user_id: int = 0) -> int:  # noqa: ANN001
+    """After a catalog change (or a model flip in another process): redo the sets computed from an older state."""
+    done, next_start = recommendations_recompute(after_user_id=after_user_id, only_stale=True)
+    if next_start is not None:
+        transaction.on_commit(lambda: recompute_stale_recommendations.delay(next_start))
+    return done

@@ -116,6 +116,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "pathways.tasks.train_recommender_and_recompute",
         "schedule": crontab(minute=0, hour=3, day_of_week=1),
     },
+    # Catalog edits (programs, routes, industries) make stored sets stale: redo those every quarter of an hour.
+    "recompute-stale-recommendations": {
+        "task": "pathways.tasks.recompute_stale_recommendations",
+        "schedule": crontab(minute="*/15"),
+    },
 }
 
 REST_FRAMEWORK = {

@@ -255,6 +255,8 @@ class StudentRecommendation(models.Model):
     flat = models.BooleanField(_("exploration view"), default=False)
     specialties = models.JSONField(_("specialties"), default=list)
     programs = models.JSONField(_("programs"), default=list)
+    basis = models.CharField(_("computed from"), max_length=32, blank=True,
+                             help_text=_("The model version and catalog state it was computed from."))  # fmt: skip
     computed_at = models.DateTimeField(_("computed at"))
 
     class Meta:

@@ -12,6 +12,8 @@ from pathways.consent import consent_record
 from pathways.models import FormVersion, QuizAttempt, StudentProfile, StudentRecommendation
 from pathways.quiz import answers_check, quiz_attempt_save
 from pathways.recommendations import recommendations_for, recommendations_recompute
+from programs.models import Program
+from programs.services import programs_set_status
 
 pytestmark = pytest.mark.django_db
 
@@ -121,3 +123,15 @@ def test_the_recommendation_page_shows_programs_routes_and_industries(client: Cl
     other = Client()
     other.force_login(User.objects.create_user("student_other", password="pw"))
     assert other.get(f"/quiz/history/{attempt.pk}/recommendations/").status_code == 404
+
+
+def test_a_catalog_change_makes_stored_sets_stale_and_only_those_are_redone() -> None:
+    for n in range(3):
+        saved_student(f"student_stale_{n}")
+    assert recommendations_recompute(only_stale=True)[0] == 3  # none stored yet: all stale
+    assert recommendations_recompute(only_stale=True)[0] == 0  # nothing changed since
+    program = Program.objects.published().filter(specialty__level="secondary").first()
+    programs_set_status(programs=Program.objects.filter(pk=program.pk), status="archived", reason="closed")
+    assert recommendations_recompute(only_stale=True)[0] == 3  # the catalog moved: every set is redone
+    assert not any(program.pk in [p["program"] for p in r.programs] for r in StudentRecommendation.objects.all())
+    assert StudentRecommendation.objects.values("basis").distinct().count() == 1
