@@ -41,6 +41,8 @@ WEIGHTS = {"near": 0.08, "route": 0.05, "demand": 0.05, "employment": 0.03, "pla
 TIER_DEMAND = {ClusterTier.LEADING: 1.0, ClusterTier.PILLAR: 0.85, ClusterTier.DISTINCTIVE: 0.7,
                ClusterTier.NEW_STAR: 0.7, ClusterTier.SERVICE: 0.5, ClusterTier.OTHER: 0.3}  # fmt: skip
 PER_SPECIALTY, PER_CATEGORY = 1, 3
+# The level of the specialties recommended at each stage (programs may reach further: 3+4 leads to 本科).
+TARGET_LEVEL = {"junior": Level.SECONDARY, "secondary": Level.ASSOCIATE, "associate": Level.BACHELOR}
 
 
 @dataclass(frozen=True)
@@ -172,10 +174,6 @@ class RecommendationSet:
     industries: list[RecommendedIndustry]
 
 
-def _target_levels(stage: str) -> list[str]:
-    return {"junior": [Level.SECONDARY], "secondary": [Level.ASSOCIATE], "associate": [Level.BACHELOR]}[stage]
-
-
 def _features(table: ProgramTable, similarity: np.ndarray, district: str, routes: frozenset[str]) -> np.ndarray:
     """One row per program in the table: the re-ranker's FEATURES, in order."""
     near = np.zeros(len(table.ids))
@@ -235,7 +233,7 @@ def recommendations_for(
     vector = np.array([profile[a] for a in AREAS], dtype=float)
     flat = bool(profiles_are_flat(vector)[0])
     similarity = ranker.scores(vector)[0]
-    level = _target_levels(stage)[0]
+    level = TARGET_LEVEL[stage]
     top, top_scores = ranker.top_k(vector, level, k)
     specialties = [
         _specialty(ranker, vector, int(col), float(score), flat, liked)
