@@ -111,5 +111,6 @@ app_name = "api"
 urlpatterns = [
     path("pathways/", PathwayView.as_view(), name="pathways"),
     path("", include("pathways.quiz_api")),
+    path("", include("pathways.counsel_api")),
     path("", include(router.urls)),
 ]

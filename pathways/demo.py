@@ -8,7 +8,17 @@ from django.db.models import Q
 from django.utils import timezone
 
 from pathways.consent import consent_record, consent_state
-from pathways.models import Articulation, FormVersion, QuizItem, RouteKind, SkillCategory, SpecialtySkillCategory
+from pathways.models import (
+    Articulation,
+    Cohort,
+    CohortMembership,
+    FormVersion,
+    QuizItem,
+    RouteKind,
+    SkillCategory,
+    SpecialtySkillCategory,
+)
+from programs.models import Institution
 
 DEMO_PASSWORD = "zhitu-demo-2026"
 CURATOR_GROUP = "catalog_curators"
@@ -47,7 +57,15 @@ def demo_users_create() -> list[User]:
         group = curators if group_name == CURATOR_GROUP else Group.objects.get_or_create(name=group_name)[0]
         user.groups.add(group)
         users.append(user)
-    student = users[0]
+    student, counselor = users[0], users[1]
+    school = Institution.objects.filter(name="奉节职业教育中心").first()
+    if school is not None:
+        # A demo class: demo_counselor looks after demo_student and nobody else.
+        cohort, _created = Cohort.objects.get_or_create(
+            school=school, name="示例班级（示例）", academic_year=timezone.localdate().year
+        )
+        cohort.counselors.add(counselor)
+        CohortMembership.objects.get_or_create(student=student, defaults={"cohort": cohort})
     if not consent_state(user=student).may_store:
         # A demo student aged 17, who has agreed to the privacy notice, so saving results can be tried.
         consent_record(user=student, birth_year=timezone.localdate().year - 17, birth_month=1)

@@ -25,7 +25,9 @@ from pathways.models import (
     FeedbackKind,
     FormKind,
     FormVersionItem,
+    Notification,
     RecommendationFeedback,
+    Review,
     Stage,
     StudentProfile,
 )
@@ -191,7 +193,9 @@ def privacy(request: HttpRequest) -> HttpResponse:
 @require_GET
 def quiz_history(request: HttpRequest) -> HttpResponse:
     attempts = list(access.attempts_for_student(user=request.user))
-    return render(request, "pathways/quiz_history.html", {"attempts": attempts})
+    notifications = list(Notification.objects.filter(user=request.user)[:20])
+    Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    return render(request, "pathways/quiz_history.html", {"attempts": attempts, "notifications": notifications})
 
 
 @login_required
@@ -240,7 +244,14 @@ def quiz_recommendations(request: HttpRequest, attempt_id: int) -> HttpResponse:
     )
     for item in result.programs:
         item.said = said.get(item.program.pk, "")  # type: ignore[attr-defined]
-    context = {"attempt": attempt, "form": form, "result": result}
+    related = ("items__program__institution", "items__program__specialty")
+    counsel = Review.objects.filter(student=request.user).prefetch_related(*related).first()
+    decisions = {item.program_id: item for item in counsel.items.all()} if counsel else {}
+    for item in result.programs:
+        item.counselor = decisions.get(item.program.pk)  # type: ignore[attr-defined]
+    shown = {item.program.pk for item in result.programs}
+    context = {"attempt": attempt, "form": form, "result": result, "counsel": counsel,
+               "counselor_added": [i for i in decisions.values() if i.program_id not in shown]}  # fmt: skip
     return render(request, "pathways/recommendations.html", context)
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pathways import quiz_views, views
+from pathways import counsel_views, quiz_views, views
 
 app_name = "pathways"
 
@@ -22,4 +22,6 @@ urlpatterns = [
     path("quiz/<slug:kind>/", quiz_views.quiz_take, name="quiz_take"),
     path("accounts/signup/", quiz_views.signup, name="signup"),
     path("privacy/", quiz_views.privacy, name="privacy"),
+    path("counsel/", counsel_views.dashboard, name="counsel_dashboard"),
+    path("counsel/students/<int:student_id>/", counsel_views.student_review, name="counsel_review"),
 ]

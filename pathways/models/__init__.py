@@ -17,6 +17,16 @@ from pathways.models.quiz import (
     StudentProfile,
     StudentRecommendation,
 )
+from pathways.models.review import (
+    AuditEntry,
+    Cohort,
+    CohortMembership,
+    Decision,
+    Notification,
+    Review,
+    ReviewItem,
+    ReviewStatus,
+)
 from pathways.models.routes import (
     Admission,
     Articulation,
@@ -29,6 +39,7 @@ from pathways.models.routes import (
 )
 
 __all__ = [
+    "AuditEntry", "Cohort", "CohortMembership", "Decision", "Notification", "Review", "ReviewItem", "ReviewStatus",
     "AREA_ORDER", "Admission", "Area", "Articulation", "ArticulationQuerySet", "Consent", "ConsentKind", "Entry",
     "FeedbackKind", "FormKind", "FormVersion", "FormVersionItem", "QuizAnswer", "QuizAttempt", "QuizItem",
     "RecommendationFeedback", "RouteKind", "SkillCategory", "SpecialtySkillCategory", "Stage", "StudentProfile",

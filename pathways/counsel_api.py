@@ -1,0 +1,93 @@
+"""Counselor API (v1): my students, and the review of one of them with optimistic locking (409 on a stale version)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import path
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from pathways import access, review
+from pathways.api import Pages
+from pathways.models import Decision, Review
+from programs.models import Program
+
+
+def _counselor(request: Request) -> None:
+    if not access.is_counselor(request.user):
+        raise NotFound
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    items = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Review
+        fields = ["student", "status", "note", "version", "updated_at", "items"]
+
+    def get_items(self, obj: Review) -> list[dict[str, Any]]:
+        return [{"program": i.program_id, "decision": i.decision, "reason": i.reason, "position": i.position}
+                for i in obj.items.all()]  # fmt: skip
+
+
+class ReviewAction(serializers.Serializer):
+    version = serializers.IntegerField(min_value=0)
+    action = serializers.ChoiceField(choices=[*Decision.values, "note", "done"])
+    program = serializers.IntegerField(required=False)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class StudentsView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    def get(self, request: Request) -> Response:
+        _counselor(request)
+        pages = Pages()
+        students = access.students_for_counselor(counselor=request.user).order_by("username")
+        page = pages.paginate_queryset(students, request, view=self)
+        return pages.get_paginated_response([{"id": s.pk, "username": s.username} for s in page])
+
+
+class ReviewView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    def get(self, request: Request, student_id: int) -> Response:
+        _counselor(request)
+        student = access.student_get_for_counselor(counselor=request.user, student_id=student_id)
+        return Response(ReviewSerializer(review.review_for(counselor=request.user, student=student)).data)
+
+    def post(self, request: Request, student_id: int) -> Response:
+        _counselor(request)
+        student = access.student_get_for_counselor(counselor=request.user, student_id=student_id)
+        ask = ReviewAction(data=request.data)
+        ask.is_valid(raise_exception=True)
+        data = ask.validated_data
+        try:
+            if data["action"] in Decision.values:
+                program = Program.objects.filter(pk=data.get("program") or 0).first()
+                if program is None:
+                    raise ValidationError({"program": ["Unknown program."]})
+                result = review.review_decide(
+                    counselor=request.user, student=student, program=program, decision=data["action"],
+                    version=data["version"], reason=data["reason"],
+                )  # fmt: skip
+            else:
+                result = review.review_note(counselor=request.user, student=student, note=data["note"],
+                                            version=data["version"], done=data["action"] == "done")  # fmt: skip
+        except review.ReviewConflict as exc:
+            return Response({"detail": str(exc), "version": exc.current}, status=status.HTTP_409_CONFLICT)
+        except review.ReviewInputError as exc:
+            raise ValidationError({"reason": [str(exc)]}) from exc
+        return Response(ReviewSerializer(result).data)
+
+
+urlpatterns = [
+    path("counsel/students/", StudentsView.as_view(), name="counsel-students"),
+    path("counsel/students/<int:student_id>/review/", ReviewView.as_view(), name="counsel-review"),
+]

@@ -1,0 +1,118 @@
+"""The counselor's pages: the dashboard of assigned students and the review of one student's suggestions.
+
+Every student row is reached through `access`; another counselor's student answers 404.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from pathways import access, review
+from pathways.models import AREA_ORDER, QuizAttempt, Review, ReviewStatus, StudentProfile
+from pathways.radar import radar_for
+from pathways.recommendations import recommendations_for_attempt
+from programs.models import Program
+from programs.paging import page_of, query_without_page
+
+SORTS = {"name": "username", "-name": "-username", "status": "review__status", "recent": "-last_quiz"}
+
+
+def _counselor_only(request: HttpRequest) -> None:
+    if not access.is_counselor(request.user):
+        raise Http404
+
+
+def _students(request: HttpRequest) -> QuerySet:
+    students = access.students_for_counselor(counselor=request.user).annotate(
+        quizzes=Count("quiz_attempts", distinct=True),
+        has_review=Exists(Review.objects.filter(student=OuterRef("pk"), status=ReviewStatus.DONE)),
+        last_quiz=Max("quiz_attempts__completed_at"),
+    ).select_related("membership__cohort", "review")  # fmt: skip
+    q = request.GET.get("q", "").strip()[:50]
+    if q:
+        students = students.filter(Q(username__icontains=q) | Q(membership__cohort__name__icontains=q))
+    if request.GET.get("quiz") in ("yes", "no"):
+        students = students.filter(quizzes__gt=0) if request.GET["quiz"] == "yes" else students.filter(quizzes=0)
+    if request.GET.get("review") in ReviewStatus.values:
+        status = request.GET["review"]
+        students = students.filter(
+            Q(review__status=status) | (Q(review__isnull=True) if status == ReviewStatus.PENDING else Q(pk__in=[]))
+        )
+    return students.order_by(SORTS.get(request.GET.get("sort", ""), "username"), "pk")
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    _counselor_only(request)
+    page = page_of(request, _students(request), 50)
+    context = {"page": page, "query": query_without_page(request), "statuses": ReviewStatus.choices,
+               "q": request.GET.get("q", "")[:50]}  # fmt: skip
+    return render(request, "pathways/counsel_dashboard.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def student_review(request: HttpRequest, student_id: int) -> HttpResponse:
+    _counselor_only(request)
+    student = access.student_get_for_counselor(counselor=request.user, student_id=student_id)
+    if request.method == "POST":
+        return _act(request, student)
+    current = review.review_for(counselor=request.user, student=student)
+    attempt = QuizAttempt.objects.filter(student=student).order_by("-completed_at", "-pk").first()
+    profile = StudentProfile.objects.filter(user=student).first()
+    result = None
+    if attempt is not None:
+        stage = (profile.stage if profile else "") or "junior"
+        result = recommendations_for_attempt(attempt=attempt, stage=stage, district=profile.district if profile else "")
+    decisions = {
+        item.program_id: item for item in current.items.select_related("program__institution", "program__specialty")
+    }
+    context = {
+        "student": student, "review": current, "attempt": attempt, "result": result, "decisions": decisions,
+        "added": [i for i in decisions.values() if i.decision == "added"],
+        "radar": radar_for({a: attempt.scores[a] / 40 for a in AREA_ORDER}, scores=attempt.scores) if attempt else None,
+        "choices": _program_choices(request),
+    }  # fmt: skip
+    return render(request, "pathways/counsel_review.html", context)
+
+
+def _program_choices(request: HttpRequest) -> list[Program]:
+    q = request.GET.get("find", "").strip()[:50]
+    if not q:
+        return []
+    return list(Program.objects.published().search(q).select_related("institution", "specialty")[:20])
+
+
+def _act(request: HttpRequest, student: object) -> HttpResponse:
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError as exc:
+        raise Http404 from exc
+    action = request.POST.get("action", "")
+    try:
+        if action in ("endorsed", "rejected", "added"):
+            program = Program.objects.filter(pk=request.POST.get("program") or 0).first()
+            if program is None:
+                raise review.ReviewInputError(_("Choose a program."))
+            review.review_decide(counselor=request.user, student=student, program=program, decision=action,
+                                 version=version, reason=request.POST.get("reason", ""))  # fmt: skip
+        elif action in ("note", "done"):
+            review.review_note(counselor=request.user, student=student, note=request.POST.get("note", ""),
+                               version=version, done=action == "done")  # fmt: skip
+        else:
+            raise review.ReviewInputError(_("Unknown action."))
+    except review.ReviewConflict as exc:
+        messages.error(request, str(exc))
+        response = redirect("pathways:counsel_review", student_id=student.pk)  # type: ignore[attr-defined]
+        response.status_code = 303
+        return response
+    except review.ReviewInputError as exc:
+        messages.error(request, str(exc))
+    return redirect("pathways:counsel_review", student_id=student.pk)  # type: ignore[attr-defined]

@@ -1,0 +1,107 @@
+"""Counselor review: reading a student's suggestions and deciding on them, with an audit row for every read and
+write, a notification to the student for every change, and optimistic locking so no update is lost.
+
+Every write names the version the counselor saw. The review's version is bumped with a conditional UPDATE; when
+another counselor saved first, nothing is written and ReviewConflict is raised (HTTP 409 in the API).
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils.translation import gettext as _
+
+from pathways.models import (
+    AuditEntry,
+    Decision,
+    FeedbackKind,
+    Notification,
+    QuizAttempt,
+    Review,
+    ReviewItem,
+    ReviewStatus,
+)
+from pathways.recommendations import feedback_record
+from programs.models import Program
+
+
+class ReviewConflict(RuntimeError):
+    """Someone saved this review after the version the counselor was looking at."""
+
+    def __init__(self, current: int) -> None:
+        super().__init__(_("Another counselor changed this review first. Reload it to see their changes."))
+        self.current = current
+
+
+class ReviewInputError(ValueError):
+    pass
+
+
+def audit_record(*, actor: object, student: object, action: str, **detail: object) -> None:
+    AuditEntry.objects.create(actor=actor, student=student, action=action, detail=detail)
+
+
+def review_for(*, counselor: object, student: object) -> Review:
+    """The review of a student (made on first look), with the read audited."""
+    review, _created = Review.objects.get_or_create(student=student)
+    audit_record(actor=counselor, student=student, action="review_view", version=review.version)
+    return review
+
+
+def _bump(review_id: int, expected: int, counselor: object, status: str | None = None) -> Review:
+    changes: dict[str, object] = {"version": F("version") + 1, "updated_by": counselor}
+    if status:
+        changes["status"] = status
+    if not Review.objects.filter(pk=review_id, version=expected).update(**changes):
+        raise ReviewConflict(Review.objects.values_list("version", flat=True).get(pk=review_id))
+    return Review.objects.get(pk=review_id)
+
+
+def _latest_attempt(student: object) -> QuizAttempt | None:
+    return QuizAttempt.objects.filter(student=student).order_by("-completed_at", "-pk").first()
+
+
+@transaction.atomic
+def review_decide(
+    *, counselor: object, student: object, program: Program, decision: str, version: int, reason: str = ""
+) -> Review:
+    """Endorse, reject (a reason is required) or add a program; feeds the re-ranker; tells the student."""
+    reason = reason.strip()
+    if decision not in Decision.values:
+        raise ReviewInputError(_("Unknown decision: %(d)s.") % {"d": decision})
+    if decision == Decision.REJECTED and not reason:
+        raise ReviewInputError(_("A rejection needs a reason the student can read."))
+    review = Review.objects.get_or_create(student=student)[0]
+    review = _bump(
+        review.pk, version, counselor, ReviewStatus.IN_PROGRESS if review.status != ReviewStatus.DONE else None
+    )
+    last = review.items.aggregate(m=Max("position"))["m"] or 0
+    defaults = {"decision": decision, "reason": reason[:200], "position": last + 1}
+    ReviewItem.objects.update_or_create(review=review, program=program, defaults=defaults)
+    attempt = _latest_attempt(student)
+    if attempt is not None and decision != Decision.ADDED:
+        kind = FeedbackKind.ENDORSE if decision == Decision.ENDORSED else FeedbackKind.REJECT
+        feedback_record(actor=counselor, attempt=attempt, program=program, kind=kind, reason=reason)
+    audit_record(actor=counselor, student=student, action=f"review_{decision}", program=program.pk, reason=reason)
+    words = {
+        Decision.ENDORSED: _("Your counselor endorsed %(p)s."),
+        Decision.REJECTED: _("Your counselor advised against %(p)s: %(r)s"),
+        Decision.ADDED: _("Your counselor suggested %(p)s."),
+    }[decision]
+    Notification.objects.create(user=student, message=(words % {"p": program, "r": reason})[:300])
+    return review
+
+
+@transaction.atomic
+def review_note(*, counselor: object, student: object, note: str, version: int, done: bool = False) -> Review:
+    """Write the counselor's note, and mark the review done when asked."""
+    review = Review.objects.get_or_create(student=student)[0]
+    review = _bump(review.pk, version, counselor, ReviewStatus.DONE if done else None)
+    Review.objects.filter(pk=review.pk).update(note=note.strip()[:2000])
+    review.refresh_from_db()
+    audit_record(actor=counselor, student=student, action="review_note", done=done)
+    message = (
+        _("Your counselor finished reviewing your suggestions.") if done else _("Your counselor wrote you a note.")
+    )
+    Notification.objects.create(user=student, message=message)
+    return review

@@ -1,0 +1,146 @@
+"""Counselor review: access by cohort, audit rows, decisions the student sees, and the optimistic lock.
+
+`counselor_li` looks after `student_wang` (class 一班); `counselor_zhao` looks after `student_zhang` (class 二班) and
+must never see student_wang. `student_wang` is a student: the counselor pages are not for her.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.test import Client
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from pathways.access import COUNSELOR_GROUP
+from pathways.consent import consent_record
+from pathways.models import (
+    AuditEntry,
+    Cohort,
+    CohortMembership,
+    FormVersion,
+    Notification,
+    QuizAttempt,
+    RecommendationFeedback,
+    Review,
+    ReviewItem,
+)
+from pathways.quiz import answers_check, quiz_attempt_save
+from pathways.recommendations import recommendations_for_attempt
+from programs.models import Institution, Program
+
+pytestmark = pytest.mark.django_db
+BY_AREA = {"R": 2, "I": 3, "A": 5, "S": 4, "E": 3, "C": 1}
+
+
+def counselor(name: str) -> User:
+    user = User.objects.create_user(name, password="pw")
+    user.groups.add(Group.objects.get_or_create(name=COUNSELOR_GROUP)[0])
+    return user
+
+
+def student_in(cohort: Cohort, name: str) -> QuizAttempt:
+    user = User.objects.create_user(name, password="pw")
+    consent_record(user=user, birth_year=timezone.localdate().year - 16, birth_month=1)
+    CohortMembership.objects.create(cohort=cohort, student=user)
+    form = FormVersion.objects.get(kind="quick", is_current=True)
+    answers = [(i.item_id, BY_AREA[i.area]) for i in form.items.all()]
+    return quiz_attempt_save(
+        student=user, sheet=answers_check(kind="quick", version_number=form.number, answers=answers)
+    )
+
+
+@pytest.fixture
+def school() -> Institution:
+    return Institution.objects.get(name="奉节职业教育中心")
+
+
+@pytest.fixture
+def world(school: Institution) -> dict:
+    li, zhao = counselor("counselor_li"), counselor("counselor_zhao")
+    one = Cohort.objects.create(school=school, name="一班", academic_year=2026)
+    two = Cohort.objects.create(school=school, name="二班", academic_year=2026)
+    one.counselors.add(li)
+    two.counselors.add(zhao)
+    return {"li": li, "zhao": zhao, "wang": student_in(one, "student_wang"), "zhang": student_in(two, "student_zhang")}
+
+
+def as_user(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_a_counselor_sees_only_their_own_students(world: dict) -> None:
+    body = as_user(world["li"]).get("/counsel/").content.decode()
+    assert "student_wang" in body and "student_zhang" not in body
+    api = APIClient()
+    api.force_authenticate(world["li"])
+    assert [s["username"] for s in api.get("/api/v1/counsel/students/").json()["results"]] == ["student_wang"]
+
+
+def test_another_counselors_student_is_404_in_html_and_api(world: dict) -> None:
+    zhang = world["zhang"].student
+    assert as_user(world["li"]).get(f"/counsel/students/{zhang.pk}/").status_code == 404
+    api = APIClient()
+    api.force_authenticate(world["li"])
+    assert api.get(f"/api/v1/counsel/students/{zhang.pk}/review/").status_code == 404
+    post = api.post(f"/api/v1/counsel/students/{zhang.pk}/review/", {"version": 0, "action": "note", "note": "x"})
+    assert post.status_code == 404 and not Review.objects.filter(student=zhang).exists()
+
+
+def test_students_and_anonymous_users_are_refused(world: dict) -> None:
+    wang = world["wang"].student
+    assert as_user(wang).get("/counsel/").status_code == 404
+    assert as_user(wang).get(f"/counsel/students/{wang.pk}/").status_code == 404
+    assert Client().get("/counsel/").status_code == 302  # to the sign-in page
+    assert APIClient().get("/api/v1/counsel/students/").status_code in (401, 403)
+
+
+def test_every_counselor_read_and_write_is_audited(world: dict) -> None:
+    li, wang = world["li"], world["wang"].student
+    client = as_user(li)
+    assert client.get(f"/counsel/students/{wang.pk}/").status_code == 200
+    client.post(f"/counsel/students/{wang.pk}/", {"version": 0, "action": "note", "note": "多看看设计类"})
+    actions = list(AuditEntry.objects.filter(student=wang, actor=li).values_list("action", flat=True))
+    assert actions == ["review_note", "review_view"]  # newest first
+
+
+def test_endorse_reject_and_add_reach_the_student(world: dict) -> None:
+    li, attempt = world["li"], world["wang"]
+    wang = attempt.student
+    shown = recommendations_for_attempt(attempt=attempt, stage="junior").programs
+    extra = Program.objects.published().filter(specialty__level="secondary").exclude(
+        pk__in=[p.program.pk for p in shown]).first()  # fmt: skip
+    client = as_user(li)
+    url = f"/counsel/students/{wang.pk}/"
+    client.post(url, {"version": 0, "action": "endorsed", "program": shown[0].program.pk})
+    missing_reason = client.post(url, {"version": 1, "action": "rejected", "program": shown[1].program.pk}, follow=True)
+    assert "需要写明理由" in missing_reason.content.decode()
+    client.post(url, {"version": 1, "action": "rejected", "program": shown[1].program.pk, "reason": "离家太远"})
+    client.post(url, {"version": 2, "action": "added", "program": extra.pk})
+    client.post(url, {"version": 3, "action": "done", "note": "可以优先考虑设计类。"})
+    decisions = dict(ReviewItem.objects.filter(review__student=wang).values_list("program_id", "decision"))
+    assert decisions == {shown[0].program.pk: "endorsed", shown[1].program.pk: "rejected", extra.pk: "added"}
+    kinds = set(RecommendationFeedback.objects.filter(student=wang, actor=li).values_list("kind", flat=True))
+    assert kinds == {"endorse", "reject"}  # the re-ranker learns from counselors too
+    assert Notification.objects.filter(user=wang).count() == 4
+    page = as_user(wang).get(f"/quiz/history/{attempt.pk}/recommendations/").content.decode()
+    assert "来自指导老师" in page and "可以优先考虑设计类。" in page
+    assert "指导老师：认可" in page and "离家太远" in page and extra.specialty.name in page
+    assert "你的指导老师认可了" in as_user(wang).get("/quiz/history/").content.decode()
+
+
+def test_a_stale_version_gets_409_and_loses_nothing(world: dict) -> None:
+    wang = world["wang"].student
+    li = APIClient()
+    li.force_authenticate(world["li"])
+    url = f"/api/v1/counsel/students/{wang.pk}/review/"
+    assert li.post(url, {"version": 0, "action": "note", "note": "第一位老师"}).status_code == 200
+    second = li.post(url, {"version": 0, "action": "note", "note": "第二位老师"})
+    assert second.status_code == 409 and second.json()["version"] == 1
+    assert Review.objects.get(student=wang).note == "第一位老师"
+    html = as_user(world["li"]).post(f"/counsel/students/{wang.pk}/", {"version": 0, "action": "note", "note": "x"},
+                                     follow=True)  # fmt: skip
+    assert "另一位指导老师先修改了" in html.content.decode()
+    assert Review.objects.get(student=wang).note == "第一位老师"
