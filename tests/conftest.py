@@ -3,17 +3,28 @@ into the test database; each test runs in a transaction that is rolled back."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
 
 from pathways.demo import curator_group_ensure
+from pathways.models import QuizItem
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Browser tests run last: they are transactional, and pytest-django empties the tables after each."""
-    items.sort(key=lambda item: "tests/browser/" in str(item.fspath).replace("\\", "/"))
+    """Transactional tests (browser tests among them) run last: pytest-django empties the tables after each."""
+    items.sort(key=lambda item: item.get_closest_marker("transactional") is not None
+               or "tests/browser/" in str(item.fspath).replace("\\", "/"))  # fmt: skip
+
+
+@pytest.fixture
+def demo_data(transactional_db: None) -> None:
+    """The catalog, routes and quiz, reloaded if an earlier transactional test's flush emptied them."""
+    if not QuizItem.objects.exists():
+        call_command("load_demo", "--no-users", stdout=open(os.devnull, "w"))  # noqa: SIM115
 
 
 @pytest.fixture(scope="session")

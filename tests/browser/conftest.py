@@ -12,11 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Browser, Page, sync_playwright
 from pytest_django.live_server_helper import LiveServer
-
-from pathways.models import QuizItem
 
 CHROMIUM = Path("/usr/bin/chromium")
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
@@ -55,10 +52,3 @@ def phone(browser: Browser) -> Iterator[Page]:
     page.set_default_timeout(15_000)
     yield page
     context.close()
-
-
-@pytest.fixture
-def demo_data(transactional_db: None) -> None:
-    """The catalog, routes and quiz, reloaded if an earlier browser test's flush emptied them."""
-    if not QuizItem.objects.exists():
-        call_command("load_demo", "--no-users", stdout=open(os.devnull, "w"))  # noqa: SIM115
