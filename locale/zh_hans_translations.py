@@ -681,4 +681,6 @@ ZH_HANS: dict[str, str | list[str]] = {
     'From your counselor': '来自指导老师',
     'Counselor': '指导老师',
     "Counselor: %(d)s": "指导老师：%(d)s",
+    'Train a new version in the background (with all feedback)': '在后台训练新版本（使用全部反馈）',
+    'Training has started; the new version becomes active when it is done.': '训练已开始，完成后新版本将自动启用。',
 }

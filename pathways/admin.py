@@ -10,11 +10,14 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from import_export import fields, resources
+from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from pathways import quiz
 from pathways.models import (
     Articulation,
+    AuditEntry,
     FormKind,
     FormVersion,
     FormVersionItem,
@@ -24,7 +27,7 @@ from pathways.models import (
     SpecialtySkillCategory,
 )
 from pathways.resources import ArticulationResource
-from pathways.tasks import recompute_recommendations
+from pathways.tasks import recompute_recommendations, train_recommender_and_recompute
 from programs.admin import CatalogAdmin
 from recommender.artifacts import model_version_activate
 from recommender.models import ModelVersion
@@ -196,7 +199,7 @@ class ModelVersionAdmin(admin.ModelAdmin):
 
     list_display = ["number", "is_active", "created_at", "sklearn_version", "catalog", "ndcg", "hit"]
     readonly_fields = ["number", "artifact", "checksum", "sklearn_version", "catalog_hash", "metrics", "is_active"]
-    actions = ["activate"]
+    actions = ["activate", "train"]
 
     @admin.display(description=_("catalog"))
     def catalog(self, version: ModelVersion) -> str:
@@ -213,6 +216,11 @@ class ModelVersionAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # versions come from training (manage.py train_recommender or the Celery task)
 
+    @admin.action(description=_("Train a new version in the background (with all feedback)"), permissions=["change"])
+    def train(self, request: HttpRequest, queryset: QuerySet[ModelVersion]) -> None:
+        transaction.on_commit(lambda: train_recommender_and_recompute.delay())
+        self.message_user(request, _("Training has started; the new version becomes active when it is done."))
+
     @admin.action(description=_("Activate and recompute recommendations"), permissions=["change"])
     def activate(self, request: HttpRequest, queryset: QuerySet[ModelVersion]) -> None:
         version = queryset.order_by("-number").first()
@@ -223,3 +231,34 @@ class ModelVersionAdmin(admin.ModelAdmin):
             transaction.on_commit(lambda: recompute_recommendations.delay(0))
         message = _("Version %(n)s is active; recommendations are being recomputed.") % {"n": version.number}
         self.message_user(request, message)
+
+
+class AuditResource(resources.ModelResource):
+    actor = fields.Field(attribute="actor__username", column_name="actor")
+    student = fields.Field(attribute="student__username", column_name="student")
+
+    class Meta:
+        model = AuditEntry
+        fields = ["at", "actor", "student", "action", "detail"]
+        export_order = fields
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ExportMixin, admin.ModelAdmin):
+    """Who read or changed which student's data: read-only, exportable as CSV or XLSX."""
+
+    resource_classes = [AuditResource]
+    list_display = ["at", "actor", "student", "action", "detail"]
+    list_filter = ["action"]
+    search_fields = ["actor__username", "student__username"]
+    list_select_related = ["actor", "student"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -24,6 +24,7 @@ DEMO_PASSWORD = "zhitu-demo-2026"
 CURATOR_GROUP = "catalog_curators"
 # Curators keep the routes and the quiz's items true too; student data (attempts, consents) is not theirs.
 CURATED_ROUTE_MODELS = [RouteKind, SkillCategory, SpecialtySkillCategory, Articulation, QuizItem, FormVersion]
+# ...and may read (and export) the audit of who touched student data, never the data itself.
 
 
 def curator_group_ensure() -> Group:
@@ -36,7 +37,8 @@ def curator_group_ensure() -> Group:
         | Q(content_type__app_label="pathways", content_type__model__in=route_models)
         | Q(content_type__app_label="recommender")  # specialty profiles and model versions: no student data
     )
-    group.permissions.set(perms)
+    audit = Permission.objects.filter(content_type__app_label="pathways", codename="view_auditentry")
+    group.permissions.set(list(perms) + list(audit))
     return group
 
 

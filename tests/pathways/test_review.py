@@ -144,3 +144,17 @@ def test_a_stale_version_gets_409_and_loses_nothing(world: dict) -> None:
                                      follow=True)  # fmt: skip
     assert "另一位指导老师先修改了" in html.content.decode()
     assert Review.objects.get(student=wang).note == "第一位老师"
+
+
+def test_admins_view_and_export_the_audit(world: dict, curator_client: Client) -> None:
+    wang = world["wang"].student
+    as_user(world["li"]).get(f"/counsel/students/{wang.pk}/")
+    listing = curator_client.get("/admin/pathways/auditentry/")
+    assert listing.status_code == 200 and "counselor_li" in listing.content.decode()
+    export = curator_client.post("/admin/pathways/auditentry/export/", {
+        "format": "0", **{f"auditresource_{f}": "on" for f in ["at", "actor", "student", "action", "detail"]},
+    })  # fmt: skip
+    lines = export.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "at,actor,student,action,detail"
+    assert any("counselor_li,student_wang,review_view" in line for line in lines)
+    assert as_user(world["li"]).get("/admin/pathways/auditentry/").status_code == 302  # counselors are not admins
