@@ -5,6 +5,8 @@ Every student row is reached through `access`; another counselor's student answe
 
 from __future__ import annotations
 
+import csv
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
@@ -13,8 +15,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from pathways import access, review
-from pathways.models import AREA_ORDER, QuizAttempt, Review, ReviewStatus, StudentProfile
+from pathways import access, analytics, review
+from pathways.models import AREA_ORDER, Area, QuizAttempt, Review, ReviewStatus, StudentProfile
 from pathways.radar import radar_for
 from pathways.recommendations import recommendations_for_attempt
 from programs.models import Program
@@ -52,8 +54,10 @@ def _students(request: HttpRequest) -> QuerySet:
 def dashboard(request: HttpRequest) -> HttpResponse:
     _counselor_only(request)
     page = page_of(request, _students(request), 50)
-    context = {"page": page, "query": query_without_page(request), "statuses": ReviewStatus.choices,
-               "q": request.GET.get("q", "")[:50]}  # fmt: skip
+    context = {
+        "page": page, "query": query_without_page(request), "statuses": ReviewStatus.choices,
+        "q": request.GET.get("q", "")[:50], "cohorts": analytics.cohorts_for_counselor(counselor=request.user),
+    }  # fmt: skip
     return render(request, "pathways/counsel_dashboard.html", context)
 
 
@@ -116,3 +120,34 @@ def _act(request: HttpRequest, student: object) -> HttpResponse:
     except review.ReviewInputError as exc:
         messages.error(request, str(exc))
     return redirect("pathways:counsel_review", student_id=student.pk)  # type: ignore[attr-defined]
+
+
+@login_required
+@require_GET
+def cohort_analytics(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    _counselor_only(request)
+    cohort = analytics.cohorts_for_counselor(counselor=request.user).filter(pk=cohort_id).first()
+    if cohort is None:
+        raise Http404
+    figures = analytics.cohort_analytics(cohort=cohort)
+    if request.GET.get("format") == "csv":
+        return _analytics_csv(figures)
+    most = max(figures.leading_area.values(), default=0) or 1
+    bars = [{"area": area, "name": Area(area).label, "n": n, "y": 20 * row, "width": round(190 * n / most)}
+            for row, (area, n) in enumerate(figures.leading_area.items())]  # fmt: skip
+    context = {"a": figures, "bars": bars, "height": 20 * len(bars), "coverage": round(100 * figures.coverage)}
+    return render(request, "pathways/counsel_analytics.html", context)
+
+
+def _analytics_csv(figures: analytics.CohortAnalytics) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="cohort-{figures.cohort.pk}-programs.csv"'
+    response.write("\ufeff")  # Excel opens UTF-8 Chinese correctly with a BOM
+    writer = csv.writer(response)
+    writer.writerow(["program_id", "institution", "specialty_code", "specialty", "suggested", "endorsed", "quota",
+                     "over_quota"])  # fmt: skip
+    for d in figures.programs:
+        quota = d.program.quota if d.program.quota is not None else ""
+        writer.writerow([d.program.pk, d.program.institution.name, d.program.specialty.code,
+                         d.program.specialty.name, d.suggested, d.endorsed, quota, int(d.over)])  # fmt: skip
+    return response

@@ -24,4 +24,5 @@ urlpatterns = [
     path("privacy/", quiz_views.privacy, name="privacy"),
     path("counsel/", counsel_views.dashboard, name="counsel_dashboard"),
     path("counsel/students/<int:student_id>/", counsel_views.student_review, name="counsel_review"),
+    path("counsel/cohorts/<int:cohort_id>/", counsel_views.cohort_analytics, name="cohort_analytics"),
 ]

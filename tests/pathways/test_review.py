@@ -24,6 +24,7 @@ from pathways.models import (
     RecommendationFeedback,
     Review,
     ReviewItem,
+    StudentRecommendation,
 )
 from pathways.quiz import answers_check, quiz_attempt_save
 from pathways.recommendations import recommendations_for_attempt
@@ -158,3 +159,29 @@ def test_admins_view_and_export_the_audit(world: dict, curator_client: Client) -
     assert lines[0] == "at,actor,student,action,detail"
     assert any("counselor_li,student_wang,review_view" in line for line in lines)
     assert as_user(world["li"]).get("/admin/pathways/auditentry/").status_code == 302  # counselors are not admins
+
+
+def test_cohort_analytics_on_a_hand_built_class(world: dict, school: Institution) -> None:
+    li = world["li"]
+    cohort = Cohort.objects.get(name="一班")
+    second = student_in(cohort, "student_qin")  # same answers as student_wang: leads with A
+    small = Program.objects.published().filter(quota__isnull=False).order_by("quota", "pk").first()
+    big = Program.objects.published().filter(quota__gte=100).order_by("pk").first()
+    Program.objects.filter(pk=small.pk).update(quota=1)
+    for attempt in (world["wang"], second):
+        StudentRecommendation.objects.create(student=attempt.student, attempt=attempt, stage="junior",
+                                             computed_at=timezone.now(),
+                                             programs=[{"program": small.pk}, {"program": big.pk}])  # fmt: skip
+    review_one = Review.objects.create(student=world["wang"].student)
+    ReviewItem.objects.create(review=review_one, program=big, decision="endorsed")
+    response = as_user(li).get(f"/counsel/cohorts/{cohort.pk}/")
+    figures = response.context["a"]
+    assert (figures.students, figures.with_quiz, figures.flat) == (2, 2, 0)
+    assert figures.leading_area["A"] == 2 and sum(figures.leading_area.values()) == 2
+    demand = {d.program.pk: (d.suggested, d.endorsed, d.over) for d in figures.programs}
+    assert demand == {small.pk: (2, 0, True), big.pk: (2, 1, False)}  # 2 students want 1 place: an alert
+    assert "需求超过名额" in response.content.decode()
+    assert 0 < figures.coverage <= 1 and figures.clusters_reached
+    csv_lines = as_user(li).get(f"/counsel/cohorts/{cohort.pk}/", {"format": "csv"}).content.decode("utf-8-sig")
+    assert csv_lines.splitlines()[0].startswith("program_id,institution") and f"{small.pk}," in csv_lines
+    assert as_user(world["zhao"]).get(f"/counsel/cohorts/{cohort.pk}/").status_code == 404

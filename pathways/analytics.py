@@ -1,0 +1,78 @@
+"""Cohort analytics for a counselor: the spread of interests, the programs most suggested and most endorsed against
+their places (with an alert where the class's demand exceeds them), and how much of the 33618 system the suggestions
+cover. Reads stored recommendation sets and reviews; computes nothing per student."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from pathways.models import AREA_ORDER, Cohort, QuizAttempt, ReviewItem, StudentRecommendation
+from programs.models import ClusterTier, IndustryCluster, Program, SpecialtyIndustry
+
+CORE_TIERS = (ClusterTier.LEADING, ClusterTier.PILLAR, ClusterTier.DISTINCTIVE, ClusterTier.NEW_STAR)
+
+
+@dataclass
+class ProgramDemand:
+    program: Program
+    suggested: int
+    endorsed: int
+
+    @property
+    def over(self) -> bool:
+        """More students of this class point at it than it has places."""
+        return self.program.quota is not None and max(self.suggested, self.endorsed) > self.program.quota
+
+
+@dataclass
+class CohortAnalytics:
+    cohort: Cohort
+    students: int
+    with_quiz: int
+    flat: int
+    mean_scores: dict[str, float]
+    leading_area: dict[str, int]
+    programs: list[ProgramDemand]
+    clusters_reached: list[IndustryCluster]
+    clusters_missing: list[IndustryCluster]
+
+    @property
+    def coverage(self) -> float:
+        total = len(self.clusters_reached) + len(self.clusters_missing)
+        return len(self.clusters_reached) / total if total else 0.0
+
+
+def cohorts_for_counselor(*, counselor: object) -> QuerySet[Cohort]:
+    return Cohort.objects.filter(counselors=counselor).select_related("school")
+
+
+def cohort_analytics(*, cohort: Cohort) -> CohortAnalytics:
+    students = list(cohort.memberships.values_list("student_id", flat=True))
+    latest: dict[int, QuizAttempt] = {}
+    for attempt in QuizAttempt.objects.filter(student_id__in=students).order_by("completed_at", "pk"):
+        latest[attempt.student_id] = attempt
+    shaped = [a for a in latest.values() if not a.flat]
+    mean = {area: round(sum(a.scores[area] for a in latest.values()) / len(latest), 1) if latest else 0.0
+            for area in AREA_ORDER}  # fmt: skip
+    leading = Counter(a.code[0] for a in shaped)
+    suggested = Counter(p["program"] for r in StudentRecommendation.objects.filter(student_id__in=students)
+                        for p in r.programs)  # fmt: skip
+    endorsed = Counter(ReviewItem.objects.filter(review__student_id__in=students, decision__in=["endorsed", "added"])
+                       .values_list("program_id", flat=True))  # fmt: skip
+    ids = set(suggested) | set(endorsed)
+    programs = Program.objects.filter(pk__in=ids).select_related("institution", "specialty").in_bulk()
+    demand = sorted((ProgramDemand(programs[pk], suggested[pk], endorsed[pk]) for pk in ids if pk in programs),
+                    key=lambda d: (-d.endorsed, -d.suggested, d.program.pk))  # fmt: skip
+    reached_ids = set(
+        SpecialtyIndustry.objects.filter(specialty__programs__in=ids).values_list("cluster_id", flat=True)
+    )
+    core = list(IndustryCluster.objects.filter(tier__in=CORE_TIERS).order_by("position"))
+    return CohortAnalytics(
+        cohort=cohort, students=len(students), with_quiz=len(latest), flat=len(latest) - len(shaped),
+        mean_scores=mean, leading_area={area: leading.get(area, 0) for area in AREA_ORDER}, programs=demand,
+        clusters_reached=[c for c in core if c.pk in reached_ids],
+        clusters_missing=[c for c in core if c.pk not in reached_ids],
+    )  # fmt: skip
