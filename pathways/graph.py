@@ -249,6 +249,7 @@ class PathwayFilters:
     routes: frozenset[str] = frozenset()
     max_years: int | None = None
     cluster: int | None = None
+    target: int | None = None  # only pathways that end at this program (a student's plan)
 
 
 @dataclass(frozen=True)
@@ -305,6 +306,8 @@ class Walk:
 
     def _ends_here(self, node: int | str | None, depth: int, used: bool) -> bool:
         if not isinstance(node, int) or depth == 0 or (self.filters.routes and not used):
+            return False
+        if self.filters.target is not None and node != self.filters.target:
             return False
         return self.filters.cluster is None or self.filters.cluster in self.graph.programs[node].clusters
 

@@ -17,15 +17,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pathways import access, consent, quiz
+from pathways import access, consent, quiz, selectors
 from pathways.areas import AREA_FIELDS, AREA_MEANING
 from pathways.forms import ConsentForm, RecommendationForm, StudentSignupForm
+from pathways.graph import PathwayFilters
 from pathways.models import (
     Area,
     FeedbackKind,
     FormKind,
     FormVersionItem,
     Notification,
+    Plan,
     RecommendationFeedback,
     Review,
     Stage,
@@ -34,6 +36,7 @@ from pathways.models import (
 from pathways.radar import radar_for
 from pathways.recommendations import feedback_record, recommendation_store, recommendations_for_attempt
 from pathways.scoring import QuizResult
+from pathways.selectors import PathwayResults
 from programs.models import Program
 
 ITEMS_PER_SCREEN = 3
@@ -268,3 +271,63 @@ def recommendation_feedback(request: HttpRequest, attempt_id: int) -> HttpRespon
         actor=request.user, attempt=attempt, program=program, kind=kind, reason=request.POST.get("reason", "")
     )
     return redirect("pathways:recommendations", attempt_id=attempt.pk)
+
+
+PROGRAM_RELATED = ("program__institution", "program__specialty")
+
+
+def _plan_of(user: object) -> Plan | None:
+    return Plan.objects.filter(student=user).select_related(*PROGRAM_RELATED).first()
+
+
+def _plan_pathway(plan: Plan, profile: StudentProfile | None) -> object:
+    """The quickest pathway to the planned program from where the student stands (a 初中 student's district)."""
+    if profile is not None and (profile.stage or "junior") != "junior":
+        return None
+    filters = PathwayFilters(district=profile.district if profile else "", scope="city", target=plan.program_id)
+    results = PathwayResults(start=None, filters=filters)
+    found = results[0 : min(len(results), 200)]
+    return min(found, key=lambda p: p.total_years, default=None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_plan(request: HttpRequest) -> HttpResponse:
+    """The student's plan: choose a program (POST), see the route there step by step (GET)."""
+    if request.method == "POST":
+        program = Program.objects.published().filter(pk=request.POST.get("program") or 0).first()
+        if program is None or not consent.consent_state(user=request.user).may_store:
+            raise Http404
+        Plan.objects.update_or_create(student=request.user, defaults={"program": program})
+        return redirect("pathways:my_plan")
+    plan = (
+        Plan.objects.filter(student=request.user).select_related("program__institution", "program__specialty").first()
+    )
+    profile = StudentProfile.objects.filter(user=request.user).first()
+    entries = selectors.routes_for_program(program=plan.program).into if plan else []
+    context = {"plan": plan, "pathway": _plan_pathway(plan, profile) if plan else None, "entries": entries}
+    return render(request, "pathways/plan.html", context)
+
+
+@login_required
+@require_GET
+def parent_report(request: HttpRequest) -> HttpResponse:
+    """One printable page for parents: profile, endorsed programs, the plan's route, the counselor's note."""
+    attempt = access.attempts_for_student(user=request.user).first()
+    if attempt is None:
+        return redirect("pathways:quiz_home")
+    counsel = Review.objects.filter(student=request.user).first()
+    endorsed = (
+        counsel.items.filter(decision__in=["endorsed", "added"]).select_related(*PROGRAM_RELATED) if counsel else []
+    )
+    plan = (
+        Plan.objects.filter(student=request.user).select_related("program__institution", "program__specialty").first()
+    )
+    profile = StudentProfile.objects.filter(user=request.user).first()
+    result = quiz.attempt_result(attempt=attempt)
+    context = {
+        "attempt": attempt, "result": result, "radar": radar_for(result.profile, scores=result.scores),
+        "counsel": counsel, "endorsed": endorsed, "plan": plan,
+        "pathway": _plan_pathway(plan, profile) if plan else None,
+    }  # fmt: skip
+    return render(request, "pathways/report.html", context)

@@ -23,6 +23,7 @@ from pathways.models.review import (
     CohortMembership,
     Decision,
     Notification,
+    Plan,
     Review,
     ReviewItem,
     ReviewStatus,
@@ -39,7 +40,8 @@ from pathways.models.routes import (
 )
 
 __all__ = [
-    "AuditEntry", "Cohort", "CohortMembership", "Decision", "Notification", "Review", "ReviewItem", "ReviewStatus",
+    "AuditEntry", "Cohort", "CohortMembership", "Decision", "Notification", "Plan", "Review", "ReviewItem",
+    "ReviewStatus",
     "AREA_ORDER", "Admission", "Area", "Articulation", "ArticulationQuerySet", "Consent", "ConsentKind", "Entry",
     "FeedbackKind", "FormKind", "FormVersion", "FormVersionItem", "QuizAnswer", "QuizAttempt", "QuizItem",
     "RecommendationFeedback", "RouteKind", "SkillCategory", "SpecialtySkillCategory", "Stage", "StudentProfile",

@@ -126,3 +126,18 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class Plan(models.Model):
+    """The program a student has chosen to aim at; the page shows the route there, step by step."""
+
+    student = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="plan")
+    program = models.ForeignKey("programs.Program", on_delete=models.CASCADE, related_name="plans")
+    chosen_at = models.DateTimeField(_("chosen at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+
+    def __str__(self) -> str:
+        return f"{self.student} → {self.program}"

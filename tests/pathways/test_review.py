@@ -24,6 +24,7 @@ from pathways.models import (
     RecommendationFeedback,
     Review,
     ReviewItem,
+    StudentProfile,
     StudentRecommendation,
 )
 from pathways.quiz import answers_check, quiz_attempt_save
@@ -185,3 +186,25 @@ def test_cohort_analytics_on_a_hand_built_class(world: dict, school: Institution
     csv_lines = as_user(li).get(f"/counsel/cohorts/{cohort.pk}/", {"format": "csv"}).content.decode("utf-8-sig")
     assert csv_lines.splitlines()[0].startswith("program_id,institution") and f"{small.pk}," in csv_lines
     assert as_user(world["zhao"]).get(f"/counsel/cohorts/{cohort.pk}/").status_code == 404
+
+
+def test_a_student_chooses_a_plan_and_prints_a_report_for_parents(world: dict) -> None:
+    attempt = world["wang"]
+    wang = attempt.student
+    StudentProfile.objects.filter(user=wang).update(stage="junior", district="奉节县")
+    target = recommendations_for_attempt(attempt=attempt, stage="junior", district="奉节县").programs[0].program
+    client = as_user(wang)
+    assert client.post("/quiz/plan/", {"program": target.pk}).status_code == 302
+    page = client.get("/quiz/plan/")
+    assert page.context["pathway"] is not None and page.context["pathway"].end.pk == target.pk
+    assert '<svg class="timeline"' in page.content.decode()
+    counsel = APIClient()
+    counsel.force_authenticate(world["li"])
+    counsel.post(
+        f"/api/v1/counsel/students/{wang.pk}/review/", {"version": 0, "action": "endorsed", "program": target.pk}
+    )
+    counsel.post(f"/api/v1/counsel/students/{wang.pk}/review/", {"version": 1, "action": "done", "note": "加油！"})
+    report = client.get("/quiz/report/").content.decode()
+    assert "升学与职业规划报告" in report and '<svg class="radar"' in report
+    assert target.specialty.name in report and "加油！" in report and "@media print" not in report
+    assert as_user(world["zhang"].student).get("/quiz/report/").context["endorsed"] == []  # her own, not wang's
