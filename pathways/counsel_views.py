@@ -13,7 +13,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pathways import access, analytics, review
 from pathways.models import AREA_ORDER, Area, QuizAttempt, Review, ReviewStatus, StudentProfile
@@ -22,6 +22,7 @@ from pathways.recommendations import recommendations_for_attempt
 from programs.models import Program
 from programs.paging import page_of, query_without_page
 
+ROSTER_MAX_BYTES = 200 * 1024
 SORTS = {"name": "username", "-name": "-username", "status": "review__status", "recent": "-last_quiz"}
 
 
@@ -151,3 +152,28 @@ def _analytics_csv(figures: analytics.CohortAnalytics) -> HttpResponse:
         writer.writerow([d.program.pk, d.program.institution.name, d.program.specialty.code,
                          d.program.specialty.name, d.suggested, d.endorsed, quota, int(d.over)])  # fmt: skip
     return response
+
+
+@login_required
+@require_POST
+def roster_upload(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    """A counselor places students in one of their classes from a CSV roster; every bad row is shown, none written."""
+    _counselor_only(request)
+    cohort = analytics.cohorts_for_counselor(counselor=request.user).filter(pk=cohort_id).first()
+    upload = request.FILES.get("roster")
+    if cohort is None:
+        raise Http404
+    if upload is None or upload.size > ROSTER_MAX_BYTES:
+        messages.error(request, _("Choose a CSV file of at most 200 KB."))
+        return redirect("pathways:cohort_analytics", cohort_id=cohort.pk)
+    try:
+        added = review.roster_import(counselor=request.user, cohort=cohort, text=upload.read().decode("utf-8"))
+    except UnicodeDecodeError:
+        messages.error(request, _("The file is not UTF-8 text. Save it as CSV (UTF-8) and try again."))
+    except review.RosterError as exc:
+        for line, reason in exc.problems:
+            messages.error(request, _("Line %(line)s: %(reason)s") % {"line": line, "reason": reason})
+        messages.error(request, _("Nothing was imported. Fix these rows and upload the file again."))
+    else:
+        messages.success(request, _("%(n)s students are in this class now.") % {"n": added})
+    return redirect("pathways:cohort_analytics", cohort_id=cohort.pk)

@@ -27,4 +27,5 @@ urlpatterns = [
     path("counsel/", counsel_views.dashboard, name="counsel_dashboard"),
     path("counsel/students/<int:student_id>/", counsel_views.student_review, name="counsel_review"),
     path("counsel/cohorts/<int:cohort_id>/", counsel_views.cohort_analytics, name="cohort_analytics"),
+    path("counsel/cohorts/<int:cohort_id>/roster/", counsel_views.roster_upload, name="roster_upload"),
 ]

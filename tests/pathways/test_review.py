@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -208,3 +209,28 @@ def test_a_student_chooses_a_plan_and_prints_a_report_for_parents(world: dict) -
     assert "升学与职业规划报告" in report and '<svg class="radar"' in report
     assert target.specialty.name in report and "加油！" in report and "@media print" not in report
     assert as_user(world["zhang"].student).get("/quiz/report/").context["endorsed"] == []  # her own, not wang's
+
+
+def test_a_roster_import_places_students_all_or_nothing(world: dict) -> None:
+    cohort = Cohort.objects.get(name="一班")
+    for name in ("student_a1", "student_a2"):
+        User.objects.create_user(name, password="pw")
+    client = as_user(world["li"])
+    url = f"/counsel/cohorts/{cohort.pk}/roster/"
+    bad = b"username\nstudent_a1\nnobody_here\nstudent_zhang\nstudent_a1\n"
+    page = client.post(url, {"roster": SimpleUploadedFile("class.csv", bad)}, follow=True).content.decode()
+    assert "第 3 行：没有名为 nobody_here 的学生账号。" in page
+    assert "第 4 行：student_zhang 已在其他班级。" in page and "第 5 行：student_a1 在文件中出现了两次。" in page
+    assert not CohortMembership.objects.filter(student__username__in=["student_a1", "student_a2"]).exists()
+    good = "\ufeffusername\nstudent_a1\nstudent_a2\nstudent_wang\n".encode()
+    page = client.post(url, {"roster": SimpleUploadedFile("class.csv", good)}, follow=True).content.decode()
+    assert "已有 3 名学生加入本班。" in page
+    assert set(cohort.memberships.values_list("student__username", flat=True)) == {
+        "student_wang",
+        "student_a1",
+        "student_a2",
+    }
+    assert AuditEntry.objects.filter(actor=world["li"], action="roster_add").count() == 3
+    other = Cohort.objects.get(name="二班")
+    assert as_user(world["li"]).post(f"/counsel/cohorts/{other.pk}/roster/",
+                                     {"roster": SimpleUploadedFile("c.csv", good)}).status_code == 404  # fmt: skip
