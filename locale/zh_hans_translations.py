@@ -729,4 +729,8 @@ ZH_HANS: dict[str, str | list[str]] = {
     'The file lists no students.': '文件中没有列出学生。',
     'Class roster (CSV with a username column)': '班级名单（CSV，含 username 一列）',
     'Import roster': '导入名单',
+    'Choose a program in the list and a direction.': '请选择列表中的专业点和移动方向。',
+    'Your order for the student': '你给学生的排序',
+    'Move up': '上移',
+    'Move down': '下移',
 }

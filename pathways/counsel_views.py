@@ -76,12 +76,11 @@ def student_review(request: HttpRequest, student_id: int) -> HttpResponse:
     if attempt is not None:
         stage = (profile.stage if profile else "") or "junior"
         result = recommendations_for_attempt(attempt=attempt, stage=stage, district=profile.district if profile else "")
-    decisions = {
-        item.program_id: item for item in current.items.select_related("program__institution", "program__specialty")
-    }
+    ordered = list(current.items.select_related("program__institution", "program__specialty"))
+    decisions = {item.program_id: item for item in ordered}
     context = {
         "student": student, "review": current, "attempt": attempt, "result": result, "decisions": decisions,
-        "added": [i for i in decisions.values() if i.decision == "added"],
+        "added": [i for i in decisions.values() if i.decision == "added"], "ordered": ordered,
         "radar": radar_for({a: attempt.scores[a] / 40 for a in AREA_ORDER}, scores=attempt.scores) if attempt else None,
         "choices": _program_choices(request),
     }  # fmt: skip
@@ -108,6 +107,12 @@ def _act(request: HttpRequest, student: object) -> HttpResponse:
                 raise review.ReviewInputError(_("Choose a program."))
             review.review_decide(counselor=request.user, student=student, program=program, decision=action,
                                  version=version, reason=request.POST.get("reason", ""))  # fmt: skip
+        elif action in ("up", "down"):
+            program = Program.objects.filter(pk=request.POST.get("program") or 0).first()
+            if program is None:
+                raise review.ReviewInputError(_("Choose a program."))
+            review.review_move(counselor=request.user, student=student, program=program, direction=action,
+                               version=version)  # fmt: skip
         elif action in ("note", "done"):
             review.review_note(counselor=request.user, student=student, note=request.POST.get("note", ""),
                                version=version, done=action == "done")  # fmt: skip

@@ -253,8 +253,8 @@ def quiz_recommendations(request: HttpRequest, attempt_id: int) -> HttpResponse:
     for item in result.programs:
         item.counselor = decisions.get(item.program.pk)  # type: ignore[attr-defined]
     shown = {item.program.pk for item in result.programs}
-    context = {"attempt": attempt, "form": form, "result": result, "counsel": counsel,
-               "counselor_added": [i for i in decisions.values() if i.program_id not in shown]}  # fmt: skip
+    added = sorted((i for i in decisions.values() if i.program_id not in shown), key=lambda i: (i.position, i.pk))
+    context = {"attempt": attempt, "form": form, "result": result, "counsel": counsel, "counselor_added": added}
     return render(request, "pathways/recommendations.html", context)
 
 

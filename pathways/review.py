@@ -154,3 +154,21 @@ def roster_import(*, counselor: object, cohort: Cohort, text: str) -> int:
         CohortMembership.objects.update_or_create(student=users[name], defaults={"cohort": cohort})
         audit_record(actor=counselor, student=users[name], action="roster_add", cohort=cohort.pk)
     return len(rows)
+
+
+@transaction.atomic
+def review_move(*, counselor: object, student: object, program: Program, direction: str, version: int) -> Review:
+    """Move a decided program one place up or down in the counselor's order."""
+    review = Review.objects.get(student=student)
+    items = list(review.items.order_by("position", "pk"))
+    index = next((n for n, item in enumerate(items) if item.program_id == program.pk), None)
+    if index is None or direction not in ("up", "down"):
+        raise ReviewInputError(_("Choose a program in the list and a direction."))
+    other = index - 1 if direction == "up" else index + 1
+    review = _bump(review.pk, version, counselor)
+    if 0 <= other < len(items):
+        items[index], items[other] = items[other], items[index]
+        for position, item in enumerate(items, start=1):
+            ReviewItem.objects.filter(pk=item.pk).update(position=position)
+    audit_record(actor=counselor, student=student, action="review_move", program=program.pk, direction=direction)
+    return review

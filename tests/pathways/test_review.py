@@ -234,3 +234,21 @@ def test_a_roster_import_places_students_all_or_nothing(world: dict) -> None:
     other = Cohort.objects.get(name="二班")
     assert as_user(world["li"]).post(f"/counsel/cohorts/{other.pk}/roster/",
                                      {"roster": SimpleUploadedFile("c.csv", good)}).status_code == 404  # fmt: skip
+
+
+def test_a_counselor_reorders_their_picks_and_the_student_sees_the_order(world: dict) -> None:
+    wang = world["wang"].student
+    api = APIClient()
+    api.force_authenticate(world["li"])
+    url = f"/api/v1/counsel/students/{wang.pk}/review/"
+    first, second = Program.objects.published().filter(specialty__level="bachelor").order_by("pk")[:2]
+    api.post(url, {"version": 0, "action": "added", "program": first.pk})
+    api.post(url, {"version": 1, "action": "added", "program": second.pk})
+    client = as_user(world["li"])
+    client.post(f"/counsel/students/{wang.pk}/", {"version": 2, "action": "up", "program": second.pk})
+    order = list(
+        ReviewItem.objects.filter(review__student=wang).order_by("position").values_list("program_id", flat=True)
+    )
+    assert order == [second.pk, first.pk]
+    page = as_user(wang).get(f"/quiz/history/{world['wang'].pk}/recommendations/").content.decode()
+    assert page.index(second.specialty.name) < page.index(first.specialty.name)
