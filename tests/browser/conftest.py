@@ -1,6 +1,6 @@
 """Real-browser tests: Playwright drives Debian's Chromium against the app served from this test process.
 
-The server is pytest-django's LiveServer, started once for the session. Browser tests are transactional (the
+The server is pytest-django's LiveServer, started for each test. Browser tests are transactional (the
 server thread must see what they commit), so pytest-django empties every table after each of them: they run
 last (see tests/conftest.py), and `demo_data` reloads the catalog when an earlier browser test emptied it.
 """
@@ -8,7 +8,7 @@ last (see tests/conftest.py), and `demo_data` reloads the catalog when an earlie
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -19,12 +19,12 @@ CHROMIUM = Path("/usr/bin/chromium")
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 
 
-@pytest.fixture(scope="session")
-def app_url(django_db_setup: None, django_db_blocker: object) -> Iterator[str]:
-    with django_db_blocker.unblock():  # type: ignore[attr-defined]
-        server = LiveServer("127.0.0.1")
-        yield server.url
-        server.stop()
+@pytest.fixture
+def app_url(transactional_db: None) -> Iterator[str]:
+    """A live server for one test: it shares the test's database connection (for in-memory SQLite)."""
+    server = LiveServer("127.0.0.1")
+    yield server.url
+    server.stop()
 
 
 @pytest.fixture(scope="session")
@@ -45,10 +45,41 @@ def browser() -> Iterator[Browser]:
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
+SCREENSHOTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.failed_call = report.failed  # type: ignore[attr-defined]
+
+
 @pytest.fixture
-def phone(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(**PHONE, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
+def open_page(browser: Browser, app_url: str, request: pytest.FixtureRequest) -> Iterator[Callable[..., Page]]:
+    """Opens pages in fresh browser contexts; closes them before the server stops, so no request is cut off.
+
+    When the test fails, each page's screenshot is saved under test-artifacts/ first.
+    """
+    contexts = []
+
+    def opener(**options: object) -> Page:
+        context = browser.new_context(**{"locale": "zh-CN", **options})
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        return page
+
+    yield opener
+    if getattr(request.node, "failed_call", False):
+        SCREENSHOTS.mkdir(exist_ok=True)
+        for n, page in enumerate(p for context in contexts for p in context.pages):
+            page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}-{n}.png"), full_page=True)
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def phone(open_page: Callable[..., Page]) -> Page:
+    return open_page(**PHONE)

@@ -26,7 +26,7 @@ def answer_visible_screen(page: Page, counter: list[int]) -> None:
         ).click()
 
 
-def test_a_student_completes_the_quick_quiz_on_a_phone_and_saves(demo_data: None, phone: Page, app_url: str) -> None:
+def test_a_student_completes_the_quick_quiz_on_a_phone_and_saves(demo_data: None, app_url: str, phone: Page) -> None:
     page = phone
     page.goto(f"{app_url}/quiz/")
     page.locator(".card", has_text="快速版").get_by_role("link", name="开始").click()
