@@ -78,3 +78,10 @@ def test_a_student_completes_the_quick_quiz_on_a_phone_and_saves(demo_data: None
     attempt = QuizAttempt.objects.get(student__username="browser_xiaoyu")
     assert attempt.code == code and attempt.answers.count() == 30 and attempt.version.kind == "quick"
     assert Consent.objects.filter(user=attempt.student, kind="student").exists()
+
+    page.get_by_role("link", name="查看我的推荐").click()
+    expect(page.locator("h1")).to_have_text("我的推荐")
+    first = page.locator("ol.pathways > li.card").first
+    expect(first).to_contain_text("很契合")  # the explanation names the interests behind the match
+    expect(first).to_contain_text("怎么升上去")  # and the route that reaches the program
+    assert page.locator("ol.pathways > li.card").count() == 10
