@@ -733,4 +733,5 @@ ZH_HANS: dict[str, str | list[str]] = {
     'Your order for the student': '你给学生的排序',
     'Move up': '上移',
     'Move down': '下移',
+    'Answered so far': '已答题数',
 }

@@ -2,6 +2,12 @@
 # The browser tests drive Debian's Chromium (Playwright's own download cannot reach its host from here).
 # Install it when it is missing; a machine without apt-get or root must provide /usr/bin/chromium itself.
 set -euo pipefail
+cd "$(dirname "$0")/.."
+# axe-core, the accessibility checker the browser tests inject into pages, from the npm registry (pinned).
+AXE=.venv/axe/node_modules/axe-core/axe.min.js
+if [ ! -f "$AXE" ] && command -v npm >/dev/null; then
+  npm install --silent --no-audit --no-fund --prefix .venv/axe axe-core@4.14.1 >/dev/null || echo "axe-core did not install" >&2
+fi
 if [ -x /usr/bin/chromium ]; then
   exit 0
 fi

@@ -1,0 +1,52 @@
+"""Accessibility of the main pages on a phone: axe-core finds no serious or critical problem (labelled controls,
+contrast, names), and the quiz can be answered with the keyboard alone."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from pathways.models import Articulation
+
+pytestmark = pytest.mark.django_db(transaction=True)
+AXE = Path(__file__).resolve().parent.parent.parent / ".venv" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+PAGES = ["/", "/quiz/", "/quiz/quick/", "/pathways/?start=junior&district=奉节县", "/routes/3-2/",
+         "/specialties/520201/", "/accounts/signup/", "/privacy/"]  # fmt: skip
+
+
+def serious_problems(page: Page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [f"{v['id']}: {v['help']} ({len(v['nodes'])})" for v in result["violations"]
+            if v["impact"] in ("serious", "critical")]  # fmt: skip
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="axe-core is installed by scripts/browser.sh when npm is available")
+def test_main_pages_have_no_serious_accessibility_problems(
+    demo_data: None, app_url: str, open_page: Callable[..., Page]
+) -> None:
+    page = open_page(viewport={"width": 390, "height": 844}, is_mobile=True)
+    program = Articulation.objects.live().filter(route__code="3-2").first().to_program_id
+    problems = {}
+    for path in [*PAGES, f"/programs/{program}/"]:
+        page.goto(app_url + path)
+        found = serious_problems(page)
+        if found:
+            problems[path] = found
+    assert problems == {}
+
+
+def test_the_quiz_can_be_answered_with_the_keyboard(
+    demo_data: None, app_url: str, open_page: Callable[..., Page]
+) -> None:
+    page = open_page(viewport={"width": 390, "height": 844})
+    page.goto(f"{app_url}/quiz/quick/")
+    page.locator(".screen:not([hidden]) input[type=radio]").first.focus()
+    page.keyboard.press("Space")  # choose the focused answer
+    expect(page.locator(".progress-text")).to_have_text("1 / 30")
+    page.keyboard.press("Tab")  # on to the next question's answers
+    page.keyboard.press("ArrowDown")
+    expect(page.locator(".progress-text")).to_have_text("2 / 30")
