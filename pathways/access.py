@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.http import Http404
 
-from pathways.models import QuizAttempt
+from pathways.models import Cohort, QuizAttempt
 
 
 def attempts_for_student(*, user: object) -> QuerySet[QuizAttempt]:
@@ -44,3 +44,10 @@ def student_get_for_counselor(*, counselor: object, student_id: int) -> User:
     if student is None:
         raise Http404
     return student
+
+
+def cohorts_for_counselor(*, counselor: object) -> QuerySet[Cohort]:
+    """The classes a counselor is assigned; nobody else's."""
+    if not is_counselor(counselor):
+        return Cohort.objects.none()
+    return Cohort.objects.filter(counselors=counselor).select_related("school")

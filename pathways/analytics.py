@@ -7,8 +7,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
-
 from pathways.models import AREA_ORDER, Cohort, QuizAttempt, ReviewItem, StudentRecommendation
 from programs.models import ClusterTier, IndustryCluster, Program, SpecialtyIndustry
 
@@ -43,10 +41,6 @@ class CohortAnalytics:
     def coverage(self) -> float:
         total = len(self.clusters_reached) + len(self.clusters_missing)
         return len(self.clusters_reached) / total if total else 0.0
-
-
-def cohorts_for_counselor(*, counselor: object) -> QuerySet[Cohort]:
-    return Cohort.objects.filter(counselors=counselor).select_related("school")
 
 
 def cohort_analytics(*, cohort: Cohort) -> CohortAnalytics:

@@ -57,7 +57,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     page = page_of(request, _students(request), 50)
     context = {
         "page": page, "query": query_without_page(request), "statuses": ReviewStatus.choices,
-        "q": request.GET.get("q", "")[:50], "cohorts": analytics.cohorts_for_counselor(counselor=request.user),
+        "q": request.GET.get("q", "")[:50], "cohorts": access.cohorts_for_counselor(counselor=request.user),
     }  # fmt: skip
     return render(request, "pathways/counsel_dashboard.html", context)
 
@@ -132,7 +132,7 @@ def _act(request: HttpRequest, student: object) -> HttpResponse:
 @require_GET
 def cohort_analytics(request: HttpRequest, cohort_id: int) -> HttpResponse:
     _counselor_only(request)
-    cohort = analytics.cohorts_for_counselor(counselor=request.user).filter(pk=cohort_id).first()
+    cohort = access.cohorts_for_counselor(counselor=request.user).filter(pk=cohort_id).first()
     if cohort is None:
         raise Http404
     figures = analytics.cohort_analytics(cohort=cohort)
@@ -164,7 +164,7 @@ def _analytics_csv(figures: analytics.CohortAnalytics) -> HttpResponse:
 def roster_upload(request: HttpRequest, cohort_id: int) -> HttpResponse:
     """A counselor places students in one of their classes from a CSV roster; every bad row is shown, none written."""
     _counselor_only(request)
-    cohort = analytics.cohorts_for_counselor(counselor=request.user).filter(pk=cohort_id).first()
+    cohort = access.cohorts_for_counselor(counselor=request.user).filter(pk=cohort_id).first()
     upload = request.FILES.get("roster")
     if cohort is None:
         raise Http404

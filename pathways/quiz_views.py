@@ -37,7 +37,7 @@ from pathways.radar import radar_for
 from pathways.recommendations import feedback_record, recommendation_store, recommendations_for_attempt
 from pathways.scoring import QuizResult
 from pathways.selectors import PathwayResults
-from programs.models import Program
+from programs.models import IndustryCluster, Program
 
 ITEMS_PER_SCREEN = 3
 STARTED_SALT = "pathways.quiz.started"
@@ -325,9 +325,14 @@ def parent_report(request: HttpRequest) -> HttpResponse:
     )
     profile = StudentProfile.objects.filter(user=request.user).first()
     result = quiz.attempt_result(attempt=attempt)
+    picks = [item.program for item in endorsed] + ([plan.program] if plan else [])
+    routes = {p.pk: sorted({a.route.display_short_name for a in selectors.routes_for_program(program=p).into})
+              for p in picks}  # fmt: skip
+    clusters = IndustryCluster.objects.filter(specialty_links__specialty__in=[p.specialty_id for p in picks])
     context = {
         "attempt": attempt, "result": result, "radar": radar_for(result.profile, scores=result.scores),
-        "counsel": counsel, "endorsed": endorsed, "plan": plan,
+        "counsel": counsel, "endorsed": [(item, routes.get(item.program_id, [])) for item in endorsed], "plan": plan,
         "pathway": _plan_pathway(plan, profile) if plan else None,
+        "industries": list(clusters.distinct().order_by("position")[:8]),
     }  # fmt: skip
     return render(request, "pathways/report.html", context)

@@ -208,6 +208,7 @@ def test_a_student_chooses_a_plan_and_prints_a_report_for_parents(world: dict) -
     report = client.get("/quiz/report/").content.decode()
     assert "升学与职业规划报告" in report and '<svg class="radar"' in report
     assert target.specialty.name in report and "加油！" in report and "@media print" not in report
+    assert "这些专业通往的产业" in report and "中考后入读" in report  # the industries, and the route (via the 中考)
     assert as_user(world["zhang"].student).get("/quiz/report/").context["endorsed"] == []  # her own, not wang's
 
 
