@@ -27,6 +27,7 @@ from pathways.models import (
     QuizAnswer,
     QuizAttempt,
     QuizItem,
+    StudentProfile,
 )
 from pathways.models.quiz import ITEMS_PER_AREA
 from pathways.scoring import QuizResult, quiz_score
@@ -253,6 +254,8 @@ def quiz_attempt_save(*, student: object, sheet: AnswerSheet) -> QuizAttempt:
     """Store a scored attempt with its answers, only with consent on record. All or nothing."""
     if not consent_state(user=student).may_store:
         raise ConsentRequired(_("Agree to the privacy notice (and, under 14, have a guardian agree) before saving."))
+    if StudentProfile.objects.filter(user=student, profiling_opt_out=True).exists():
+        raise ConsentRequired(_("Profiling is turned off for this account: turn it on in My data to save results."))
     result = sheet.score()
     scores = {f"score_{area.lower()}": result.scores[area] for area in AREA_ORDER}
     attempt = QuizAttempt.objects.create(

@@ -7,17 +7,19 @@ for the save step.
 
 from __future__ import annotations
 
-from django.contrib.auth import login
+from django.contrib import messages
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core import signing
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pathways import access, consent, quiz, selectors
+from pathways import privacy as rights
 from pathways.areas import AREA_FIELDS, AREA_MEANING
 from pathways.forms import ConsentForm, RecommendationForm, StudentSignupForm
 from pathways.graph import PathwayFilters
@@ -231,6 +233,8 @@ def quiz_recommendations(request: HttpRequest, attempt_id: int) -> HttpResponse:
     """Recommendations for a saved attempt; the stage and district the student gives are kept on their profile."""
     attempt = access.attempt_get_for_student(user=request.user, attempt_id=attempt_id)
     profile = StudentProfile.objects.filter(user=request.user).first()
+    if profile is not None and profile.profiling_opt_out:
+        return render(request, "pathways/profiling_off.html", {"attempt": attempt})
     initial = {"stage": (profile.stage if profile else "") or Stage.JUNIOR,
                "district": profile.district if profile else ""}  # fmt: skip
     form = RecommendationForm(request.POST or None, initial=initial)
@@ -336,3 +340,29 @@ def parent_report(request: HttpRequest) -> HttpResponse:
         "industries": list(clusters.distinct().order_by("position")[:8]),
     }  # fmt: skip
     return render(request, "pathways/report.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_data(request: HttpRequest) -> HttpResponse:
+    """See, export and delete my data, and turn profiling off or on (a guardian can do this with the student)."""
+    user = request.user
+    action = request.POST.get("action", "")
+    if action == "export" or request.GET.get("export"):
+        response = JsonResponse(rights.personal_data_export(user=user), json_dumps_params={"ensure_ascii": False})
+        response["Content-Disposition"] = f'attachment; filename="zhitu-{user.username}.json"'
+        return response
+    if action == "profiling":
+        rights.profiling_set(user=user, opt_out=request.POST.get("opt_out") == "1")
+        return redirect("pathways:my_data")
+    if action == "delete":
+        if request.POST.get("confirm", "") != user.username:
+            messages.error(request, _("Type your username exactly to confirm."))
+            return redirect("pathways:my_data")
+        logout(request)
+        rights.personal_data_delete(user=user)  # type: ignore[arg-type]
+        return render(request, "pathways/data_deleted.html")
+    profile = StudentProfile.objects.filter(user=user).first()
+    return render(
+        request, "pathways/my_data.html", {"data": rights.personal_data_export(user=user), "profile": profile}
+    )

@@ -341,8 +341,9 @@ def recommendation_store(
 
 
 def students_to_recompute() -> QuerySet[StudentProfile]:
-    """Students with consent and at least one saved attempt, in a stable order for chunking."""
-    return StudentProfile.objects.filter(user__quiz_attempts__isnull=False).distinct().order_by("user_id")
+    """Students with at least one saved attempt who have not opted out of profiling, in a stable order."""
+    profiles = StudentProfile.objects.filter(user__quiz_attempts__isnull=False, profiling_opt_out=False)
+    return profiles.distinct().order_by("user_id")
 
 
 def recommendations_recompute(

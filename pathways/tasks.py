@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from celery import shared_task
 from django.db import transaction
+from django.utils import timezone
 
+from pathways.privacy import retention_purge
 from pathways.recommendations import feedback_dataset, recommendations_recompute
 from recommender.training import model_train
 
@@ -34,3 +36,9 @@ def recompute_stale_recommendations(self: object, after_user_id: int = 0) -> int
     if next_start is not None:
         transaction.on_commit(lambda: recompute_stale_recommendations.delay(next_start))
     return done
+
+
+@shared_task(acks_late=True)
+def purge_expired_personal_data() -> int:
+    """Nightly: delete the students past the retention period."""
+    return retention_purge(now=timezone.now())

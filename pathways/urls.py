@@ -24,6 +24,7 @@ urlpatterns = [
     path("quiz/<slug:kind>/", quiz_views.quiz_take, name="quiz_take"),
     path("accounts/signup/", quiz_views.signup, name="signup"),
     path("privacy/", quiz_views.privacy, name="privacy"),
+    path("me/data/", quiz_views.my_data, name="my_data"),
     path("counsel/", counsel_views.dashboard, name="counsel_dashboard"),
     path("counsel/students/<int:student_id>/", counsel_views.student_review, name="counsel_review"),
     path("counsel/cohorts/<int:cohort_id>/", counsel_views.cohort_analytics, name="cohort_analytics"),

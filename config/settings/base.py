@@ -117,6 +117,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=3, day_of_week=1),
     },
     # Catalog edits (programs, routes, industries) make stored sets stale: redo those every quarter of an hour.
+    "purge-expired-personal-data": {
+        "task": "pathways.tasks.purge_expired_personal_data",
+        "schedule": crontab(minute=30, hour=2),
+    },
     "recompute-stale-recommendations": {
         "task": "pathways.tasks.recompute_stale_recommendations",
         "schedule": crontab(minute="*/15"),
@@ -148,6 +152,9 @@ CATALOG_PAGE_SIZE = 20
 RECOMMENDER_ARTIFACT_DIR = env_str("RECOMMENDER_ARTIFACT_DIR", str(BASE_DIR / "var" / "models"))
 # Seconds between checks of which model version is active (a flip in the same process shows at once).
 RECOMMENDER_POINTER_TTL = env_int("RECOMMENDER_POINTER_TTL", 2)
+
+# Students who have not signed in for this long are deleted with all their data (see docs/privacy.md).
+PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 3 * 365)
 
 # Demo logins with a published password: development and tests only.
 DEMO_USERS_ALLOWED = env_bool("DEMO_USERS_ALLOWED", False)

@@ -196,6 +196,9 @@ class StudentProfile(models.Model):
     birth_month = models.PositiveSmallIntegerField(_("month of birth"))
     stage = models.CharField(_("current stage"), max_length=16, choices=Stage.choices, blank=True)
     district = models.CharField(_("home district"), max_length=16, choices=DISTRICT_CHOICES, blank=True)
+    profiling_opt_out = models.BooleanField(
+        _("no profiling"), default=False, help_text=_("No recommendations are computed or kept for this student.")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,0 +1,95 @@
+"""A student's (or their guardian's) rights over the student's data (PIPL): see and export it all, delete it all, and
+opt out of profiling; and the retention purge.
+
+Deleting removes the account and, through the database's cascades, the profile, consents, answers, attempts,
+recommendations, feedback, plan, review, notifications and the audit rows about the student. The next retraining
+reads feedback from the database, so deleted feedback is gone from it too.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.db.models import Q
+
+from pathways.models import (
+    Consent,
+    Notification,
+    Plan,
+    QuizAttempt,
+    RecommendationFeedback,
+    Review,
+    StudentProfile,
+    StudentRecommendation,
+)
+
+
+def _attempt(attempt: QuizAttempt) -> dict:
+    return {
+        "completed_at": attempt.completed_at.isoformat(), "form": attempt.version.kind,
+        "version": attempt.version.number,
+        "duration_seconds": attempt.duration_seconds, "too_fast": attempt.too_fast, "scores": attempt.scores,
+        "code": attempt.code, "flat": attempt.flat,
+        "answers": [{"item": a.item.item.code, "text": a.item.text, "value": a.value}
+                    for a in attempt.answers.select_related("item__item")],
+    }  # fmt: skip
+
+
+def personal_data_export(*, user: User) -> dict:
+    """Everything the product keeps about a student, as plain data."""
+    profile = StudentProfile.objects.filter(user=user).first()
+    review = Review.objects.filter(student=user).first()
+    recommendation = StudentRecommendation.objects.filter(student=user).first()
+    plan = Plan.objects.filter(student=user).select_related("program").first()
+    return {
+        "account": {"username": user.username, "date_joined": user.date_joined.isoformat()},
+        "profile": {"birth_year": profile.birth_year, "birth_month": profile.birth_month, "stage": profile.stage,
+                    "district": profile.district, "profiling_opt_out": profile.profiling_opt_out} if profile else None,
+        "consents": [{"kind": c.kind, "notice_version": c.notice_version, "guardian_name": c.guardian_name,
+                      "guardian_relation": c.guardian_relation, "given_at": c.given_at.isoformat()}
+                     for c in Consent.objects.filter(user=user)],
+        "quiz_attempts": [_attempt(a) for a in QuizAttempt.objects.filter(student=user).select_related("version")],
+        "recommendations": {"programs": recommendation.programs, "specialties": recommendation.specialties,
+                            "computed_at": recommendation.computed_at.isoformat()} if recommendation else None,
+        "feedback": [{"program": f.program_id, "kind": f.kind, "reason": f.reason, "given_at": f.created_at.isoformat()}
+                     for f in RecommendationFeedback.objects.filter(student=user)],
+        "plan": {"program": str(plan.program), "chosen_at": plan.chosen_at.isoformat()} if plan else None,
+        "counselor_review": {"status": review.status, "note": review.note,
+                             "items": [{"program": i.program_id, "decision": i.decision, "reason": i.reason}
+                                       for i in review.items.all()]} if review else None,
+        "notifications": [{"message": n.message, "at": n.created_at.isoformat()}
+                          for n in Notification.objects.filter(user=user)],
+    }  # fmt: skip
+
+
+@transaction.atomic
+def personal_data_delete(*, user: User) -> None:
+    """Delete the student and everything about them. Counselors' and admins' own accounts are not students."""
+    user.delete()
+
+
+@transaction.atomic
+def profiling_set(*, user: User, opt_out: bool) -> None:
+    """Opting out drops the stored recommendations; no recompute or page computes new ones while it lasts."""
+    StudentProfile.objects.filter(user=user).update(profiling_opt_out=opt_out)
+    if opt_out:
+        StudentRecommendation.objects.filter(student=user).delete()
+
+
+def retention_purge(*, now: datetime) -> int:
+    """Delete students who have not signed in for PERSONAL_DATA_RETENTION_DAYS (counting from sign-up if never).
+
+    `now` is passed in, so the purge can be run for a given moment (and tested with a fixed clock).
+    """
+    cutoff = now - timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS)
+    stale = User.objects.filter(student_profile__isnull=False, is_staff=False).filter(
+        Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff)
+    )
+    count = stale.count()
+    with transaction.atomic():
+        for user in stale:
+            user.delete()
+    return count
