@@ -237,10 +237,6 @@ def start_program_choices(*, q: str, limit: int = 20) -> list[Program]:
     return list(qs.select_related("institution", "specialty").order_by("institution__name", "specialty__code")[:limit])
 
 
-def program_get(*, program_id: int) -> Program | None:
-    return Program.objects.select_related("institution", "specialty").filter(pk=program_id).first()
-
-
 class PathwayResults:
     """Every pathway of a query as a lazy sequence: its length is the exact count, a slice reads one page.
 
