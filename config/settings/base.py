@@ -110,6 +110,14 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Three queues, so a city recompute or a training run never holds up a student waiting on a page:
+# interactive (the default: small per-student work), recompute (chunks of the city recompute), train (model training).
+CELERY_TASK_DEFAULT_QUEUE = "interactive"
+CELERY_TASK_ROUTES = {
+    "pathways.tasks.recompute_recommendations": {"queue": "recompute"},
+    "pathways.tasks.recompute_stale_recommendations": {"queue": "recompute"},
+    "pathways.tasks.train_recommender_and_recompute": {"queue": "train"},
+}
 # Retrain the recommender (with the re-ranker on all feedback) every Monday at 03:00, then recompute.
 CELERY_BEAT_SCHEDULE = {
     "retrain-recommender-weekly": {
