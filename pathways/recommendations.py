@@ -370,6 +370,40 @@ def recommendations_recompute(
     return len(profiles), next_start
 
 
+RECOMPUTE_CHUNK = 20_000  # students per chunk task: one transaction each
+
+
+def recompute_plan(
+    *, after_user_id: int = 0, only_stale: bool = False, size: int = RECOMPUTE_CHUNK
+) -> list[tuple[int, int]]:
+    """The user-id ranges [first, last] of a recompute, `size` eligible students each, for chunk tasks to share out."""
+    students = students_to_recompute().filter(user_id__gt=after_user_id)
+    if only_stale:
+        students = students.exclude(user__recommendation__basis=recommendation_basis())
+    ids = list(students.values_list("user_id", flat=True))
+    return [(ids[n], ids[min(n + size, len(ids)) - 1]) for n in range(0, len(ids), size)]
+
+
+def recommendations_recompute_range(*, first_user_id: int, last_user_id: int, only_stale: bool = False) -> int:
+    """Recompute every eligible student with first <= user id <= last, in one transaction; return how many.
+
+    Each student's row is replaced, so a range that runs twice (a worker killed and the task redelivered) leaves
+    exactly the same rows: no duplicates, no gaps.
+    """
+    basis = recommendation_basis()
+    students = students_to_recompute().filter(user_id__gte=first_user_id, user_id__lte=last_user_id)
+    if only_stale:
+        students = students.exclude(user__recommendation__basis=basis)
+    profiles = list(students.select_related("user"))
+    with transaction.atomic():
+        for profile in profiles:
+            latest = QuizAttempt.objects.filter(student_id=profile.user_id).order_by("-completed_at", "-pk").first()
+            if latest is not None and consent_state(user=profile.user).may_store:
+                recommendation_store(attempt=latest, stage=profile.stage or "junior", district=profile.district,
+                                     basis=basis)  # fmt: skip
+    return len(profiles)
+
+
 # Feedback, for the re-ranker ------------------------------------------------------------------------------------------
 
 

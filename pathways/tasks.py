@@ -7,17 +7,36 @@ from django.db import transaction
 from django.utils import timezone
 
 from pathways.privacy import retention_purge
-from pathways.recommendations import feedback_dataset, recommendations_recompute
+from pathways.recommendations import feedback_dataset, recommendations_recompute_range, recompute_plan
 from recommender.training import model_train
 
 
+def _enqueue_chunks(ranges: list[tuple[int, int]], only_stale: bool) -> None:
+    for first, last in ranges:
+        transaction.on_commit(lambda f=first, t=last: recompute_chunk.delay(f, t, only_stale))
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def recompute_recommendations(after_user_id: int = 0) -> int:
+    """Plan a full recompute: one chunk task per range of students, enqueued once this commits. Returns the chunks."""
+    ranges = recompute_plan(after_user_id=after_user_id)
+    _enqueue_chunks(ranges, only_stale=False)
+    return len(ranges)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def recompute_stale_recommendations(after_user_id: int = 0) -> int:
+    """After a catalog change (or a model flip in another process): redo the sets computed from an older state."""
+    ranges = recompute_plan(after_user_id=after_user_id, only_stale=True)
+    _enqueue_chunks(ranges, only_stale=True)
+    return len(ranges)
+
+
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=5, default_retry_delay=10)
-def recompute_recommendations(self: object, after_user_id: int = 0) -> int:  # noqa: ANN001
-    """Recompute one chunk, then enqueue the next: a restart resumes from the chunk that was not finished."""
-    done, next_start = recommendations_recompute(after_user_id=after_user_id)
-    if next_start is not None:
-        transaction.on_commit(lambda: recompute_recommendations.delay(next_start))
-    return done
+def recompute_chunk(self: object, first_user_id: int, last_user_id: int, only_stale: bool = False) -> int:  # noqa: ANN001
+    """Recompute one range of students in one transaction; idempotent, so a redelivery is harmless."""
+    return recommendations_recompute_range(first_user_id=first_user_id, last_user_id=last_user_id,
+                                           only_stale=only_stale)  # fmt: skip
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
@@ -27,15 +46,6 @@ def train_recommender_and_recompute() -> int:
         version = model_train(activate=True, force=True, feedback=feedback_dataset())
         transaction.on_commit(lambda: recompute_recommendations.delay(0))
     return version.number
-
-
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=5, default_retry_delay=10)
-def recompute_stale_recommendations(self: object, after_user_id: int = 0) -> int:  # noqa: ANN001
-    """After a catalog change (or a model flip in another process): redo the sets computed from an older state."""
-    done, next_start = recommendations_recompute(after_user_id=after_user_id, only_stale=True)
-    if next_start is not None:
-        transaction.on_commit(lambda: recompute_stale_recommendations.delay(next_start))
-    return done
 
 
 @shared_task(acks_late=True)

@@ -116,6 +116,7 @@ CELERY_TASK_DEFAULT_QUEUE = "interactive"
 CELERY_TASK_ROUTES = {
     "pathways.tasks.recompute_recommendations": {"queue": "recompute"},
     "pathways.tasks.recompute_stale_recommendations": {"queue": "recompute"},
+    "pathways.tasks.recompute_chunk": {"queue": "recompute"},
     "pathways.tasks.train_recommender_and_recompute": {"queue": "train"},
 }
 # Retrain the recommender (with the re-ranker on all feedback) every Monday at 03:00, then recompute.
