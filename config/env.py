@@ -1,6 +1,7 @@
 """Typed readers for the environment. A bad value stops start-up with ImproperlyConfigured."""
 
 import os
+import re
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -54,3 +55,17 @@ def env_database(name: str, default_sqlite_path: str) -> dict:
     if config.get("ENGINE") not in {"django.db.backends.postgresql", "django.db.backends.sqlite3"}:
         raise ImproperlyConfigured(f"{name} must point at PostgreSQL or SQLite, got {config.get('ENGINE')}")
     return config
+
+
+_RATE = re.compile(r"^\d+/(s|sec|second|m|min|minute|h|hour|d|day)$")
+
+
+def env_rates(name: str) -> dict[str, str]:
+    """Throttle rates as `scope=N/period` pairs, comma-separated: THROTTLE_RATES="quiz=60/min,export=20/hour"."""
+    rates: dict[str, str] = {}
+    for pair in env_list(name, []):
+        scope, _, rate = pair.partition("=")
+        if not scope.strip() or not _RATE.match(rate.strip()):
+            raise ImproperlyConfigured(f"{name} needs scope=N/period pairs (period s, min, hour or day), got {pair!r}")
+        rates[scope.strip()] = rate.strip()
+    return rates

@@ -5,17 +5,20 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q, QuerySet
 from django.urls import include, path
-from rest_framework import viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
+from config.api import Pages
+from config.schema import paged
 from pathways import selectors
-from pathways.forms import PathwayQueryForm
+from pathways.forms import SCOPE_CHOICES, START_CHOICES, PathwayQueryForm
 from pathways.models import Articulation, RouteKind, SkillCategory
 from pathways.serializers import (
     ArticulationSerializer,
@@ -23,14 +26,9 @@ from pathways.serializers import (
     RouteKindSerializer,
     SkillCategorySerializer,
 )
+from programs import api as catalog
 from programs.districts import DISTRICT_CHOICES
 from programs.models import Level
-
-
-class Pages(PageNumberPagination):
-    page_size = 20
-    page_size_query_param = "page_size"
-    max_page_size = 100
 
 
 class RouteKindViewSet(viewsets.ReadOnlyModelViewSet):
@@ -90,6 +88,21 @@ class PathwayView(APIView):
 
     permission_classes = [AllowAny]
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("start", str, enum=[c[0] for c in START_CHOICES], description="Where the student is now."),
+            OpenApiParameter("district", str, description="Home district (区县), e.g. 万州区."),
+            OpenApiParameter("program", int, description="With start=program: the program the student is in."),
+            OpenApiParameter("scope", str, enum=[c[0] for c in SCOPE_CHOICES if c[0]]),
+            OpenApiParameter("near_home", bool),
+            OpenApiParameter("routes", str, many=True, description="Route kind codes to keep."),
+            OpenApiParameter("max_years", int),
+            OpenApiParameter("cluster", str, description="An industry cluster code."),
+            OpenApiParameter("page", int),
+            OpenApiParameter("page_size", int),
+        ],
+        responses=paged("PagedPathways", PathwaySerializer(many=True), academic_year=serializers.IntegerField()),
+    )
     def get(self, request: Request) -> Response:
         form = PathwayQueryForm(request.query_params)
         if not form.is_valid():
@@ -102,15 +115,34 @@ class PathwayView(APIView):
         return response
 
 
-router = DefaultRouter()
+class PublicRoot(DefaultRouter.APIRootView):
+    """The API's index: links to the public endpoints, open to everyone like them."""
+
+    permission_classes = [AllowAny]
+
+
+class Router(DefaultRouter):
+    APIRootView = PublicRoot
+
+
+router = Router()
+router.register("specialties", catalog.SpecialtyViewSet, basename="specialty")
+router.register("institutions", catalog.InstitutionViewSet, basename="institution")
+router.register("programs", catalog.ProgramViewSet, basename="program")
+router.register("industries", catalog.ClusterViewSet, basename="industry")
 router.register("routes", RouteKindViewSet, basename="route")
 router.register("skill-categories", SkillCategoryViewSet, basename="skill-category")
 router.register("articulations", ArticulationViewSet, basename="articulation")
 
 app_name = "api"
 urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    # The split view serves its start-up script as a file, so the page needs no inline script under our CSP.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/swagger_ui.html"),
+         name="docs"),  # fmt: skip
     path("pathways/", PathwayView.as_view(), name="pathways"),
     path("", include("pathways.quiz_api")),
     path("", include("pathways.counsel_api")),
+    path("", include("pathways.me_api")),
     path("", include(router.urls)),
 ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import path
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import IsAuthenticated
@@ -12,8 +14,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api import Pages
+from config.schema import paged
 from pathways import access, review
-from pathways.api import Pages
 from pathways.models import Decision, Review
 from programs.models import Program
 
@@ -23,6 +26,13 @@ def _counselor(request: Request) -> None:
         raise NotFound
 
 
+class ReviewItemSerializer(serializers.Serializer):
+    program = serializers.IntegerField()
+    decision = serializers.CharField()
+    reason = serializers.CharField(allow_blank=True)
+    position = serializers.IntegerField()
+
+
 class ReviewSerializer(serializers.ModelSerializer):
     items = serializers.SerializerMethodField()
 
@@ -30,6 +40,7 @@ class ReviewSerializer(serializers.ModelSerializer):
         model = Review
         fields = ["student", "status", "note", "version", "updated_at", "items"]
 
+    @extend_schema_field(ReviewItemSerializer(many=True))
     def get_items(self, obj: Review) -> list[dict[str, Any]]:
         return [{"program": i.program_id, "decision": i.decision, "reason": i.reason, "position": i.position}
                 for i in obj.items.all()]  # fmt: skip
@@ -43,9 +54,17 @@ class ReviewAction(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
+STUDENT_BRIEF = inline_serializer(
+    "StudentBrief", {"id": serializers.IntegerField(), "username": serializers.CharField()}, many=True
+)
+
+
 class StudentsView(APIView):
+    """GET the students in the classes I counsel (counselors only)."""
+
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(responses=paged("PagedStudents", STUDENT_BRIEF))
     def get(self, request: Request) -> Response:
         _counselor(request)
         pages = Pages()
@@ -55,13 +74,24 @@ class StudentsView(APIView):
 
 
 class ReviewView(APIView):
+    """GET my review of one of my students; POST one change to it, naming the version it was made on."""
+
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(responses=ReviewSerializer)
     def get(self, request: Request, student_id: int) -> Response:
         _counselor(request)
         student = access.student_get_for_counselor(counselor=request.user, student_id=student_id)
         return Response(ReviewSerializer(review.review_for(counselor=request.user, student=student)).data)
 
+    @extend_schema(
+        request=ReviewAction,
+        responses={
+            200: ReviewSerializer,
+            409: inline_serializer("ReviewConflict", {"detail": serializers.CharField(),
+                                                      "version": serializers.IntegerField()}),
+        },
+    )  # fmt: skip
     def post(self, request: Request, student_id: int) -> Response:
         _counselor(request)
         student = access.student_get_for_counselor(counselor=request.user, student_id=student_id)
@@ -72,7 +102,7 @@ class ReviewView(APIView):
             if data["action"] in Decision.values:
                 program = Program.objects.filter(pk=data.get("program") or 0).first()
                 if program is None:
-                    raise ValidationError({"program": ["Unknown program."]})
+                    raise ValidationError({"program": [_("There is no program %(id)s.") % {"id": data.get("program")}]})
                 result = review.review_decide(
                     counselor=request.user, student=student, program=program, decision=data["action"],
                     version=data["version"], reason=data["reason"],

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.urls import path
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -13,8 +14,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api import Pages
+from config.schema import paged
 from pathways import access, quiz
-from pathways.api import Pages
 from pathways.models import FeedbackKind, FormKind, FormVersion, QuizAttempt, RouteKind, Stage
 from pathways.recommendations import RecommendationSet, RecommendedProgram, feedback_record, recommendations_for
 from pathways.scoring import QuizResult
@@ -63,6 +65,23 @@ def _sheet(request: Request) -> quiz.AnswerSheet:
         raise ValidationError(exc.errors) from exc
 
 
+class QuizResultSerializer(serializers.Serializer):
+    """A scored sheet (the O*NET Interest Profiler method): 0-40 per area, the profile 0-1, the Holland code."""
+
+    scores = serializers.DictField(child=serializers.IntegerField(min_value=0, max_value=40))
+    profile = serializers.DictField(child=serializers.FloatField(min_value=0, max_value=1))
+    code = serializers.CharField()
+    flat = serializers.BooleanField()
+    flat_reason = serializers.CharField(allow_blank=True)
+    ties = serializers.ListField(child=serializers.IntegerField())
+    too_fast = serializers.BooleanField()
+
+
+class ScoreSerializer(QuizResultSerializer):
+    form = serializers.CharField()
+    version = serializers.IntegerField()
+
+
 def result_data(result: QuizResult) -> dict[str, Any]:
     return {"scores": result.scores, "profile": result.profile, "code": result.code, "flat": result.flat,
             "flat_reason": result.flat_reason, "ties": result.ties, "too_fast": result.too_fast}  # fmt: skip
@@ -73,6 +92,7 @@ class FormsView(APIView):
 
     permission_classes = [AllowAny]
 
+    @extend_schema(responses=inline_serializer("QuizForms", {"results": FormVersionSerializer(many=True)}))
     def get(self, request: Request) -> Response:
         versions = FormVersion.objects.filter(is_current=True).prefetch_related("items__item").order_by("kind")
         return Response({"results": FormVersionSerializer(versions, many=True).data})
@@ -82,7 +102,9 @@ class ScoreView(APIView):
     """POST answers to score them. Nothing is stored."""
 
     permission_classes = [AllowAny]
+    throttle_scope = "quiz"
 
+    @extend_schema(request=AnswersSerializer, responses=ScoreSerializer)
     def post(self, request: Request) -> Response:
         sheet = _sheet(request)
         return Response({"form": sheet.version.kind, "version": sheet.version.number, **result_data(sheet.score())})
@@ -98,16 +120,34 @@ class AttemptSerializer(serializers.ModelSerializer):
         fields = ["id", "form", "version", "completed_at", "duration_seconds", "too_fast", "scores", "code", "flat"]
 
 
+class AttemptResultSerializer(AttemptSerializer):
+    profile = serializers.DictField(child=serializers.FloatField(min_value=0, max_value=1))
+    flat_reason = serializers.CharField(allow_blank=True)
+    ties = serializers.ListField(child=serializers.IntegerField())
+
+    class Meta(AttemptSerializer.Meta):
+        fields = [*AttemptSerializer.Meta.fields, "profile", "flat_reason", "ties"]
+
+
 class AttemptsView(APIView):
     """GET my saved attempts; POST answers to score and save them (consent must be on record)."""
 
     permission_classes = [IsAuthenticated]
+    throttle_scope = "quiz"
 
+    def get_throttles(self) -> list:
+        return super().get_throttles() if self.request.method == "POST" else []
+
+    @extend_schema(operation_id="quiz_attempts_list", responses=paged("PagedAttempts", AttemptSerializer(many=True)))
     def get(self, request: Request) -> Response:
         pages = Pages()
         page = pages.paginate_queryset(access.attempts_for_student(user=request.user), request, view=self)
         return pages.get_paginated_response(AttemptSerializer(page, many=True).data)
 
+    @extend_schema(
+        request=AnswersSerializer,
+        responses={201: AttemptResultSerializer, 403: OpenApiResponse(description=_("Consent is not on record."))},
+    )
     def post(self, request: Request) -> Response:
         sheet = _sheet(request)
         try:
@@ -121,6 +161,7 @@ class AttemptsView(APIView):
 class AttemptView(APIView):
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(responses=AttemptResultSerializer)
     def get(self, request: Request, attempt_id: int) -> Response:
         attempt = access.attempt_get_for_student(user=request.user, attempt_id=attempt_id)
         return Response({**AttemptSerializer(attempt).data, **result_data(quiz.attempt_result(attempt=attempt))})
@@ -155,11 +196,64 @@ class RecommendationRequest(serializers.Serializer):
         return value
 
 
+class RecommendedSpecialtySerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    level = serializers.CharField()
+    score = serializers.FloatField()
+    fit = serializers.CharField()
+    fit_label = serializers.CharField(allow_blank=True)
+    explanation = serializers.CharField(allow_blank=True)
+
+
+class EntrySerializer(serializers.Serializer):
+    route = serializers.CharField()
+    via = serializers.CharField(allow_blank=True)
+    quota = serializers.IntegerField(allow_null=True)
+
+
+class IndustryBriefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    name_en = serializers.CharField(allow_blank=True)
+
+
+class RecommendedProgramSerializer(serializers.Serializer):
+    program = serializers.IntegerField()
+    institution = serializers.CharField()
+    district = serializers.CharField(allow_blank=True)
+    specialty_code = serializers.CharField()
+    specialty_name = serializers.CharField()
+    level = serializers.CharField()
+    score = serializers.FloatField()
+    fit = serializers.CharField()
+    fit_label = serializers.CharField(allow_blank=True)
+    explanation = serializers.CharField(allow_blank=True)
+    is_sample = serializers.BooleanField()
+    pathway = EntrySerializer(many=True)
+    industries = IndustryBriefSerializer(many=True)
+
+
+class RecommendedIndustrySerializer(IndustryBriefSerializer):
+    programs = serializers.ListField(child=serializers.IntegerField())
+
+
+class RecommendationSetSerializer(serializers.Serializer):
+    model_version = serializers.IntegerField(allow_null=True)
+    flat = serializers.BooleanField()
+    exploration_note = serializers.CharField(allow_blank=True)
+    specialties = RecommendedSpecialtySerializer(many=True)
+    programs = RecommendedProgramSerializer(many=True)
+    industries = RecommendedIndustrySerializer(many=True)
+
+
 class RecommendationsView(APIView):
     """POST a profile (and stage, district, preferred routes): ranked specialties, programs and industries."""
 
     permission_classes = [AllowAny]
+    throttle_scope = "recommendations"
 
+    @extend_schema(request=RecommendationRequest, responses=RecommendationSetSerializer)
     def post(self, request: Request) -> Response:
         ask = RecommendationRequest(data=request.data)
         ask.is_valid(raise_exception=True)
@@ -206,7 +300,13 @@ class FeedbackView(APIView):
     """POST: a student saves or dismisses one of their recommended programs, with an optional reason."""
 
     permission_classes = [IsAuthenticated]
+    throttle_scope = "recommendations"
 
+    @extend_schema(
+        request=FeedbackRequest,
+        responses={201: inline_serializer("FeedbackRecorded", {"attempt": serializers.IntegerField(),
+                                          "program": serializers.IntegerField(), "kind": serializers.CharField()})},
+    )  # fmt: skip
     def post(self, request: Request) -> Response:
         ask = FeedbackRequest(data=request.data)
         ask.is_valid(raise_exception=True)

@@ -1,12 +1,13 @@
 """Every setting is declared here; dev, test and prod only override."""
 
+from datetime import timedelta
 from pathlib import Path
 
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 from import_export.formats.base_formats import CSV, XLSX
 
-from config.env import env_bool, env_database, env_int, env_list, env_str
+from config.env import env_bool, env_database, env_int, env_list, env_rates, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -28,6 +29,10 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "simple_history",
+    "axes",
+    "csp",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "programs",
     "recommender",
     "pathways",
@@ -44,7 +49,27 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Content-Security-Policy: everything from our own origin, no inline script or style, no framing. The pages load
+# no asset from elsewhere (schools' networks are often closed), so nothing else is needed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -74,6 +99,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out user+IP pair before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout is keyed on the username AND the address together, so someone guessing passwords from one machine cannot
+# lock a student out of every other computer: 5 failures in a row lock that pair for 15 minutes.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+AXES_VERBOSE = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -94,13 +134,17 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# Redis as a cache fails soft: while it is down every read is a miss and every write is skipped (config/cache.py),
+# and a call gives up after CACHE_TIMEOUT_MS, so pages, the API and its throttles keep working.
+CACHE_TIMEOUT_SECONDS = env_int("CACHE_TIMEOUT_MS", 500) / 1000
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("REDIS_URL", "")}
+        {"BACKEND": "config.cache.FailSoftRedisCache", "LOCATION": env_str("REDIS_URL", ""),
+         "OPTIONS": {"socket_connect_timeout": CACHE_TIMEOUT_SECONDS, "socket_timeout": CACHE_TIMEOUT_SECONDS}}
         if env_str("REDIS_URL", "")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
-}
+}  # fmt: skip
 
 # Celery: no broker URL means no services; tasks then run in-process.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
@@ -110,6 +154,30 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Reliability (docs/architecture.md). Redis has no per-connection acks: the message of a worker killed mid-task is
+# put back once it has been out TASK_VISIBILITY_TIMEOUT seconds, so that must exceed the longest task (a training
+# run); a task killed inside a live worker (its pool process dies) is put back at once.
+TASK_VISIBILITY_TIMEOUT = env_int("TASK_VISIBILITY_TIMEOUT", 900)
+TASK_RESTORE_INTERVAL = env_int("TASK_RESTORE_INTERVAL", 10)  # seconds between a worker's looks for such messages
+TASK_MAX_DELIVERIES = env_int("TASK_MAX_DELIVERIES", 5)  # a message delivered more often is dropped as poison
+TASK_DB_RETRIES = env_int("TASK_DB_RETRIES", 5)  # transient database errors: retries, with exponential backoff
+TASK_RETRY_BACKOFF = env_int("TASK_RETRY_BACKOFF", 2)  # seconds before the first retry (doubling, full jitter)
+TASK_RETRY_BACKOFF_MAX = env_int("TASK_RETRY_BACKOFF_MAX", 300)  # below the visibility timeout, or a wait redelivers
+BROKER_TIMEOUT_SECONDS = env_int("BROKER_TIMEOUT_MS", 500) / 1000  # per connection attempt; an enqueue tries twice
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT_SECONDS
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # a worker waits out a broker outage of any length
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": TASK_VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": TASK_RESTORE_INTERVAL,
+    "unacked_restore_throttle": 1,
+    "socket_connect_timeout": BROKER_TIMEOUT_SECONDS,
+    "socket_timeout": 5,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+# Students per recompute chunk (one task, one transaction each), and how often stale sets are redone.
+RECOMPUTE_CHUNK_SIZE = env_int("RECOMPUTE_CHUNK_SIZE", 20_000)
+RECOMPUTE_STALE_EVERY = env_int("RECOMPUTE_STALE_EVERY", 15 * 60)
 # Three queues, so a city recompute or a training run never holds up a student waiting on a page:
 # interactive (the default: small per-student work), recompute (chunks of the city recompute), train (model training).
 CELERY_TASK_DEFAULT_QUEUE = "interactive"
@@ -125,22 +193,58 @@ CELERY_BEAT_SCHEDULE = {
         "task": "pathways.tasks.train_recommender_and_recompute",
         "schedule": crontab(minute=0, hour=3, day_of_week=1),
     },
-    # Catalog edits (programs, routes, industries) make stored sets stale: redo those every quarter of an hour.
     "purge-expired-personal-data": {
         "task": "pathways.tasks.purge_expired_personal_data",
         "schedule": crontab(minute=30, hour=2),
     },
+    # Catalog edits, a model flip, or a recompute that could not be enqueued while the broker was down leave stored
+    # sets stale: redo those every quarter of an hour.
     "recompute-stale-recommendations": {
         "task": "pathways.tasks.recompute_stale_recommendations",
-        "schedule": crontab(minute="*/15"),
+        "schedule": float(RECOMPUTE_STALE_EVERY),
     },
 }
 
 REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # Deny by default: a view opens itself up explicitly (AllowAny on the public catalog and scoring).
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
-    "PAGE_SIZE": 50,
+    "DEFAULT_PAGINATION_CLASS": "config.api.Pages",
+    "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["config.api.AnonThrottle", "config.api.UserThrottle", "config.api.ScopedThrottle"],
+    # Per user (per address when signed out). A whole school may share one address, so the anonymous rate is high.
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": "600/min",
+        "user": "600/min",
+        "quiz": "30/min",
+        "recommendations": "60/min",
+        "export": "10/hour",
+        **env_rates("THROTTLE_RATES"),
+    },  # fmt: skip
+}
+API_MAX_PAGE_SIZE = 100
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Zhitu API",
+    "DESCRIPTION": "职途 career-pathway guidance for Chongqing's vocational students: the catalog, routes and "
+    "pathways, the interest quiz, recommendations, counselor review and a student's own data. "
+    "Interest data: O*NET 29.3 Database, U.S. Department of Labor, CC BY 4.0.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "LevelEnum": "programs.models.Level",
+        "ProgramStatusEnum": "programs.models.ProgramStatus",
+        "ReviewStatusEnum": "pathways.models.review.ReviewStatus",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.schema.add_error_responses",
+    ],
 }
 
 # An import is all-or-nothing: any bad row rolls the whole file back.
@@ -152,8 +256,12 @@ IMPORT_EXPORT_FORMATS = [CSV, XLSX]
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
-# Upload limit for admin imports (bytes).
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
+# Request limits: a form or JSON body over 1 MiB is refused (400), and an uploaded file (admin import, roster) over
+# UPLOAD_MAX_BYTES is refused by the form with a clear message.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 CATALOG_PAGE_SIZE = 20
 

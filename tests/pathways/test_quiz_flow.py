@@ -105,8 +105,7 @@ def test_under_14_the_guardians_consent_lets_the_result_be_saved(client: Client)
 
 
 def test_a_signed_in_student_without_consent_is_asked_first(client: Client) -> None:
-    User.objects.create_user("student_wu", password="pw-student-wu")
-    client.login(username="student_wu", password="pw-student-wu")
+    client.force_login(User.objects.create_user("student_wu", password="pw-student-wu"))
     token = token_of(client.post("/quiz/quick/", answers(quick())).content.decode())
     response = client.post("/quiz/save/", {"token": token})
     assert response.status_code == 200 and "确认同意" in response.content.decode()
