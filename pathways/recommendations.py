@@ -14,17 +14,16 @@ similarity: it gets the exploration spread across 大类, and says why.
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from pathways.consent import consent_state
 from pathways.graph import EXAM_EDGE, RouteGraph, graph_get, graph_signature
 from pathways.models import QuizAttempt, RecommendationFeedback, RouteKind, StudentProfile, StudentRecommendation
 from pathways.models.quiz import POSITIVE_FEEDBACK
@@ -35,6 +34,8 @@ from recommender.explain import explain, explain_exploration, fit_label
 from recommender.models import AREAS, ModelVersion
 from recommender.ranking import Ranker, profiles_are_flat
 from recommender.reranker import FeedbackSet
+
+log = logging.getLogger(__name__)
 
 STAGES = ("junior", "secondary", "associate")
 WEIGHTS = {"near": 0.08, "route": 0.05, "demand": 0.05, "employment": 0.03, "places": 0.02}
@@ -174,17 +175,54 @@ class RecommendationSet:
     industries: list[RecommendedIndustry]
 
 
+def nearness(table: ProgramTable, district: str) -> np.ndarray:
+    if not district:
+        return np.zeros(len(table.ids))
+    area = AREA_OF_DISTRICT.get(district)
+    return np.where(table.districts == district, 1.0, np.where(table.areas == area, 0.5, 0.0))
+
+
+def _preferred(table: ProgramTable, routes: frozenset[str]) -> np.ndarray:
+    if not routes:
+        return np.zeros(len(table.ids))
+    return np.array([any(e.route in routes for e in table.entries[pk]) for pk in table.ids], dtype=float)
+
+
 def _features(table: ProgramTable, similarity: np.ndarray, district: str, routes: frozenset[str]) -> np.ndarray:
     """One row per program in the table: the re-ranker's FEATURES, in order."""
-    near = np.zeros(len(table.ids))
-    if district:
-        area = AREA_OF_DISTRICT.get(district)
-        near = np.where(table.districts == district, 1.0, np.where(table.areas == area, 0.5, 0.0))
-    preferred = np.zeros(len(table.ids))
-    if routes:
-        preferred = np.array([any(e.route in routes for e in table.entries[pk]) for pk in table.ids], dtype=float)
     f = table.features
-    return np.column_stack([similarity, near, preferred, f["demand"], f["employment"], f["places"]])
+    return np.column_stack([similarity, nearness(table, district), _preferred(table, routes), f["demand"],
+                            f["employment"], f["places"]])  # fmt: skip
+
+
+def nudges(table: ProgramTable, district: str, routes: frozenset[str] = frozenset()) -> np.ndarray:
+    """What the cold start adds to each program's similarity (the COLD_WEIGHTS sum without it).
+
+    Elementwise, in a fixed order, so one student and a block of a thousand get bit-identical scores (a BLAS dot
+    product rounds differently for one row than for many).
+    """
+    f = table.features
+    fixed = WEIGHTS["demand"] * f["demand"] + WEIGHTS["employment"] * f["employment"] + WEIGHTS["places"] * f["places"]
+    return WEIGHTS["near"] * nearness(table, district) + (WEIGHTS["route"] * _preferred(table, routes) + fixed)
+
+
+def scores_of(ranker: Ranker, vectors: np.ndarray) -> np.ndarray:
+    """Shape similarity of each profile with each specialty. OpenBLAS computes a single row as a gemv, whose sums
+    round differently from the gemm of a block: one profile is scored as a block of two, so one student's numbers are
+    bit-identical to the city recompute's."""
+    return ranker.scores(np.vstack([vectors, vectors])[: max(len(vectors), 2)])[: len(vectors)]
+
+
+def top_specialties(ranker: Ranker, vectors: np.ndarray, level: str, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """`Ranker.top_k`, with one profile scored as a block of two for the same reason as `scores_of`."""
+    top, scores = ranker.top_k(np.vstack([vectors, vectors])[: max(len(vectors), 2)], level, k)
+    return top[: len(vectors)], scores[: len(vectors)]
+
+
+def exploration_scores(ranker: Ranker, table: ProgramTable, level: str, k: int) -> np.ndarray:
+    """For a flat profile, in place of similarity: the exploration spread's order, its specialties first."""
+    wanted = {int(c): n for n, c in enumerate(ranker.exploration(level, k))}
+    return -np.array([wanted.get(int(c), len(wanted)) for c in table.columns], dtype=float)
 
 
 COLD_WEIGHTS = np.array([1.0, WEIGHTS["near"], WEIGHTS["route"], WEIGHTS["demand"], WEIGHTS["employment"],
@@ -192,15 +230,24 @@ COLD_WEIGHTS = np.array([1.0, WEIGHTS["near"], WEIGHTS["route"], WEIGHTS["demand
 RERANK_DEPTH = 50
 
 
-def _order(ranker: Ranker, features: np.ndarray) -> np.ndarray:
+def _order(ranker: Ranker, features: np.ndarray, cold: np.ndarray) -> np.ndarray:
     """Program rows best first: the cold-start score, then the learned re-ranker over its top rows when it is on."""
-    cold = features @ COLD_WEIGHTS
     order = np.argsort(-cold, kind="stable")
     if ranker.reranker is None:
         return order
     head = order[:RERANK_DEPTH]
     learned = ranker.reranker.predict_proba(features[head])[:, 1]
     return np.concatenate([head[np.lexsort((-cold[head], -learned))], order[RERANK_DEPTH:]])
+
+
+def ranked_rows(ranker: Ranker, table: ProgramTable, similarity: np.ndarray, district: str, routes: frozenset[str],
+                explore: np.ndarray | None, k: int) -> list[int]:  # fmt: skip
+    """One student's program rows, best first, diverse. `similarity` is per table row; `explore` is set when flat."""
+    extra = nudges(table, district, routes)
+    if explore is not None:  # never ranked by a shape it does not have: the exploration spread, near home first
+        return _diverse(np.argsort(-(explore + extra), kind="stable"), table, k)
+    features = _features(table, similarity, district, routes) if ranker.reranker is not None else None
+    return _diverse(_order(ranker, features, similarity + extra), table, k)
 
 
 def _diverse(order: np.ndarray, table: ProgramTable, k: int) -> list[int]:
@@ -232,9 +279,9 @@ def recommendations_for(
     graph = graph_get()
     vector = np.array([profile[a] for a in AREAS], dtype=float)
     flat = bool(profiles_are_flat(vector)[0])
-    similarity = ranker.scores(vector)[0]
+    similarity = scores_of(ranker, vector[None, :])[0]
     level = TARGET_LEVEL[stage]
-    top, top_scores = ranker.top_k(vector, level, k)
+    top, top_scores = top_specialties(ranker, vector[None, :], level, k)
     specialties = [
         _specialty(ranker, vector, int(col), float(score), flat, liked)
         for col, score in zip(top[0], top_scores[0], strict=True)
@@ -242,15 +289,10 @@ def recommendations_for(
     programs: list[RecommendedProgram] = []
     if graph is not None:
         table = program_table(graph, version, ranker, stage)
-        features = _features(table, similarity[table.columns], district, routes)
-        if flat:  # never ranked by a shape it does not have: the exploration spread, near home first
-            wanted = {int(c): n for n, c in enumerate(ranker.exploration(level, k))}
-            features[:, 0] = -np.array([wanted.get(int(c), len(wanted)) for c in table.columns], dtype=float)
-            order = np.argsort(-(features @ COLD_WEIGHTS), kind="stable")
-        else:
-            order = _order(ranker, features)
-        programs = [_program(graph, ranker, table, vector, int(row), float(similarity[table.columns[row]]), flat, liked)
-                    for row in _diverse(order, table, k)]  # fmt: skip
+        explore = exploration_scores(ranker, table, level, k) if flat else None
+        rows = ranked_rows(ranker, table, similarity[table.columns], district, routes, explore, k)
+        programs = [_program(graph, ranker, table, vector, row, float(similarity[table.columns[row]]), flat, liked)
+                    for row in rows]  # fmt: skip
     return RecommendationSet(version.number if version else None, flat, explain_exploration() if flat else "",
                              specialties, programs, _industries(programs))  # fmt: skip
 
@@ -351,23 +393,17 @@ def recommendations_recompute(
 ) -> tuple[int, int | None]:
     """Recompute one chunk of students after `after_user_id`; return how many, and where the next chunk starts.
 
-    Each chunk is its own transaction and each student's row is replaced, so a chunk that runs twice (a worker
-    killed and the task redelivered) leaves exactly the same rows: no duplicates, no gaps. With `only_stale`, only
-    students whose set was computed from another model version or catalog state (or who have none) are redone.
+    The chunk is the user-id range of its first and last student, recomputed by `recommendations_recompute_range`.
+    With `only_stale`, only students whose set was computed from another model version or catalog state (or who have
+    none) are redone.
     """
-    basis = recommendation_basis()
     students = students_to_recompute().filter(user_id__gt=after_user_id)
     if only_stale:
-        students = students.exclude(user__recommendation__basis=basis)
-    profiles = list(students[:chunk])
-    with transaction.atomic():
-        for profile in profiles:
-            latest = QuizAttempt.objects.filter(student_id=profile.user_id).order_by("-completed_at", "-pk").first()
-            if latest is not None and consent_state(user=profile.user).may_store:
-                recommendation_store(attempt=latest, stage=profile.stage or "junior", district=profile.district,
-                                     basis=basis)  # fmt: skip
-    next_start = profiles[-1].user_id if len(profiles) == chunk else None
-    return len(profiles), next_start
+        students = students.exclude(user__recommendation__basis=recommendation_basis())
+    ids = list(students.values_list("user_id", flat=True)[:chunk])
+    if ids:
+        recommendations_recompute_range(first_user_id=ids[0], last_user_id=ids[-1], only_stale=only_stale)
+    return len(ids), (ids[-1] if len(ids) == chunk else None)
 
 
 RECOMPUTE_CHUNK = 20_000  # students per chunk task: one transaction each
@@ -385,23 +421,17 @@ def recompute_plan(
 
 
 def recommendations_recompute_range(*, first_user_id: int, last_user_id: int, only_stale: bool = False) -> int:
-    """Recompute every eligible student with first <= user id <= last, in one transaction; return how many.
+    """Recompute every eligible student with first <= user id <= last, in one transaction; return how many rows.
 
-    Each student's row is replaced, so a range that runs twice (a worker killed and the task redelivered) leaves
-    exactly the same rows: no duplicates, no gaps.
+    Vectorised (pathways/recompute.py): one query, numpy blocks, one bulk write; each stored set is exactly what
+    `recommendation_store` would store. Each student's row is replaced, so a range that runs twice (a worker killed
+    and the task redelivered) leaves exactly the same rows: no duplicates, no gaps.
     """
-    basis = recommendation_basis()
-    students = students_to_recompute().filter(user_id__gte=first_user_id, user_id__lte=last_user_id)
-    if only_stale:
-        students = students.exclude(user__recommendation__basis=basis)
-    profiles = list(students.select_related("user"))
-    with transaction.atomic():
-        for profile in profiles:
-            latest = QuizAttempt.objects.filter(student_id=profile.user_id).order_by("-completed_at", "-pk").first()
-            if latest is not None and consent_state(user=profile.user).may_store:
-                recommendation_store(attempt=latest, stage=profile.stage or "junior", district=profile.district,
-                                     basis=basis)  # fmt: skip
-    return len(profiles)
+    from pathways.recompute import recompute_range  # the bulk module builds on this one
+
+    result = recompute_range(first_user_id=first_user_id, last_user_id=last_user_id, only_stale=only_stale)
+    log.info("recompute %s-%s: %s", first_user_id, last_user_id, result)
+    return result.students
 
 
 # Feedback, for the re-ranker ------------------------------------------------------------------------------------------
