@@ -26,6 +26,7 @@ from pathways.models import (
     SkillCategory,
     SpecialtySkillCategory,
 )
+from pathways.queueing import QueueUnavailable, enqueue
 from pathways.resources import ArticulationResource
 from pathways.tasks import recompute_recommendations, train_recommender_and_recompute
 from programs.admin import CatalogAdmin
@@ -218,7 +219,11 @@ class ModelVersionAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Train a new version in the background (with all feedback)"), permissions=["change"])
     def train(self, request: HttpRequest, queryset: QuerySet[ModelVersion]) -> None:
-        transaction.on_commit(lambda: train_recommender_and_recompute.delay())
+        try:
+            enqueue(train_recommender_and_recompute)
+        except QueueUnavailable as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return
         self.message_user(request, _("Training has started; the new version becomes active when it is done."))
 
     @admin.action(description=_("Activate and recompute recommendations"), permissions=["change"])
@@ -226,9 +231,15 @@ class ModelVersionAdmin(admin.ModelAdmin):
         version = queryset.order_by("-number").first()
         if version is None:
             return
-        with transaction.atomic():
-            model_version_activate(version=version)
-            transaction.on_commit(lambda: recompute_recommendations.delay(0))
+        try:
+            with transaction.atomic():
+                model_version_activate(version=version)
+                enqueue(recompute_recommendations, 0)
+        except QueueUnavailable as exc:  # raised after the commit: the version is active, the sweep catches up
+            later = _("Version %(n)s is active. %(problem)s The stored recommendations will be recomputed "
+                      "automatically once the queue is back.") % {"n": version.number, "problem": exc}  # fmt: skip
+            self.message_user(request, later, messages.WARNING)
+            return
         message = _("Version %(n)s is active; recommendations are being recomputed.") % {"n": version.number}
         self.message_user(request, message)
 
