@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
@@ -29,3 +30,13 @@ class ChosenLanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ("Cookie",))
         return response
+
+
+# Content-Security-Policy ---------------------------------------------------------------------------------------------
+# The one exception to our policy: Django's admin (and django-import-export's pages in it) set style attributes in
+# their own templates, so under /admin/ style attributes are allowed. Scripts stay 'self' only, everywhere.
+class ZhituCSPMiddleware(CSPMiddleware):
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if request.path.startswith("/admin/") and not hasattr(response, "_csp_update"):
+            response._csp_update = {"style-src-attr": ["'unsafe-inline'"]}  # type: ignore[attr-defined]
+        return super().process_response(request, response)

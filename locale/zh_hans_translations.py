@@ -769,4 +769,8 @@ ZH_HANS: dict[str, str | list[str]] = {
     "If you forgot your password, ask your counselor or the school's administrator to reset it.": "如果忘记了密码，请找指导老师或学校管理员重置。",
     "Version %(n)s is active. %(problem)s The stored recommendations will be recomputed automatically once the queue is back.": "版本 %(n)s 已启用。%(problem)s 任务队列恢复后，已保存的推荐会自动重新计算。",
     "The task queue is not reachable at the moment, so the work could not be started. Please try again in a few minutes.": "暂时无法连接任务队列，工作未能启动。请几分钟后再试。",
+    "Not found.": "未找到。",
+    "Something went wrong on our side. Please try again later.": "服务器出了问题，请稍后再试。",
+    "The request could not be read.": "无法读取该请求。",
+    "You do not have permission to do this.": "你没有权限执行此操作。",
 }

@@ -138,8 +138,11 @@ app_name = "api"
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file, so the page needs no inline script under our CSP.
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/swagger_ui.html"),
-         name="docs"),  # fmt: skip
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/swagger_ui.html"),
+        name="docs",
+    ),  # fmt: skip
     path("pathways/", PathwayView.as_view(), name="pathways"),
     path("", include("pathways.quiz_api")),
     path("", include("pathways.counsel_api")),

@@ -63,8 +63,8 @@ def model_version_activate(*, version: ModelVersion) -> None:
     """Point the system at `version`: the old flag drops and the new one rises in the same transaction."""
     ModelVersion.objects.select_for_update().filter(is_active=True).exclude(pk=version.pk).update(is_active=False)
     ModelVersion.objects.filter(pk=version.pk).update(is_active=True)
-    with _lock:
-        _checked.clear()  # this process sees the flip at once
+    ranker_cache_expire()  # this process sees the flip at once…
+    transaction.on_commit(ranker_cache_expire)  # …and a request that read the pointer before the commit re-reads it
 
 
 def artifact_load(version: ModelVersion) -> Ranker:
@@ -82,9 +82,16 @@ def artifact_load(version: ModelVersion) -> Ranker:
     return Ranker(saved["pipeline"], saved["index"], saved["cap"], saved.get("reranker"))
 
 
-_loaded: dict[str, tuple[int, Ranker]] = {}
-_checked: dict[str, object] = {}
+# What this process serves: (checked at, the version, its ranker), always stored and read together, so a request
+# can never get one version's label with another version's model.
+_serving: dict[str, tuple[float, ModelVersion | None, Ranker]] = {}
 _lock = threading.Lock()
+
+
+def _serve(version: ModelVersion | None, ranker: Ranker) -> tuple[ModelVersion | None, Ranker]:
+    with _lock:
+        _serving["now"] = (time.monotonic(), version, ranker)
+    return version, ranker
 
 
 def ranker_get() -> tuple[ModelVersion | None, Ranker]:
@@ -94,44 +101,43 @@ def ranker_get() -> tuple[ModelVersion | None, Ranker]:
     within that time; a flip in this process at once), so a request does not pay a query for it.
     """
     with _lock:
-        current = _loaded.get("good")
-        checked = _checked.get("at", 0.0)
+        current = _serving.get("now")
     ttl = settings.RECOMMENDER_POINTER_TTL
-    if current is not None and ttl and time.monotonic() - checked < ttl:
-        return _checked["version"], current[1]  # type: ignore[return-value]
+    if current is not None and ttl and time.monotonic() - current[0] < ttl:
+        return current[1], current[2]
     active = ModelVersion.objects.filter(is_active=True).first()
-    with _lock:
-        _checked.update(at=time.monotonic(), version=active)
-    if active is not None and current is not None and current[0] == active.pk:
-        return active, current[1]
+    if active is not None and current is not None and current[1] is not None and current[1].pk == active.pk:
+        return _serve(active, current[2])
     if active is not None:
         try:
             ranker = artifact_load(active)
         except Exception:  # noqa: BLE001 - any failure to load must fail closed, not crash the request
             log.exception("Recommender model v%s failed to load; keeping the last good model", active.number)
         else:
-            with _lock:
-                _loaded["good"] = (active.pk, ranker)
-            return active, ranker
-    return _last_good(current)
+            return _serve(active, ranker)
+    return _serve(*_last_good(current))
 
 
-def _last_good(current: tuple[int, Ranker] | None) -> tuple[ModelVersion | None, Ranker]:
+def _last_good(current: tuple[float, ModelVersion | None, Ranker] | None) -> tuple[ModelVersion | None, Ranker]:
     if current is not None:
-        return ModelVersion.objects.filter(pk=current[0]).first(), current[1]
+        return current[1], current[2]
     for version in ModelVersion.objects.exclude(is_active=True).order_by("-number"):
         try:
             ranker = artifact_load(version)
         except Exception:  # noqa: BLE001
             log.exception("Recommender model v%s failed to load too", version.number)
             continue
-        with _lock:
-            _loaded["good"] = (version.pk, ranker)
         return version, ranker
     raise ArtifactError("No recommender model can be loaded. Run `manage.py train_recommender`.")
 
 
 def ranker_cache_clear() -> None:
     with _lock:
-        _loaded.clear()
-        _checked.clear()
+        _serving.clear()
+
+
+def ranker_cache_expire() -> None:
+    """Make the next request re-read which version is active (the loaded model is kept if it is still the one)."""
+    with _lock:
+        if "now" in _serving:
+            _serving["now"] = (float("-inf"), *_serving["now"][1:])

@@ -60,15 +60,18 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
 def open_page(browser: Browser, app_url: str, request: pytest.FixtureRequest) -> Iterator[Callable[..., Page]]:
     """Opens pages in fresh browser contexts; closes them before the server stops, so no request is cut off.
 
-    When the test fails, each page's screenshot is saved under test-artifacts/ first.
+    When the test fails, each page's screenshot is saved under test-artifacts/ first. Anything the
+    Content-Security-Policy blocked (an inline script or style that slipped in) fails the test.
     """
     contexts = []
+    blocked: list[str] = []
 
     def opener(**options: object) -> Page:
         context = browser.new_context(**{"locale": "zh-CN", **options})
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15_000)
+        page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
         return page
 
     yield opener
@@ -78,6 +81,7 @@ def open_page(browser: Browser, app_url: str, request: pytest.FixtureRequest) ->
             page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}-{n}.png"), full_page=True)
     for context in contexts:
         context.close()
+    assert blocked == [], "the Content-Security-Policy blocked something"
 
 
 @pytest.fixture
