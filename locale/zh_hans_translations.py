@@ -773,4 +773,7 @@ ZH_HANS: dict[str, str | list[str]] = {
     "Something went wrong on our side. Please try again later.": "服务器出了问题，请稍后再试。",
     "The request could not be read.": "无法读取该请求。",
     "You do not have permission to do this.": "你没有权限执行此操作。",
+    "Recommendations are not available at the moment. Please try again later.": "推荐暂时无法提供，请稍后再试。",
+    "Recommendations unavailable": "推荐暂不可用",
+    "Your answers and results are safe. The catalog, routes and pathways can still be browsed.": "你的作答和结果都已妥善保存。专业目录、升学路线和路径仍可正常浏览。",
 }

@@ -17,6 +17,7 @@ from typing import Any
 import redis
 from celery import Task
 from django.conf import settings
+from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -97,10 +98,14 @@ class ReliableTask(Task):
 
         A retry is a new message with the same id, so the count is per (id, retry); the retries have their own limit.
         """
-        client = broker_redis()
-        if client is None:
-            return 0
         key = f"zhitu:task-deliveries:{self.request.id}:{self.request.retries or 0}"
+        client = broker_redis()
+        if client is None:  # another broker (RabbitMQ): count in the shared cache instead
+            cache.add(key, 0, DELIVERIES_TTL)
+            try:
+                return int(cache.incr(key))
+            except ValueError:  # the cache is down (it fails soft): run the task rather than drop it
+                return 0
         try:
             pipe = client.pipeline()
             pipe.incr(key).expire(key, DELIVERIES_TTL)

@@ -1,8 +1,9 @@
 """Saving, activating and loading model artifacts.
 
 An artifact is a joblib file of the fitted pipeline and the specialty index, signed with an HMAC of its bytes
-under SECRET_KEY, so the system only ever unpickles a file it wrote itself. Its metadata (scikit-learn version,
-catalog hash, evaluation) lives in `ModelVersion`. The active version is one flag flipped in one transaction.
+under RECOMMENDER_SIGNING_KEY (SECRET_KEY unless set apart), so the system only ever unpickles a file it wrote
+itself. Its metadata (scikit-learn version, catalog hash, evaluation) lives in `ModelVersion`. The active version is
+one flag flipped in one transaction.
 A process loads the active model once; a missing, altered or version-mismatched artifact fails closed to the
 last good model, with a logged error.
 """
@@ -32,7 +33,7 @@ class ArtifactError(RuntimeError):
 
 
 def _signature(data: bytes) -> str:
-    return hmac.new(settings.SECRET_KEY.encode(), data, hashlib.sha256).hexdigest()
+    return hmac.new(settings.RECOMMENDER_SIGNING_KEY.encode(), data, hashlib.sha256).hexdigest()
 
 
 def artifact_dir() -> Path:

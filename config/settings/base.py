@@ -50,6 +50,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "config.middleware.ZhituCSPMiddleware",
+    "recommender.middleware.RecommenderUnavailableMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -266,6 +267,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 CATALOG_PAGE_SIZE = 20
 
 # Where trained recommender models are written (signed joblib files; see recommender/artifacts.py).
+# Model files are signed with this key and refused if the signature does not match. Set it apart from SECRET_KEY in
+# production, so that rotating SECRET_KEY does not make every trained model unloadable.
+RECOMMENDER_SIGNING_KEY = env_str("RECOMMENDER_SIGNING_KEY", SECRET_KEY)
 RECOMMENDER_ARTIFACT_DIR = env_str("RECOMMENDER_ARTIFACT_DIR", str(BASE_DIR / "var" / "models"))
 # Seconds between checks of which model version is active (a flip in the same process shows at once).
 RECOMMENDER_POINTER_TTL = env_int("RECOMMENDER_POINTER_TTL", 2)

@@ -1,7 +1,8 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
+from pathways.queueing import QueueUnavailable, enqueue
 from pathways.tasks import train_recommender_and_recompute
 
 
@@ -16,8 +17,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["enqueue"]:
-            result = train_recommender_and_recompute.delay()
-            self.stdout.write(f"queued as task {result.id}")
+            try:
+                enqueue(train_recommender_and_recompute)
+            except QueueUnavailable as exc:
+                raise CommandError(str(exc)) from exc
+            self.stdout.write("queued for the train workers")
             return
         number = train_recommender_and_recompute()
         self.stdout.write(f"model v{number} trained, activated; recommendations recomputed")
