@@ -22,6 +22,7 @@ import argparse
 import contextlib
 import os
 import platform
+import re
 import resource
 import signal
 import subprocess
@@ -213,11 +214,17 @@ def with_workers(concurrency: int, eligible: int) -> None:
 
     table_empty()
     redis.Redis.from_url(BROKER).delete("recompute")  # leftovers of an interrupted run, in our own database only
-    env = {**os.environ, "CELERY_BROKER_URL": BROKER, "DATABASE_URL": DATABASE_URL}
+    # With more worker processes than cores, each process's BLAS keeps to one thread (no oversubscription).
+    blas = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"} if concurrency > 1 else {}
+    env = {**os.environ, "CELERY_BROKER_URL": BROKER, "DATABASE_URL": DATABASE_URL, **blas}
+    log_path = ROOT / "bench" / "results" / f"city-worker-{concurrency}.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    log_file = open(log_path, "w")  # noqa: SIM115 - closed in finally
     worker = subprocess.Popen([str(ROOT / ".venv/bin/celery"), "-A", "config", "worker", "-Q", "recompute", "-c",
-                               str(concurrency), "-n", f"city{concurrency}-{os.getpid()}@%h", "--loglevel=WARNING",
+                               str(concurrency), "-n", f"city{concurrency}-{os.getpid()}@%h", "--loglevel=INFO",
                                "--without-gossip", "--without-mingle", "--without-heartbeat"],
-                              cwd=ROOT, env=env, start_new_session=True)  # fmt: skip
+                              cwd=ROOT, env=env, start_new_session=True, stdout=log_file,
+                              stderr=subprocess.STDOUT)  # fmt: skip
     try:
         memory = TreeMemory(worker.pid)
         memory.start()
@@ -236,6 +243,11 @@ def with_workers(concurrency: int, eligible: int) -> None:
     finally:
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(timeout=60)
+        log_file.close()
+    split = {part: sum(float(v) for v in re.findall(part + r"_seconds=([0-9.]+)", log_path.read_text()))
+             for part in ("query", "scoring", "writing")}  # fmt: skip
+    print(f"  summed over chunks (process s): query {split['query']:.0f}, scoring {split['scoring']:.0f}, "
+          f"writing {split['writing']:.0f}", flush=True)  # fmt: skip
 
 
 def main() -> None:

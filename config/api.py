@@ -33,3 +33,12 @@ class UserThrottle(_LiveRates, UserRateThrottle):
 
 class ScopedThrottle(_LiveRates, ScopedRateThrottle):
     """Views name a `throttle_scope` (quiz, recommendations, export); the count is per user, or per address."""
+
+
+def page_allowed(request: object, scope: str) -> bool:
+    """The same scoped throttle for a plain page (e.g. the HTML export), counted together with the API's."""
+
+    class _Scoped:
+        throttle_scope = scope
+
+    return ScopedThrottle().allow_request(request, _Scoped())  # type: ignore[arg-type]

@@ -776,4 +776,5 @@ ZH_HANS: dict[str, str | list[str]] = {
     "Recommendations are not available at the moment. Please try again later.": "推荐暂时无法提供，请稍后再试。",
     "Recommendations unavailable": "推荐暂不可用",
     "Your answers and results are safe. The catalog, routes and pathways can still be browsed.": "你的作答和结果都已妥善保存。专业目录、升学路线和路径仍可正常浏览。",
+    "Too many exports in a short time. Please try again later.": "短时间内导出次数过多，请稍后再试。",
 }

@@ -196,14 +196,17 @@ class RecommendationRequest(serializers.Serializer):
         return value
 
 
-class RecommendedSpecialtySerializer(serializers.Serializer):
-    code = serializers.CharField()
-    name = serializers.CharField()
-    level = serializers.CharField()
+class ScoredSerializer(serializers.Serializer):
     score = serializers.FloatField()
     fit = serializers.CharField()
     fit_label = serializers.CharField(allow_blank=True)
     explanation = serializers.CharField(allow_blank=True)
+
+
+class RecommendedSpecialtySerializer(ScoredSerializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    level = serializers.CharField()
 
 
 class EntrySerializer(serializers.Serializer):
@@ -218,17 +221,13 @@ class IndustryBriefSerializer(serializers.Serializer):
     name_en = serializers.CharField(allow_blank=True)
 
 
-class RecommendedProgramSerializer(serializers.Serializer):
+class RecommendedProgramSerializer(ScoredSerializer):
     program = serializers.IntegerField()
     institution = serializers.CharField()
     district = serializers.CharField(allow_blank=True)
     specialty_code = serializers.CharField()
     specialty_name = serializers.CharField()
     level = serializers.CharField()
-    score = serializers.FloatField()
-    fit = serializers.CharField()
-    fit_label = serializers.CharField(allow_blank=True)
-    explanation = serializers.CharField(allow_blank=True)
     is_sample = serializers.BooleanField()
     pathway = EntrySerializer(many=True)
     industries = IndustryBriefSerializer(many=True)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from config.api import page_allowed
 from pathways import access, consent, quiz, selectors
 from pathways import privacy as rights
 from pathways.areas import AREA_FIELDS, AREA_MEANING
@@ -349,6 +350,9 @@ def my_data(request: HttpRequest) -> HttpResponse:
     user = request.user
     action = request.POST.get("action", "")
     if action == "export" or request.GET.get("export"):
+        if not page_allowed(request, "export"):
+            return HttpResponse(_("Too many exports in a short time. Please try again later."), status=429,
+                                content_type="text/plain; charset=utf-8")  # fmt: skip
         response = JsonResponse(rights.personal_data_export(user=user), json_dumps_params={"ensure_ascii": False})
         response["Content-Disposition"] = f'attachment; filename="zhitu-{user.username}.json"'
         return response

@@ -5,20 +5,12 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from pathways.models import Articulation, RouteKind, SkillCategory
-from programs.models import Program
+from programs.api import ProgramSerializer
 
 
-class ProgramBriefSerializer(serializers.ModelSerializer):
-    institution = serializers.CharField(source="institution.name")
-    district = serializers.CharField(source="institution.district")
-    specialty_code = serializers.CharField(source="specialty.code")
-    specialty_name = serializers.CharField(source="specialty.name")
-    level = serializers.CharField(source="specialty.level")
-
-    class Meta:
-        model = Program
-        fields = ["id", "institution", "district", "specialty_code", "specialty_name", "level", "academic_year",
-                  "status", "quota", "is_sample"]  # fmt: skip
+class ProgramBriefSerializer(ProgramSerializer):
+    class Meta(ProgramSerializer.Meta):
+        fields = [f for f in ProgramSerializer.Meta.fields if f != "tuition"]
 
 
 class RouteKindSerializer(serializers.ModelSerializer):

@@ -85,6 +85,10 @@ def test_export_and_recommendations_have_their_own_scopes(world: dict) -> None: 
         assert client.get("/api/v1/me/data/").status_code == 429
         assert [client.get("/api/v1/me/recommendations/").status_code for _ in range(3)] == [200, 200, 429]
         assert client.get("/api/v1/me/").status_code == 200  # unscoped reads are not held up
+        page = Client()
+        page.force_login(owner)
+        refused = page.post("/me/data/", {"action": "export"})  # the page's export shares the API's count
+        assert refused.status_code == 429 and "稍后再试" in refused.content.decode()
 
 
 def test_page_size_is_capped() -> None:
