@@ -45,9 +45,13 @@ def test_database_url_must_be_postgres_or_sqlite(monkeypatch: pytest.MonkeyPatch
     assert env.env_database("ZHITU_DB", "db.sqlite3")["ENGINE"] == "django.db.backends.postgresql"
 
 
-def _check_prod(secret: str | None) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
-    environ["DJANGO_SETTINGS_MODULE"] = "config.settings.prod"
+# Production refuses to start without its services; `check` parses the URLs and connects to neither.
+SERVICES = {"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/zhitu", "REDIS_URL": "redis://127.0.0.1:6379/1"}
+
+
+def _check_prod(secret: str | None, **services: str) -> subprocess.CompletedProcess[str]:
+    environ = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DATABASE_URL", "REDIS_URL"}}
+    environ.update(DJANGO_SETTINGS_MODULE="config.settings.prod", **services)
     if secret is not None:
         environ["SECRET_KEY"] = secret
     return subprocess.run(
@@ -57,11 +61,18 @@ def _check_prod(secret: str | None) -> subprocess.CompletedProcess[str]:
 
 
 def test_production_refuses_to_start_without_a_real_secret_key() -> None:
-    result = _check_prod(None)
+    result = _check_prod(None, **SERVICES)
     assert result.returncode != 0
     assert "real SECRET_KEY" in result.stderr
 
 
+def test_production_refuses_sqlite_or_no_redis() -> None:
+    key = "k" * 20 + "x9!Zq#2vLp$7rTw&5yBn^3mCd*8sFh@1jGk"
+    assert "DATABASE_URL" in _check_prod(key, REDIS_URL=SERVICES["REDIS_URL"]).stderr
+    assert "REDIS_URL" in _check_prod(key, DATABASE_URL=SERVICES["DATABASE_URL"]).stderr
+
+
 def test_production_settings_pass_the_deploy_check() -> None:
-    result = _check_prod("k" * 20 + "x9!Zq#2vLp$7rTw&5yBn^3mCd*8sFh@1jGk")
+    result = _check_prod("k" * 20 + "x9!Zq#2vLp$7rTw&5yBn^3mCd*8sFh@1jGk", **SERVICES)
     assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
