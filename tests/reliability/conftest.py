@@ -26,6 +26,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import connection
 from django.utils import timezone
+from kombu import pools as kombu_pools
 
 from config.celery import app as celery_app
 from pathways.consent import consent_record
@@ -96,10 +97,13 @@ def private_redis() -> Iterator[PrivateRedis]:
 
 
 def _reset_producers() -> None:
+    """Forget every broker connection: kombu keeps its pools in global registries keyed by URL, so a pool closed here
+    would otherwise be handed out again to the next test on the same private Redis."""
     if celery_app._pool is not None:
         celery_app._pool.force_close_all()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
+    kombu_pools.reset()
 
 
 @pytest.fixture

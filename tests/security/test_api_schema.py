@@ -4,11 +4,15 @@ its schema; no request may give a server error."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 import schemathesis
 from django.contrib.auth.models import User
+from django.core import signals
 from django.core.cache import cache
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import (
@@ -27,6 +31,18 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", get_wsgi_
 CHECKS = [status_code_conformance, content_type_conformance, response_headers_conformance, response_schema_conformance]
 ROLES = ["anonymous", "student", "counselor", "curator"]
 CSRF = "zhitucsrfsecretforschemathesis01"  # 32 characters: an unmasked token is accepted as cookie and header
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection() -> Iterator[None]:
+    """Requests go through Django's real WSGI handler, which closes the database connection when a request ends (as
+    it should in production). Inside a test's transaction that would drop the transaction; Django's own test client
+    disconnects the same handler, so do that here too."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
