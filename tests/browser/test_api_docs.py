@@ -19,4 +19,5 @@ def test_swagger_ui_renders_the_schema_from_our_own_origin(
     page.goto(app_url + "/api/v1/docs/")
     expect(page.get_by_text("Zhitu API").first).to_be_visible()
     expect(page.get_by_text("/api/v1/me/data/").first).to_be_visible()
+    page.wait_for_load_state("networkidle")  # no request still in flight when the live server stops
     assert foreign == []
