@@ -777,4 +777,7 @@ ZH_HANS: dict[str, str | list[str]] = {
     "Recommendations unavailable": "推荐暂不可用",
     "Your answers and results are safe. The catalog, routes and pathways can still be browsed.": "你的作答和结果都已妥善保存。专业目录、升学路线和路径仍可正常浏览。",
     "Too many exports in a short time. Please try again later.": "短时间内导出次数过多，请稍后再试。",
+    "You have not chosen a program to aim at yet.": "你还没有选定目标专业点。",
+    "There is no published program %(id)s.": "没有已发布的专业点 %(id)s。",
+    "A plan is kept only with consent on record.": "只有在已记录同意的情况下才会保存规划。",
 }

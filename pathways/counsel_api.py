@@ -16,8 +16,8 @@ from rest_framework.views import APIView
 
 from config.api import Pages
 from config.schema import paged
-from pathways import access, review
-from pathways.models import Decision, Review
+from pathways import access, analytics, review
+from pathways.models import Cohort, Decision, Review
 from programs.models import Program
 
 
@@ -117,7 +117,77 @@ class ReviewView(APIView):
         return Response(ReviewSerializer(result).data)
 
 
+class CohortSerializer(serializers.ModelSerializer):
+    school = serializers.CharField(source="school.name")
+    students = serializers.IntegerField(source="memberships.count")
+
+    class Meta:
+        model = Cohort
+        fields = ["id", "name", "school", "academic_year", "students"]
+
+
+class CohortsView(APIView):
+    """GET the classes I counsel."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=paged("PagedCohorts", CohortSerializer(many=True)))
+    def get(self, request: Request) -> Response:
+        _counselor(request)
+        pages = Pages()
+        cohorts = access.cohorts_for_counselor(counselor=request.user).select_related("school").order_by("pk")
+        page = pages.paginate_queryset(cohorts, request, view=self)
+        return pages.get_paginated_response(CohortSerializer(page, many=True).data)
+
+
+class ProgramDemandSerializer(serializers.Serializer):
+    program = serializers.IntegerField(source="program.pk")
+    institution = serializers.CharField(source="program.institution.name")
+    specialty_code = serializers.CharField(source="program.specialty.code")
+    specialty_name = serializers.CharField(source="program.specialty.name")
+    quota = serializers.IntegerField(source="program.quota", allow_null=True)
+    suggested = serializers.IntegerField()
+    endorsed = serializers.IntegerField()
+    over = serializers.BooleanField()
+
+
+class AnalyticsSerializer(serializers.Serializer):
+    students = serializers.IntegerField()
+    with_quiz = serializers.IntegerField()
+    flat = serializers.IntegerField()
+    mean_scores = serializers.DictField(child=serializers.FloatField())
+    leading_area = serializers.DictField(child=serializers.IntegerField())
+    programs = ProgramDemandSerializer(many=True)
+    coverage = serializers.FloatField()
+    clusters_reached = serializers.SerializerMethodField()
+    clusters_missing = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_clusters_reached(self, figures: analytics.CohortAnalytics) -> list[str]:
+        return [c.code for c in figures.clusters_reached]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_clusters_missing(self, figures: analytics.CohortAnalytics) -> list[str]:
+        return [c.code for c in figures.clusters_missing]
+
+
+class CohortAnalyticsView(APIView):
+    """GET one of my classes' analytics: interests, programs suggested and endorsed against places, 33618 coverage."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=AnalyticsSerializer)
+    def get(self, request: Request, cohort_id: int) -> Response:
+        _counselor(request)
+        cohort = access.cohorts_for_counselor(counselor=request.user).filter(pk=cohort_id).first()
+        if cohort is None:
+            raise NotFound
+        return Response(AnalyticsSerializer(analytics.cohort_analytics(cohort=cohort)).data)
+
+
 urlpatterns = [
+    path("counsel/cohorts/", CohortsView.as_view(), name="counsel-cohorts"),
+    path("counsel/cohorts/<int:cohort_id>/analytics/", CohortAnalyticsView.as_view(), name="counsel-analytics"),
     path("counsel/students/", StudentsView.as_view(), name="counsel-students"),
     path("counsel/students/<int:student_id>/review/", ReviewView.as_view(), name="counsel-review"),
 ]

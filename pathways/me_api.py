@@ -19,8 +19,9 @@ from rest_framework.views import APIView
 
 from config.api import Pages
 from config.schema import paged
-from pathways import privacy
-from pathways.models import Notification, Stage, StudentProfile, StudentRecommendation
+from pathways import privacy, review
+from pathways.models import Notification, Plan, Stage, StudentProfile, StudentRecommendation
+from programs.api import ProgramSerializer
 from programs.districts import DISTRICT_CHOICES
 
 
@@ -120,6 +121,38 @@ class MyNotificationsView(APIView):
         return pages.get_paginated_response(NotificationSerializer(page, many=True).data)
 
 
+class PlanSerializer(serializers.Serializer):
+    program = ProgramSerializer()
+    chosen_at = serializers.DateTimeField()
+
+
+class PlanRequest(StrictSerializer):
+    program = serializers.IntegerField(min_value=1, max_value=2**62)
+
+
+class MyPlanView(APIView):
+    """GET the program I aim at; PUT another one (a published program, with consent on record)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=PlanSerializer)
+    def get(self, request: Request) -> Response:
+        plan = Plan.objects.filter(student=request.user).select_related("program__institution", "program__specialty")
+        if not plan.exists():
+            raise NotFound(_("You have not chosen a program to aim at yet."))
+        return Response(PlanSerializer(plan.first()).data)
+
+    @extend_schema(request=PlanRequest, responses=PlanSerializer)
+    def put(self, request: Request) -> Response:
+        ask = PlanRequest(data=request.data)
+        ask.is_valid(raise_exception=True)
+        try:
+            plan = review.plan_choose(student=request.user, program_id=ask.validated_data["program"])
+        except review.PlanRefused as exc:
+            raise ValidationError({"program": [str(exc)]}) from exc
+        return Response(PlanSerializer(plan).data)
+
+
 class DeleteRequest(StrictSerializer):
     confirm = serializers.CharField(max_length=150, help_text="Your username, typed again.")
 
@@ -154,5 +187,6 @@ urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
     path("me/recommendations/", MyRecommendationsView.as_view(), name="me-recommendations"),
     path("me/notifications/", MyNotificationsView.as_view(), name="me-notifications"),
+    path("me/plan/", MyPlanView.as_view(), name="me-plan"),
     path("me/data/", MyDataView.as_view(), name="me-data"),
 ]

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.api import page_allowed
-from pathways import access, consent, quiz, selectors
+from pathways import access, consent, quiz, review, selectors
 from pathways import privacy as rights
 from pathways.areas import AREA_FIELDS, AREA_MEANING
 from pathways.forms import ConsentForm, RecommendationForm, StudentSignupForm
@@ -281,6 +281,10 @@ def recommendation_feedback(request: HttpRequest, attempt_id: int) -> HttpRespon
 PROGRAM_RELATED = ("program__institution", "program__specialty")
 
 
+def _int(raw: str | None) -> int | None:
+    return int(raw) if raw and raw.isdigit() and len(raw) < 19 else None
+
+
 def _plan_of(user: object) -> Plan | None:
     return Plan.objects.filter(student=user).select_related(*PROGRAM_RELATED).first()
 
@@ -300,10 +304,10 @@ def _plan_pathway(plan: Plan, profile: StudentProfile | None) -> object:
 def my_plan(request: HttpRequest) -> HttpResponse:
     """The student's plan: choose a program (POST), see the route there step by step (GET)."""
     if request.method == "POST":
-        program = Program.objects.published().filter(pk=request.POST.get("program") or 0).first()
-        if program is None or not consent.consent_state(user=request.user).may_store:
-            raise Http404
-        Plan.objects.update_or_create(student=request.user, defaults={"program": program})
+        try:
+            review.plan_choose(student=request.user, program_id=_int(request.POST.get("program")))
+        except review.PlanRefused as exc:
+            raise Http404 from exc
         return redirect("pathways:my_plan")
     plan = (
         Plan.objects.filter(student=request.user).select_related("program__institution", "program__specialty").first()

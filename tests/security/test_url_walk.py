@@ -20,6 +20,7 @@ from django.urls.resolvers import RoutePattern
 
 from pathways.models import Articulation, Cohort, RouteKind, SkillCategory
 from pathways.recommendations import recommendation_store
+from pathways.review import plan_choose
 from programs.models import IndustryCluster, Institution, Program, Specialty
 from tests.pathways.test_review import counselor, student_in
 
@@ -49,11 +50,12 @@ ALLOWED: dict[str, set[str]] = {
                      "api:recommendation-feedback"], SIGNED_IN),
     # One attempt, its recommendations and feedback: the student who made it, no one else.
     **dict.fromkeys(["pathways:quiz_attempt", "pathways:recommendations", "pathways:recommendation_feedback",
-                     "pathways:quiz_compare", "api:quiz-attempt", "api:me-recommendations"], {"owner"}),
+                     "pathways:quiz_compare", "api:quiz-attempt", "api:me-recommendations", "api:me-plan"],
+                    {"owner"}),
     # Counselors: their own dashboard; one student, class or roster: only the counselor of that class.
-    **dict.fromkeys(["pathways:counsel_dashboard", "api:counsel-students"], COUNSELORS),
+    **dict.fromkeys(["pathways:counsel_dashboard", "api:counsel-students", "api:counsel-cohorts"], COUNSELORS),
     **dict.fromkeys(["pathways:counsel_review", "pathways:cohort_analytics", "pathways:roster_upload",
-                     "api:counsel-review"], {"counselor"}),
+                     "api:counsel-review", "api:counsel-analytics"], {"counselor"}),
 }  # fmt: skip
 # Endpoints that only take POST: the walk posts an empty body to them, so the check is on who, not on the method.
 POST_ONLY = {"logout", "set_language", "pathways:quiz_save", "pathways:recommendation_feedback", "api:quiz-score",
@@ -87,6 +89,7 @@ def world(curator_chen: User) -> dict:
     attempt = student_in(one, "walk_wang")
     other = student_in(two, "walk_zhang")
     recommendation_store(attempt=attempt, stage="junior", district="")
+    plan_choose(student=attempt.student, program_id=Program.objects.published().first().pk)
     values = {
         "attempt_id": attempt.pk, "student_id": attempt.student_id, "cohort_id": one.pk,
         "program_id": Program.objects.published().first().pk, "institution_id": Institution.objects.first().pk,
