@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
+from pathways.consent import consent_state
 from pathways.models import (
     AuditEntry,
     Cohort,
@@ -184,8 +185,6 @@ class PlanRefused(ValueError):
 
 def plan_choose(*, student: User, program_id: int | None) -> Plan:
     """The student aims at one published program; only with consent on record, as for anything else stored."""
-    from pathways.consent import consent_state
-
     program = Program.objects.published().filter(pk=program_id or 0).first()
     if program is None:
         raise PlanRefused(_("There is no published program %(id)s.") % {"id": program_id})
