@@ -180,9 +180,21 @@ class Worker:
         return self.log.read_text()
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.failed_call = report.failed  # type: ignore[attr-defined]
+
+
 @pytest.fixture
-def start_worker(broker: PrivateRedis, demo_data: None) -> Iterator[Callable[..., Worker]]:
-    """Start a worker on the private broker (with the beat schedule when asked); stopped before the tables empty."""
+def start_worker(
+    broker: PrivateRedis, demo_data: None, request: pytest.FixtureRequest
+) -> Iterator[Callable[..., Worker]]:
+    """Start a worker on the private broker (with the beat schedule when asked); stopped before the tables empty.
+
+    When the test fails, the end of the workers' log is printed, so CI shows what the worker did."""
     folder = Path(tempfile.mkdtemp(prefix="zhitu-worker-"))
     workers: list[Worker] = []
 
@@ -195,6 +207,8 @@ def start_worker(broker: PrivateRedis, demo_data: None) -> Iterator[Callable[...
     yield start
     for worker in workers:
         worker.stop()
+    if getattr(request.node, "failed_call", False) and workers:
+        print(f"----- worker log ({workers[0].log}) -----\n{workers[0].output()[-12000:]}")
     shutil.rmtree(folder, ignore_errors=True)
 
 
