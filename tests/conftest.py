@@ -4,6 +4,7 @@ into the test database; each test runs in a transaction that is rolled back."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth.models import User
@@ -18,6 +19,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Transactional tests (browser tests among them) run last: pytest-django empties the tables after each."""
     items.sort(key=lambda item: item.get_closest_marker("transactional") is not None
                or "tests/browser/" in str(item.fspath).replace("\\", "/"))  # fmt: skip
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+    """`item.failed_call` tells a fixture's teardown that the test failed (for screenshots and worker logs)."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.failed_call = report.failed  # type: ignore[attr-defined]
 
 
 @pytest.fixture

@@ -48,14 +48,6 @@ def browser() -> Iterator[Browser]:
 SCREENSHOTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts"
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
-    outcome = yield
-    report = outcome.get_result()
-    if report.when == "call":
-        item.failed_call = report.failed  # type: ignore[attr-defined]
-
-
 @pytest.fixture
 def open_page(browser: Browser, app_url: str, request: pytest.FixtureRequest) -> Iterator[Callable[..., Page]]:
     """Opens pages in fresh browser contexts; closes them before the server stops, so no request is cut off.

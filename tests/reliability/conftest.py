@@ -180,14 +180,6 @@ class Worker:
         return self.log.read_text()
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
-    outcome = yield
-    report = outcome.get_result()
-    if report.when == "call":
-        item.failed_call = report.failed  # type: ignore[attr-defined]
-
-
 @pytest.fixture
 def start_worker(
     broker: PrivateRedis, demo_data: None, request: pytest.FixtureRequest
