@@ -11,9 +11,8 @@ from django.contrib.auth.models import User
 from django.test import Client
 from rest_framework.test import APIClient
 
-from pathways.models import Cohort
-from programs.models import Institution, Program
-from tests.pathways.test_review import counselor, student_in
+from programs.models import Program
+from tests.pathways.test_review import two_classes
 
 pytestmark = pytest.mark.django_db
 
@@ -38,16 +37,9 @@ TARGETS = {
 
 @pytest.fixture
 def people(curator_chen: User) -> dict:
-    school = Institution.objects.get(name="奉节职业教育中心")
-    li, zhao = counselor("counselor_li"), counselor("counselor_zhao")
-    one = Cohort.objects.create(school=school, name="一班", academic_year=2026)
-    two = Cohort.objects.create(school=school, name="二班", academic_year=2026)
-    one.counselors.add(li)
-    two.counselors.add(zhao)
-    wang, zhang = student_in(one, "student_wang"), student_in(two, "student_zhang")
-    users = {"owner": wang.student, "other_student": zhang.student, "counselor": li, "other_counselor": zhao,
-             "curator": curator_chen, "anonymous": None}  # fmt: skip
-    return {"users": users, "attempt": wang.pk, "student": wang.student.pk, "cohort": one.pk}
+    people = two_classes(curator_chen, "access")
+    wang = people["attempt"]
+    return {"users": people["users"], "attempt": wang.pk, "student": wang.student_id, "cohort": people["cohort"].pk}
 
 
 def body_for(path: str, people: dict) -> dict:

@@ -53,6 +53,22 @@ def student_in(cohort: Cohort, name: str) -> QuizAttempt:
     )
 
 
+def two_classes(curator: User, prefix: str) -> dict:
+    """The six personas of the access tests: two classes of one school, each with its counselor and one student
+    (`{prefix}_li` looks after `{prefix}_wang` in 一班, `{prefix}_zhao` after `{prefix}_zhang` in 二班), a curator and
+    an anonymous visitor. Returns the personas, the owner's attempt and her class."""
+    school = Institution.objects.get(name="奉节职业教育中心")
+    li, zhao = counselor(f"{prefix}_li"), counselor(f"{prefix}_zhao")
+    one = Cohort.objects.create(school=school, name="一班", academic_year=2026)
+    two = Cohort.objects.create(school=school, name="二班", academic_year=2026)
+    one.counselors.add(li)
+    two.counselors.add(zhao)
+    attempt, other = student_in(one, f"{prefix}_wang"), student_in(two, f"{prefix}_zhang")
+    users = {"anonymous": None, "owner": attempt.student, "other_student": other.student, "counselor": li,
+             "other_counselor": zhao, "curator": curator}  # fmt: skip
+    return {"users": users, "attempt": attempt, "cohort": one}
+
+
 @pytest.fixture
 def school() -> Institution:
     return Institution.objects.get(name="奉节职业教育中心")

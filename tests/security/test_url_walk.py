@@ -18,11 +18,11 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 
-from pathways.models import Articulation, Cohort, RouteKind, SkillCategory
+from pathways.models import Articulation, RouteKind, SkillCategory
 from pathways.recommendations import recommendation_store
 from pathways.review import plan_choose
 from programs.models import IndustryCluster, Institution, Program, Specialty
-from tests.pathways.test_review import counselor, student_in
+from tests.pathways.test_review import two_classes
 
 pytestmark = pytest.mark.django_db
 
@@ -80,14 +80,8 @@ def url_patterns(resolver: URLResolver | None = None, prefix: str = "", namespac
 
 @pytest.fixture
 def world(curator_chen: User) -> dict:
-    school = Institution.objects.get(name="奉节职业教育中心")
-    li, zhao = counselor("walk_li"), counselor("walk_zhao")
-    one = Cohort.objects.create(school=school, name="一班", academic_year=2026)
-    two = Cohort.objects.create(school=school, name="二班", academic_year=2026)
-    one.counselors.add(li)
-    two.counselors.add(zhao)
-    attempt = student_in(one, "walk_wang")
-    other = student_in(two, "walk_zhang")
+    people = two_classes(curator_chen, "walk")
+    attempt, one = people["attempt"], people["cohort"]
     recommendation_store(attempt=attempt, stage="junior", district="")
     plan_choose(student=attempt.student, program_id=Program.objects.published().first().pk)
     values = {
@@ -95,9 +89,7 @@ def world(curator_chen: User) -> dict:
         "program_id": Program.objects.published().first().pk, "institution_id": Institution.objects.first().pk,
         "kind": "quick",
     }  # fmt: skip
-    users = {"anonymous": None, "owner": attempt.student, "other_student": other.student, "counselor": li,
-             "other_counselor": zhao, "curator": curator_chen}  # fmt: skip
-    return {"values": values, "users": users, "attempt": attempt.pk}
+    return {"values": values, "users": people["users"], "attempt": attempt.pk}
 
 
 DETAIL_VALUES = {
