@@ -73,6 +73,8 @@ def test_a_transient_database_outage_is_retried_with_backoff_then_succeeds(start
         admin.close()
     wait_for(lambda: StudentRecommendation.objects.filter(student_id__in=[a.student_id for a in attempts]).count() == 4,
              40, "the retried chunk to store the four sets")  # fmt: skip
+    # the task commits its rows a moment before the worker logs its success: wait for that line, too
+    wait_for(lambda: "succeeded" in worker.output().split("Retry in")[-1], 10, "the retried task to log its success")
     log = worker.output()
     assert "OperationalError" in log and log.count("Retry in") >= 1
     assert "succeeded" in log.split("Retry in")[-1]
