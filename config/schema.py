@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
+
+from config.api import StrictSerializer
 
 _DETAIL = {
     "type": "object",
@@ -59,3 +62,16 @@ def add_error_responses(result: dict[str, Any], generator: object, request: obje
                     code, {"description": description, "content": {"application/json": {"schema": ref}}}
                 )
     return result
+
+
+class StrictSerializerExtension(OpenApiSerializerExtension):
+    """A strict request body is documented as one: additionalProperties false, as the server enforces."""
+
+    target_class = StrictSerializer
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema: Any, direction: str) -> dict[str, Any]:
+        schema = auto_schema._map_basic_serializer(self.target, direction)
+        if direction == "request":
+            schema["additionalProperties"] = False
+        return schema

@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+import config.converters  # noqa: F401 - registers <id:…> before the apps' URLs are read
+from pathways.signin import SignInView
 from programs import views as program_views
 
 admin.site.site_header = _("Zhitu catalog administration")
@@ -13,7 +15,7 @@ urlpatterns = [
     path("", include("programs.urls")),
     path("", include("pathways.urls")),
     path("api/v1/", include("pathways.api")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

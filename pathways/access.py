@@ -25,17 +25,33 @@ def attempt_get_for_student(*, user: object, attempt_id: int) -> QuizAttempt:
 
 
 COUNSELOR_GROUP = "counselor"
+STUDENT_GROUP = "student"
 
 
 def is_counselor(user: object) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and user.groups.filter(name=COUNSELOR_GROUP).exists()  # type: ignore[attr-defined]
 
 
+def student_accounts() -> QuerySet[User]:
+    """Accounts that are students: in the student group, and never staff, a superuser or a counselor."""
+    return User.objects.filter(groups__name=STUDENT_GROUP, is_staff=False, is_superuser=False, is_active=True).exclude(
+        groups__name=COUNSELOR_GROUP
+    )
+
+
+def is_student(user: object) -> bool:
+    """Only a student account may join a class, be invited to one, or delete itself with its data."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return student_accounts().filter(pk=user.pk).exists()  # type: ignore[attr-defined]
+
+
 def students_for_counselor(*, counselor: object) -> QuerySet[User]:
-    """The students in the cohorts a counselor is assigned: nobody else's, and nobody at all for a non-counselor."""
+    """The students who joined the cohorts a counselor is assigned: nobody else's, nobody at all for a
+    non-counselor, and never an account that is not a student's."""
     if not is_counselor(counselor):
         return User.objects.none()
-    return User.objects.filter(membership__cohort__counselors=counselor).distinct()
+    return student_accounts().filter(membership__cohort__counselors=counselor).distinct()
 
 
 def student_get_for_counselor(*, counselor: object, student_id: int) -> User:

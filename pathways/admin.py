@@ -245,7 +245,7 @@ class ModelVersionAdmin(admin.ModelAdmin):
 
 
 class AuditResource(resources.ModelResource):
-    actor = fields.Field(attribute="actor__username", column_name="actor")
+    actor = fields.Field(attribute="actor_username", column_name="actor")
     student = fields.Field(attribute="student__username", column_name="student")
 
     class Meta:
@@ -256,12 +256,13 @@ class AuditResource(resources.ModelResource):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ExportMixin, admin.ModelAdmin):
-    """Who read or changed which student's data: read-only, exportable as CSV or XLSX."""
+    """Who read or changed which student's data: read-only, exportable as CSV or XLSX. It names students, so only
+    the data-protection role (its view permission) reads it; catalog curators do not."""
 
     resource_classes = [AuditResource]
-    list_display = ["at", "actor", "student", "action", "detail"]
+    list_display = ["at", "actor_username", "student", "action", "detail"]
     list_filter = ["action"]
-    search_fields = ["actor__username", "student__username"]
+    search_fields = ["actor_username", "student__username"]
     list_select_related = ["actor", "student"]
     date_hierarchy = "at"
 

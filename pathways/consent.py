@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from pathways.access import STUDENT_GROUP
 from pathways.models import Consent, ConsentKind, StudentProfile
 
 NOTICE_VERSION = "2026-11"
 GUARDIAN_AGE = 14
-STUDENT_GROUP = "student"
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,21 @@ def consent_state(*, user: object) -> ConsentState:
     return ConsentState(profile is not None, ConsentKind.STUDENT in kinds, under_age, ConsentKind.GUARDIAN in kinds)
 
 
+OLDEST = 80  # years: a birth date further back is a typing mistake, not a student
+
+
+def birth_problem(*, birth_year: int, birth_month: int) -> str | None:
+    """Why a month of birth cannot be a student's (in the future, or over 80 years ago), or None."""
+    today = timezone.localdate()
+    if not 1 <= birth_month <= 12:
+        return _("The month of birth runs from 1 to 12.")
+    if (birth_year, birth_month) > (today.year, today.month):
+        return _("The month of birth cannot be in the future.")
+    if birth_year < today.year - OLDEST:
+        return _("Check the year of birth: it is more than %(n)s years ago.") % {"n": OLDEST}
+    return None
+
+
 def is_under_guardian_age(*, birth_year: int, birth_month: int) -> bool:
     return StudentProfile(birth_year=birth_year, birth_month=birth_month).age_on(timezone.localdate()) < GUARDIAN_AGE
 
@@ -49,7 +65,11 @@ def is_under_guardian_age(*, birth_year: int, birth_month: int) -> bool:
 def consent_record(
     *, user: User, birth_year: int, birth_month: int, guardian_name: str = "", guardian_relation: str = ""
 ) -> ConsentState:
-    """Record the student's consent, and the guardian's when one is named. Under 14 without a guardian: refused."""
+    """Record the student's consent, and the guardian's when one is named. Under 14 without a guardian, or a month
+    of birth that cannot be a student's: refused."""
+    problem = birth_problem(birth_year=birth_year, birth_month=birth_month)
+    if problem:
+        raise ValueError(problem)
     if is_under_guardian_age(birth_year=birth_year, birth_month=birth_month) and not (
         guardian_name.strip() and guardian_relation.strip()
     ):

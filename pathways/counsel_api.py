@@ -14,7 +14,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import Pages
+from config.api import Pages, StrictSerializer
+from config.inputs import MAX_ID
 from config.schema import paged
 from pathways import access, analytics, review
 from pathways.models import Cohort, Decision, Review
@@ -46,10 +47,10 @@ class ReviewSerializer(serializers.ModelSerializer):
                 for i in obj.items.all()]  # fmt: skip
 
 
-class ReviewAction(serializers.Serializer):
-    version = serializers.IntegerField(min_value=0)
+class ReviewAction(StrictSerializer):
+    version = serializers.IntegerField(min_value=0, max_value=MAX_ID)
     action = serializers.ChoiceField(choices=[*Decision.values, "note", "done"])
-    program = serializers.IntegerField(required=False)
+    program = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
@@ -187,7 +188,7 @@ class CohortAnalyticsView(APIView):
 
 urlpatterns = [
     path("counsel/cohorts/", CohortsView.as_view(), name="counsel-cohorts"),
-    path("counsel/cohorts/<int:cohort_id>/analytics/", CohortAnalyticsView.as_view(), name="counsel-analytics"),
+    path("counsel/cohorts/<id:cohort_id>/analytics/", CohortAnalyticsView.as_view(), name="counsel-analytics"),
     path("counsel/students/", StudentsView.as_view(), name="counsel-students"),
-    path("counsel/students/<int:student_id>/review/", ReviewView.as_view(), name="counsel-review"),
+    path("counsel/students/<id:student_id>/review/", ReviewView.as_view(), name="counsel-review"),
 ]

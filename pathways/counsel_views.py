@@ -12,11 +12,14 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pathways import access, analytics, review
-from pathways.models import AREA_ORDER, Area, QuizAttempt, Review, ReviewStatus, StudentProfile
+from config.inputs import parse_id
+from config.spreadsheets import safe_cell
+from pathways import access, analytics, classes, review
+from pathways.models import AREA_ORDER, Area, Cohort, Notification, QuizAttempt, Review, ReviewStatus, StudentProfile
 from pathways.radar import radar_for
 from pathways.recommendations import recommendations_for_attempt
 from programs.models import Program
@@ -55,10 +58,13 @@ def _students(request: HttpRequest) -> QuerySet:
 def dashboard(request: HttpRequest) -> HttpResponse:
     _counselor_only(request)
     page = page_of(request, _students(request), 50)
+    unread = Notification.objects.filter(user=request.user, read_at__isnull=True)
     context = {
         "page": page, "query": query_without_page(request), "statuses": ReviewStatus.choices,
         "q": request.GET.get("q", "")[:50], "cohorts": access.cohorts_for_counselor(counselor=request.user),
+        "notifications": list(unread[:20]),
     }  # fmt: skip
+    unread.update(read_at=timezone.now())
     return render(request, "pathways/counsel_dashboard.html", context)
 
 
@@ -95,20 +101,19 @@ def _program_choices(request: HttpRequest) -> list[Program]:
 
 
 def _act(request: HttpRequest, student: object) -> HttpResponse:
-    try:
-        version = int(request.POST.get("version", ""))
-    except ValueError as exc:
-        raise Http404 from exc
+    version = parse_id(request.POST.get("version", ""), minimum=0)
+    if version is None:
+        raise Http404
     action = request.POST.get("action", "")
     try:
         if action in ("endorsed", "rejected", "added"):
-            program = Program.objects.filter(pk=request.POST.get("program") or 0).first()
+            program = Program.objects.filter(pk=parse_id(request.POST.get("program")) or 0).first()
             if program is None:
                 raise review.ReviewInputError(_("Choose a program."))
             review.review_decide(counselor=request.user, student=student, program=program, decision=action,
                                  version=version, reason=request.POST.get("reason", ""))  # fmt: skip
         elif action in ("up", "down"):
-            program = Program.objects.filter(pk=request.POST.get("program") or 0).first()
+            program = Program.objects.filter(pk=parse_id(request.POST.get("program")) or 0).first()
             if program is None:
                 raise review.ReviewInputError(_("Choose a program."))
             review.review_move(counselor=request.user, student=student, program=program, direction=action,
@@ -131,10 +136,7 @@ def _act(request: HttpRequest, student: object) -> HttpResponse:
 @login_required
 @require_GET
 def cohort_analytics(request: HttpRequest, cohort_id: int) -> HttpResponse:
-    _counselor_only(request)
-    cohort = access.cohorts_for_counselor(counselor=request.user).filter(pk=cohort_id).first()
-    if cohort is None:
-        raise Http404
+    cohort = _my_cohort(request, cohort_id)
     figures = analytics.cohort_analytics(cohort=cohort)
     if request.GET.get("format") == "csv":
         return _analytics_csv(figures)
@@ -154,31 +156,52 @@ def _analytics_csv(figures: analytics.CohortAnalytics) -> HttpResponse:
                      "over_quota"])  # fmt: skip
     for d in figures.programs:
         quota = d.program.quota if d.program.quota is not None else ""
-        writer.writerow([d.program.pk, d.program.institution.name, d.program.specialty.code,
-                         d.program.specialty.name, d.suggested, d.endorsed, quota, int(d.over)])  # fmt: skip
+        row = (d.program.pk, d.program.institution.name, d.program.specialty.code, d.program.specialty.name,
+               d.suggested, d.endorsed, quota, int(d.over))
+        writer.writerow([safe_cell(cell) for cell in row])
     return response
 
 
 @login_required
 @require_POST
 def roster_upload(request: HttpRequest, cohort_id: int) -> HttpResponse:
-    """A counselor places students in one of their classes from a CSV roster; every bad row is shown, none written."""
-    _counselor_only(request)
-    cohort = access.cohorts_for_counselor(counselor=request.user).filter(pk=cohort_id).first()
+    """A counselor invites students to one of their classes from a CSV roster. Each row gets the same answer, whether
+    or not the account exists; a student joins only by accepting. A file that cannot be read changes nothing."""
+    cohort = _my_cohort(request, cohort_id)
     upload = request.FILES.get("roster")
-    if cohort is None:
-        raise Http404
     if upload is None or upload.size > ROSTER_MAX_BYTES:
         messages.error(request, _("Choose a CSV file of at most 200 KB."))
         return redirect("pathways:cohort_analytics", cohort_id=cohort.pk)
     try:
-        added = review.roster_import(counselor=request.user, cohort=cohort, text=upload.read().decode("utf-8"))
+        rows = classes.roster_invite(counselor=request.user, cohort=cohort, text=upload.read().decode("utf-8"))
     except UnicodeDecodeError:
         messages.error(request, _("The file is not UTF-8 text. Save it as CSV (UTF-8) and try again."))
-    except review.RosterError as exc:
+    except classes.RosterError as exc:
         for line, reason in exc.problems:
             messages.error(request, _("Line %(line)s: %(reason)s") % {"line": line, "reason": reason})
-        messages.error(request, _("Nothing was imported. Fix these rows and upload the file again."))
+        messages.error(request, _("Nothing was sent. Fix these rows and upload the file again."))
     else:
-        messages.success(request, _("%(n)s students are in this class now.") % {"n": added})
+        for line, name, _outcome in rows:
+            messages.info(request, _("Line %(line)s, %(name)s: invited; if the account exists and may join, the "
+                                     "student gets the invitation.") % {"line": line, "name": name})  # fmt: skip
+        messages.success(request, _("%(n)s rows read. Students appear in the class once they accept.")
+                         % {"n": len(rows)})  # fmt: skip
     return redirect("pathways:cohort_analytics", cohort_id=cohort.pk)
+
+
+@login_required
+@require_POST
+def join_code_renew(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    """A new join code for one of my classes (the old one stops working; nobody already in the class leaves)."""
+    cohort = _my_cohort(request, cohort_id)
+    classes.join_code_renew(counselor=request.user, cohort=cohort)
+    messages.success(request, _("The class has a new join code. The old one no longer works."))
+    return redirect("pathways:cohort_analytics", cohort_id=cohort.pk)
+
+
+def _my_cohort(request: HttpRequest, cohort_id: int) -> Cohort:
+    _counselor_only(request)
+    cohort = access.cohorts_for_counselor(counselor=request.user).filter(pk=cohort_id).first()
+    if cohort is None:
+        raise Http404
+    return cohort

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from pathways.classes import class_join
 from pathways.consent import consent_record, consent_state
 from pathways.models import (
     Articulation,
@@ -24,7 +25,8 @@ DEMO_PASSWORD = "zhitu-demo-2026"
 CURATOR_GROUP = "catalog_curators"
 # Curators keep the routes and the quiz's items true too; student data (attempts, consents) is not theirs.
 CURATED_ROUTE_MODELS = [RouteKind, SkillCategory, SpecialtySkillCategory, Articulation, QuizItem, FormVersion]
-# ...and may read (and export) the audit of who touched student data, never the data itself.
+# The audit of who touched student data names students: only the data-protection role reads it, never curators.
+DATA_PROTECTION_GROUP = "data_protection"
 
 
 def curator_group_ensure() -> Group:
@@ -37,8 +39,14 @@ def curator_group_ensure() -> Group:
         | Q(content_type__app_label="pathways", content_type__model__in=route_models)
         | Q(content_type__app_label="recommender")  # specialty profiles and model versions: no student data
     )
-    audit = Permission.objects.filter(content_type__app_label="pathways", codename="view_auditentry")
-    group.permissions.set(list(perms) + list(audit))
+    group.permissions.set(perms)
+    return group
+
+
+def data_protection_group_ensure() -> Group:
+    """数据保护负责人: reads (and exports) the audit of who read or changed student data, and nothing else."""
+    group, _ = Group.objects.get_or_create(name=DATA_PROTECTION_GROUP)
+    group.permissions.set(Permission.objects.filter(content_type__app_label="pathways", codename="view_auditentry"))
     return group
 
 
@@ -49,6 +57,7 @@ def demo_users_create() -> list[User]:
         ("demo_student", "student", False),
         ("demo_counselor", "counselor", False),
         ("demo_admin", CURATOR_GROUP, True),
+        ("demo_privacy", DATA_PROTECTION_GROUP, True),
     ]
     users = []
     for username, group_name, is_staff in specs:
@@ -56,7 +65,8 @@ def demo_users_create() -> list[User]:
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
-        group = curators if group_name == CURATOR_GROUP else Group.objects.get_or_create(name=group_name)[0]
+        group = {CURATOR_GROUP: curators, DATA_PROTECTION_GROUP: data_protection_group_ensure()}.get(group_name)
+        group = group or Group.objects.get_or_create(name=group_name)[0]
         user.groups.add(group)
         users.append(user)
     student, counselor = users[0], users[1]
@@ -67,8 +77,10 @@ def demo_users_create() -> list[User]:
             school=school, name="示例班级（示例）", academic_year=timezone.localdate().year
         )
         cohort.counselors.add(counselor)
-        CohortMembership.objects.get_or_create(student=student, defaults={"cohort": cohort})
     if not consent_state(user=student).may_store:
         # A demo student aged 17, who has agreed to the privacy notice, so saving results can be tried.
         consent_record(user=student, birth_year=timezone.localdate().year - 17, birth_month=1)
+    if school is not None and not CohortMembership.objects.filter(student=student).exists():
+        # The demo student joined the demo class with its code, as any student does.
+        class_join(student=student, code=cohort.join_code or "")
     return users

@@ -109,7 +109,10 @@ class ConsentForm(forms.Form):
 
     def check_guardian(self, data: dict[str, Any]) -> None:
         year, month = data.get("birth_year"), data.get("birth_month")
-        if year and month and consent.is_under_guardian_age(birth_year=year, birth_month=month):
+        problem = consent.birth_problem(birth_year=year, birth_month=month) if year and month else None
+        if problem:
+            self.add_error("birth_year", problem)
+        elif year and month and consent.is_under_guardian_age(birth_year=year, birth_month=month):
             message = _("Under 14, a guardian must agree before anything is stored.")
             if not data.get("guardian_name", "").strip():
                 self.add_error("guardian_name", message)
@@ -149,3 +152,20 @@ class RecommendationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["district"].choices = [("", _("Choose…"))] + DISTRICT_CHOICES
         self.fields["routes"].choices = [(r.code, r.display_name) for r in RouteKind.objects.order_by("position")]
+
+
+class ClassJoinForm(forms.Form):
+    """A student joins a class with its join code or by accepting an invitation; under 14, a guardian agrees too."""
+
+    code = forms.CharField(label=_("Class join code"), max_length=32, required=False)
+    guardian_name = forms.CharField(label=_("Guardian's name"), max_length=32, required=False)
+    guardian_relation = forms.ChoiceField(label=_("Relation"), choices=GUARDIAN_RELATIONS, required=False)
+    guardian_agree = forms.BooleanField(
+        label=_("I am this student's guardian, and I agree that the class's counselors see the student's results."),
+        required=False,
+    )
+
+    def guardian(self) -> dict[str, str]:
+        if not self.is_valid() or not self.cleaned_data.get("guardian_agree"):
+            return {"name": "", "relation": ""}
+        return {"name": self.cleaned_data["guardian_name"], "relation": self.cleaned_data["guardian_relation"]}

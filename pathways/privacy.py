@@ -2,20 +2,31 @@
 opt out of profiling; and the retention purge.
 
 Deleting removes the account and, through the database's cascades, the profile, consents, answers, attempts,
-recommendations, feedback, plan, review, notifications and the audit rows about the student. The next retraining
-reads feedback from the database, so deleted feedback is gone from it too.
+recommendations, feedback, plan, review, class membership and invitations, notifications and the audit rows about
+the student; then the sign-in records that name the student (django-axes) and the student's sessions. The next
+retraining reads feedback from the database, so deleted feedback is gone from it too. Only a student's account is
+deleted here: counselors', curators' and staff accounts are refused, on the page and in the API alike.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from importlib import import_module
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import User
+from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from pathways.access import is_student
 from pathways.models import (
+    CohortInvitation,
+    CohortMembership,
     Consent,
     Notification,
     Plan,
@@ -62,12 +73,39 @@ def personal_data_export(*, user: User) -> dict:
                                        for i in review.items.all()]} if review else None,
         "notifications": [{"message": n.message, "at": n.created_at.isoformat()}
                           for n in Notification.objects.filter(user=user)],
+        "classes": [{"class": str(m.cohort), "counselors": sorted(c.username for c in m.cohort.counselors.all()),
+                     "joined_at": m.joined_at.isoformat(), "guardian_name": m.guardian_name,
+                     "guardian_relation": m.guardian_relation}
+                    for m in CohortMembership.objects.filter(student=user).select_related("cohort__school")],
+        "class_invitations": [{"class": str(i.cohort), "status": i.status, "invited_at": i.created_at.isoformat()}
+                              for i in CohortInvitation.objects.filter(student=user).select_related("cohort__school")],
     }  # fmt: skip
+
+
+class DeletionRefused(PermissionError):
+    """Only a student's own account is deleted with its data here."""
+
+
+def _traces_delete(users: list[User]) -> None:
+    """What names the students outside the cascades: django-axes' sign-in records and their sessions."""
+    names = [u.username for u in users]
+    ids = {str(u.pk) for u in users}
+    for model in (AccessAttempt, AccessLog, AccessFailureLog):
+        model.objects.filter(username__in=names).delete()
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    doomed = [s.session_key for s in Session.objects.filter(expire_date__gt=timezone.now()).iterator(chunk_size=2000)
+              if s.get_decoded().get(SESSION_KEY) in ids]  # fmt: skip
+    for key in doomed:
+        store(session_key=key).delete()
+    Session.objects.filter(session_key__in=doomed).delete()
 
 
 @transaction.atomic
 def personal_data_delete(*, user: User) -> None:
-    """Delete the student and everything about them. Counselors' and admins' own accounts are not students."""
+    """Delete the student and everything about them; any other account is refused (DeletionRefused)."""
+    if not is_student(user) or not StudentProfile.objects.filter(user=user).exists():
+        raise DeletionRefused(_("Only a student's own account can be deleted here."))
+    _traces_delete([user])
     user.delete()
 
 
@@ -88,8 +126,9 @@ def retention_purge(*, now: datetime) -> int:
     stale = User.objects.filter(student_profile__isnull=False, is_staff=False).filter(
         Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff)
     )
-    count = stale.count()
+    users = list(stale)
     with transaction.atomic():
-        for user in stale:
+        _traces_delete(users)
+        for user in users:
             user.delete()
-    return count
+    return len(users)

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.core import signing
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,6 +37,7 @@ from programs.loading import LoadCounts, RowError, read_csv, upsert
 ITEMS_FILE = Path(__file__).resolve().parent / "data" / "quiz-items.csv"
 TOKEN_SALT = "pathways.quiz.result"
 TOKEN_MAX_AGE = 24 * 3600  # a scored result can be saved within a day
+SHORT_INT = re.compile(r"-?[0-9]{1,9}")
 
 
 class QuizInputError(ValueError):
@@ -162,13 +164,27 @@ class AnswerSheet:
 
 
 def _as_int(value: object) -> int | None:
+    """A whole number as an answer, an item or a version may be: an int, or a short string of digits (a form field
+    of 5,000 digits is not a number here, and is never converted)."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+    if isinstance(value, str) and SHORT_INT.fullmatch(value.strip()):
         return int(value.strip())
     return None
+
+
+def answer_value(value: object) -> int | None:
+    """The answer a form field holds, if it is one of 1 to 5 (to show it selected again)."""
+    number = _as_int(value)
+    return number if number is not None and 1 <= number <= 5 else None
+
+
+def _shown(value: object) -> str:
+    """A value as an error message may quote it: short, so a huge field is not sent back whole."""
+    text = str(value)
+    return text if len(text) <= 20 else text[:20] + "…"
 
 
 def _answer_errors(items_by_id: dict[int, FormVersionItem], answers: Sequence[tuple[object, object]]) -> list[dict]:
@@ -178,14 +194,14 @@ def _answer_errors(items_by_id: dict[int, FormVersionItem], answers: Sequence[tu
         error: dict[str, list[str]] = {}
         item_id, value = _as_int(raw_item), _as_int(raw_value)
         if item_id not in items_by_id:
-            error["item"] = [_("Unknown item: %(item)s is not a question of this form.") % {"item": raw_item}]
+            error["item"] = [_("Unknown item: %(item)s is not a question of this form.") % {"item": _shown(raw_item)}]
         elif item_id in seen:
             error["item"] = [_("Item %(code)s is answered twice.") % {"code": items_by_id[item_id].item.code}]
         if raw_value is None or raw_value == "":
             error["value"] = [_("This answer has no value: choose 1 to 5.")]
         elif value is None or not 1 <= value <= 5:
             error["value"] = [_("Answers run from 1 (strongly dislike) to 5 (strongly like), not %(value)s.")
-                              % {"value": raw_value}]  # fmt: skip
+                              % {"value": _shown(raw_value)}]  # fmt: skip
         if item_id is not None:
             seen.add(item_id)
         errors.append(error)
@@ -203,7 +219,7 @@ def answers_check(
         raise QuizInputError({"form": [_("This form has no published version yet.")]})
     if _as_int(version_number) != version.number:
         message = _("This form is now at version %(current)s, not %(given)s: reload the questions.")
-        raise QuizInputError({"version": [message % {"current": version.number, "given": version_number}]})
+        raise QuizInputError({"version": [message % {"current": version.number, "given": _shown(version_number)}]})
     items = list(version.items.all())
     items_by_id = {i.item_id: i for i in items}
     errors: dict[str, object] = {}
@@ -220,6 +236,29 @@ def answers_check(
         raise QuizInputError(errors)
     value_of = {_as_int(item): _as_int(value) for item, value in answers}
     return AnswerSheet(version, items, [int(value_of[i.item_id]) for i in items], duration_seconds)  # type: ignore[arg-type]
+
+
+# Timing, measured on the server ---------------------------------------------------------------------------------
+
+STARTED_SALT = "pathways.quiz.started"
+MAX_DURATION = 6 * 3600  # a start older than this is not a measurement of one sitting
+
+
+def start_token_make() -> str:
+    """A signed start time: the form page and the API hand it out; the answers bring it back."""
+    return signing.dumps(int(timezone.now().timestamp()), salt=STARTED_SALT)
+
+
+def start_token_seconds(token: str) -> int | None:
+    """Seconds since the signed start; None when there is none, or it is forged or older than MAX_DURATION. The
+    client's own account of how long it took is never used, so the too-fast flag cannot be talked out of."""
+    if not token:
+        return None
+    try:
+        started = signing.loads(token, salt=STARTED_SALT, max_age=MAX_DURATION)
+    except signing.BadSignature:
+        return None
+    return max(0, int(timezone.now().timestamp() - int(started)))
 
 
 # Carrying a scored result in the browser until it may be saved ----------------------------------------------------
@@ -249,19 +288,44 @@ def result_token_read(*, token: str) -> AnswerSheet:
 # Saving --------------------------------------------------------------------------------------------------------------
 
 
+class ResultAlreadySaved(PermissionError):
+    """A signed result is saved once, by one account."""
+
+
+def _already_saved() -> str:
+    return _("This result has been saved already. Take the quiz again to save a result.")
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 @transaction.atomic
-def quiz_attempt_save(*, student: object, sheet: AnswerSheet) -> QuizAttempt:
-    """Store a scored attempt with its answers, only with consent on record. All or nothing."""
+def quiz_attempt_save(*, student: object, sheet: AnswerSheet, token: str | None = None) -> QuizAttempt:
+    """Store a scored attempt with its answers, only with consent on record. All or nothing.
+
+    Saved from a signed result (`token`, the quiz page), it is saved once: the same account saving it again gets
+    the attempt it already saved; another account is refused (ResultAlreadySaved)."""
     if not consent_state(user=student).may_store:
         raise ConsentRequired(_("Agree to the privacy notice (and, under 14, have a guardian agree) before saving."))
     if StudentProfile.objects.filter(user=student, profiling_opt_out=True).exists():
         raise ConsentRequired(_("Profiling is turned off for this account: turn it on in My data to save results."))
+    digest = _digest(token) if token else None
+    if digest is not None and (saved := QuizAttempt.objects.filter(result_digest=digest).first()) is not None:
+        if saved.student_id != student.pk:  # type: ignore[attr-defined]
+            raise ResultAlreadySaved(_already_saved())
+        return saved
     result = sheet.score()
     scores = {f"score_{area.lower()}": result.scores[area] for area in AREA_ORDER}
-    attempt = QuizAttempt.objects.create(
-        student=student, version=sheet.version, completed_at=timezone.now(), duration_seconds=sheet.duration_seconds,
-        too_fast=result.too_fast, code=result.code, flat=result.flat, **scores,
-    )  # fmt: skip
+    try:
+        with transaction.atomic():
+            attempt = QuizAttempt.objects.create(
+                student=student, version=sheet.version, completed_at=timezone.now(),
+                duration_seconds=sheet.duration_seconds, too_fast=result.too_fast, code=result.code, flat=result.flat,
+                result_digest=digest, **scores,
+            )  # fmt: skip
+    except IntegrityError as exc:  # the same result saved at the same moment in another request
+        raise ResultAlreadySaved(_already_saved()) from exc
     QuizAnswer.objects.bulk_create(
         QuizAnswer(attempt=attempt, item=item, value=value)
         for item, value in zip(sheet.items, sheet.values, strict=True)

@@ -14,11 +14,18 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import Pages
+from config.api import Pages, StrictSerializer
+from config.inputs import MAX_ID
 from config.schema import paged
 from pathways import access, quiz
 from pathways.models import FeedbackKind, FormKind, FormVersion, QuizAttempt, RouteKind, Stage
-from pathways.recommendations import RecommendationSet, RecommendedProgram, feedback_record, recommendations_for
+from pathways.recommendations import (
+    FeedbackRefused,
+    RecommendationSet,
+    RecommendedProgram,
+    feedback_record,
+    recommendations_for,
+)
 from pathways.scoring import QuizResult
 from programs.districts import DISTRICT_CHOICES
 from programs.models import Program
@@ -44,13 +51,15 @@ class FormVersionSerializer(serializers.ModelSerializer):
         fields = ["form", "version", "created_at", "items"]
 
 
-class AnswersSerializer(serializers.Serializer):
-    """The request shape; the content (items, values, version) is checked by `quiz.answers_check`."""
+class AnswersSerializer(StrictSerializer):
+    """The request shape; the content (items, values, version) is checked by `quiz.answers_check`. The time taken
+    is measured on the server, from the signed `started` that GET quiz/forms/ handed out."""
 
     form = serializers.ChoiceField(choices=FormKind.choices)
-    version = serializers.IntegerField()
+    version = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     answers = serializers.ListField(child=serializers.DictField(), allow_empty=True, max_length=200)
-    duration_seconds = serializers.IntegerField(required=False, min_value=0, max_value=24 * 3600)
+    started = serializers.CharField(required=False, allow_blank=True, max_length=200,
+                                    help_text="The `started` value of GET quiz/forms/, as it was given.")  # fmt: skip
 
 
 def _sheet(request: Request) -> quiz.AnswerSheet:
@@ -58,9 +67,13 @@ def _sheet(request: Request) -> quiz.AnswerSheet:
     shape.is_valid(raise_exception=True)
     data = shape.validated_data
     pairs = [(a.get("item"), a.get("value")) for a in data["answers"]]
+    duration = quiz.start_token_seconds(data.get("started", ""))
+    if data.get("started") and duration is None:
+        message = _("This is not a start time this server gave, or it is over 6 hours old: fetch the form again.")
+        raise ValidationError({"started": [message]})
     try:
         return quiz.answers_check(kind=data["form"], version_number=data["version"], answers=pairs,
-                                  duration_seconds=data.get("duration_seconds"))  # fmt: skip
+                                  duration_seconds=duration)  # fmt: skip
     except quiz.QuizInputError as exc:
         raise ValidationError(exc.errors) from exc
 
@@ -92,10 +105,14 @@ class FormsView(APIView):
 
     permission_classes = [AllowAny]
 
-    @extend_schema(responses=inline_serializer("QuizForms", {"results": FormVersionSerializer(many=True)}))
+    @extend_schema(responses=inline_serializer("QuizForms", {
+        "results": FormVersionSerializer(many=True),
+        "started": serializers.CharField(help_text="Send it back with the answers: the server times the quiz."),
+    }))  # fmt: skip
     def get(self, request: Request) -> Response:
         versions = FormVersion.objects.filter(is_current=True).prefetch_related("items__item").order_by("kind")
-        return Response({"results": FormVersionSerializer(versions, many=True).data})
+        forms = FormVersionSerializer(versions, many=True).data
+        return Response({"results": forms, "started": quiz.start_token_make()})
 
 
 class ScoreView(APIView):
@@ -171,11 +188,11 @@ urlpatterns = [
     path("quiz/forms/", FormsView.as_view(), name="quiz-forms"),
     path("quiz/score/", ScoreView.as_view(), name="quiz-score"),
     path("quiz/attempts/", AttemptsView.as_view(), name="quiz-attempts"),
-    path("quiz/attempts/<int:attempt_id>/", AttemptView.as_view(), name="quiz-attempt"),
+    path("quiz/attempts/<id:attempt_id>/", AttemptView.as_view(), name="quiz-attempt"),
 ]
 
 
-class RecommendationRequest(serializers.Serializer):
+class RecommendationRequest(StrictSerializer):
     profile = serializers.DictField(child=serializers.FloatField(min_value=0, max_value=1))
     stage = serializers.ChoiceField(choices=Stage.choices)
     district = serializers.ChoiceField(choices=DISTRICT_CHOICES, required=False, allow_blank=True, default="")
@@ -287,9 +304,9 @@ def recommendation_data(result: RecommendationSet) -> dict[str, Any]:
 urlpatterns.append(path("recommendations/", RecommendationsView.as_view(), name="recommendations"))
 
 
-class FeedbackRequest(serializers.Serializer):
-    attempt = serializers.IntegerField()
-    program = serializers.IntegerField()
+class FeedbackRequest(StrictSerializer):
+    attempt = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    program = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     kind = serializers.ChoiceField(choices=[(FeedbackKind.SAVE, FeedbackKind.SAVE.label),
                                             (FeedbackKind.DISMISS, FeedbackKind.DISMISS.label)])  # fmt: skip
     reason = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
@@ -314,7 +331,11 @@ class FeedbackView(APIView):
         program = Program.objects.filter(pk=data["program"]).first()
         if program is None:
             raise ValidationError({"program": [_("There is no program %(id)s.") % {"id": data["program"]}]})
-        feedback_record(actor=request.user, attempt=attempt, program=program, kind=data["kind"], reason=data["reason"])
+        try:
+            feedback_record(actor=request.user, attempt=attempt, program=program, kind=data["kind"],
+                            reason=data["reason"])  # fmt: skip
+        except FeedbackRefused as exc:
+            raise ValidationError({"program": [str(exc)]}) from exc
         return Response({"attempt": attempt.pk, "program": program.pk, "kind": data["kind"]}, status=201)
 
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
-from django.core import signing
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.api import page_allowed
+from config.errors import too_many_requests
+from config.inputs import parse_id
 from pathways import access, consent, quiz, review, selectors
 from pathways import privacy as rights
 from pathways.areas import AREA_FIELDS, AREA_MEANING
@@ -37,14 +38,18 @@ from pathways.models import (
     StudentProfile,
 )
 from pathways.radar import radar_for
-from pathways.recommendations import feedback_record, recommendation_store, recommendations_for_attempt
+from pathways.recommendations import (
+    FeedbackRefused,
+    feedback_record,
+    recommendation_store,
+    recommendations_for_attempt,
+)
 from pathways.scoring import QuizResult
 from pathways.selectors import PathwayResults
+from pathways.signin import SignInForm
 from programs.models import IndustryCluster, Program
 
 ITEMS_PER_SCREEN = 3
-STARTED_SALT = "pathways.quiz.started"
-MAX_DURATION = 6 * 3600
 
 
 @require_GET
@@ -61,20 +66,11 @@ def _screens(
 ) -> list[list[dict]]:
     """The questions in screens of a few, each with its answer so far and any problem with it."""
     questions = [
-        {"item": i, "selected": int(answered[str(i.item_id)]) if answered.get(str(i.item_id), "").isdigit() else None,
+        {"item": i, "selected": quiz.answer_value(answered.get(str(i.item_id))),
          "error": errors.get(i.item_id, ""), "missing": i.item_id in missing}
         for i in items
     ]  # fmt: skip
     return [questions[n : n + ITEMS_PER_SCREEN] for n in range(0, len(questions), ITEMS_PER_SCREEN)]
-
-
-def _duration(request: HttpRequest) -> int | None:
-    """Seconds since the form was first shown, from the signed timestamp the page carried."""
-    try:
-        started = signing.loads(request.POST.get("started", ""), salt=STARTED_SALT, max_age=MAX_DURATION)
-    except signing.BadSignature:
-        return None
-    return max(0, int(timezone.now().timestamp() - started))
 
 
 @require_http_methods(["GET", "POST"])
@@ -85,11 +81,14 @@ def quiz_take(request: HttpRequest, kind: str) -> HttpResponse:
     items = list(version.items.all())
     errors: dict[int, str] = {}
     missing: set[int] = set()
+    if request.method == "POST" and not page_allowed(request, "quiz_page"):
+        return too_many_requests(request)
     if request.method == "POST":
         answers = [(key.removeprefix("item_"), value) for key, value in request.POST.items() if key.startswith("item_")]
         try:
+            duration = quiz.start_token_seconds(request.POST.get("started", ""))
             sheet = quiz.answers_check(kind=kind, version_number=request.POST.get("version"), answers=answers,
-                                       duration_seconds=_duration(request))  # fmt: skip
+                                       duration_seconds=duration)  # fmt: skip
         except quiz.QuizInputError as exc:
             errors, missing = _form_errors(exc.errors, answers, items)
             if "version" in exc.errors or "form" in exc.errors:
@@ -99,7 +98,7 @@ def quiz_take(request: HttpRequest, kind: str) -> HttpResponse:
     answered = {key.removeprefix("item_"): value for key, value in request.POST.items() if key.startswith("item_")}
     context = {
         "version": version, "kind": kind, "screens": _screens(items, answered, errors, missing), "total": len(items),
-        "started": request.POST.get("started") or signing.dumps(int(timezone.now().timestamp()), salt=STARTED_SALT),
+        "started": request.POST.get("started") or quiz.start_token_make(),
         "errors": errors, "missing": missing, "scale": SCALE,
     }  # fmt: skip
     return render(request, "pathways/quiz_take.html", context, status=400 if errors or missing else 200)
@@ -153,8 +152,10 @@ def quiz_save(request: HttpRequest) -> HttpResponse:
     except quiz.QuizInputError:
         return render(request, "pathways/quiz_stale.html", {"expired": True}, status=400)
     action = request.POST.get("action", "")
+    if action == "signup" and not page_allowed(request, "signup"):
+        return too_many_requests(request)
     signup = StudentSignupForm(request.POST if action == "signup" else None)
-    sign_in = AuthenticationForm(request, data=request.POST if action == "login" else None)
+    sign_in = SignInForm(request, data=request.POST if action == "login" else None)
     consent_form = ConsentForm(request.POST if action == "consent" else None)
     if action == "signup" and signup.is_valid():
         _register_and_sign_in(request, signup)
@@ -165,11 +166,16 @@ def quiz_save(request: HttpRequest) -> HttpResponse:
         consent.consent_record(
             user=request.user, birth_year=data["birth_year"], birth_month=data["birth_month"], **consent_form.guardian()
         )
+    refused = ""
     if consent.consent_state(user=request.user).may_store:
-        attempt = quiz.quiz_attempt_save(student=request.user, sheet=sheet)
-        return redirect("pathways:quiz_attempt", attempt_id=attempt.pk)
-    context = {"token": token, "signup": signup, "sign_in": sign_in, "consent_form": consent_form}
-    return render(request, "pathways/quiz_save.html", context, status=400 if action else 200)
+        try:
+            attempt = quiz.quiz_attempt_save(student=request.user, sheet=sheet, token=token)
+        except (quiz.ConsentRequired, quiz.ResultAlreadySaved) as exc:
+            refused = str(exc)
+        else:
+            return redirect("pathways:quiz_attempt", attempt_id=attempt.pk)
+    context = {"token": token, "signup": signup, "sign_in": sign_in, "consent_form": consent_form, "refused": refused}
+    return render(request, "pathways/quiz_save.html", context, status=403 if refused else 400 if action else 200)
 
 
 def _register_and_sign_in(request: HttpRequest, form: StudentSignupForm) -> None:
@@ -183,6 +189,8 @@ def _register_and_sign_in(request: HttpRequest, form: StudentSignupForm) -> None
 
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST" and not page_allowed(request, "signup"):
+        return too_many_requests(request)
     form = StudentSignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         _register_and_sign_in(request, form)
@@ -245,7 +253,7 @@ def quiz_recommendations(request: HttpRequest, attempt_id: int) -> HttpResponse:
         stage, district, routes = data["stage"], data["district"], frozenset(data["routes"])
         if profile is not None:
             StudentProfile.objects.filter(pk=profile.pk).update(stage=stage, district=district)
-            recommendation_store(attempt=attempt, stage=stage, district=district)
+            recommendation_store(attempt=attempt, stage=stage, district=district, routes=routes)
     result = recommendations_for_attempt(attempt=attempt, stage=stage, district=district, routes=routes)
     said = dict(
         RecommendationFeedback.objects.filter(attempt=attempt, actor=request.user).values_list("program_id", "kind")
@@ -269,20 +277,19 @@ def recommendation_feedback(request: HttpRequest, attempt_id: int) -> HttpRespon
     """Save or dismiss a recommended program, with an optional reason."""
     attempt = access.attempt_get_for_student(user=request.user, attempt_id=attempt_id)
     kind = request.POST.get("kind", "")
-    program = Program.objects.filter(pk=request.POST.get("program") or 0).first()
+    program = Program.objects.filter(pk=parse_id(request.POST.get("program")) or 0).first()
     if program is None or kind not in (FeedbackKind.SAVE, FeedbackKind.DISMISS):
         raise Http404
-    feedback_record(
-        actor=request.user, attempt=attempt, program=program, kind=kind, reason=request.POST.get("reason", "")
-    )
+    try:
+        feedback_record(
+            actor=request.user, attempt=attempt, program=program, kind=kind, reason=request.POST.get("reason", "")
+        )
+    except FeedbackRefused as exc:
+        messages.error(request, str(exc))
     return redirect("pathways:recommendations", attempt_id=attempt.pk)
 
 
 PROGRAM_RELATED = ("program__institution", "program__specialty")
-
-
-def _int(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdigit() and len(raw) < 19 else None
 
 
 def _plan_of(user: object) -> Plan | None:
@@ -305,7 +312,7 @@ def my_plan(request: HttpRequest) -> HttpResponse:
     """The student's plan: choose a program (POST), see the route there step by step (GET)."""
     if request.method == "POST":
         try:
-            review.plan_choose(student=request.user, program_id=_int(request.POST.get("program")))
+            review.plan_choose(student=request.user, program_id=parse_id(request.POST.get("program")))
         except review.PlanRefused as exc:
             raise Http404 from exc
         return redirect("pathways:my_plan")
@@ -367,8 +374,13 @@ def my_data(request: HttpRequest) -> HttpResponse:
         if request.POST.get("confirm", "") != user.username:
             messages.error(request, _("Type your username exactly to confirm."))
             return redirect("pathways:my_data")
+        try:
+            with transaction.atomic():
+                rights.personal_data_delete(user=user)  # type: ignore[arg-type]
+        except rights.DeletionRefused as exc:
+            messages.error(request, str(exc))
+            return redirect("pathways:my_data")
         logout(request)
-        rights.personal_data_delete(user=user)  # type: ignore[arg-type]
         return render(request, "pathways/data_deleted.html")
     profile = StudentProfile.objects.filter(user=user).first()
     return render(

@@ -23,9 +23,18 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pathways.graph import EXAM_EDGE, RouteGraph, graph_get, graph_signature
-from pathways.models import QuizAttempt, RecommendationFeedback, RouteKind, StudentProfile, StudentRecommendation
+from pathways.models import (
+    Decision,
+    QuizAttempt,
+    RecommendationFeedback,
+    ReviewItem,
+    RouteKind,
+    StudentProfile,
+    StudentRecommendation,
+)
 from pathways.models.quiz import POSITIVE_FEEDBACK
 from programs.districts import AREA_OF_DISTRICT
 from programs.models import ClusterTier, IndustryCluster, Level, Program
@@ -368,10 +377,11 @@ def recommendation_basis() -> str:
 
 
 def recommendation_store(
-    *, attempt: QuizAttempt, stage: str, district: str, basis: str | None = None
+    *, attempt: QuizAttempt, stage: str, district: str, basis: str | None = None, routes: frozenset[str] = frozenset()
 ) -> StudentRecommendation:
-    """Compute and keep one student's current set. Running it twice leaves the same single row."""
-    result = recommendations_for_attempt(attempt=attempt, stage=stage, district=district)
+    """Compute and keep one student's current set (with the routes they prefer, when they asked on the page).
+    Running it twice leaves the same single row."""
+    result = recommendations_for_attempt(attempt=attempt, stage=stage, district=district, routes=routes)
     specialties, programs = _stored(result)
     stored, _created = StudentRecommendation.objects.update_or_create(
         student_id=attempt.student_id,
@@ -437,8 +447,31 @@ def recommendations_recompute_range(*, first_user_id: int, last_user_id: int, on
 # Feedback, for the re-ranker ------------------------------------------------------------------------------------------
 
 
+class FeedbackRefused(ValueError):
+    """Feedback on a program that was never recommended to that student."""
+
+
+def feedback_allowed(*, attempt: QuizAttempt, program_id: int) -> bool:
+    """Feedback is kept only for a program the student was recommended: in their stored set, in the set their page
+    shows for their stage and district now (a stored set can lag a catalog edit), or added by their counselor."""
+    stored = StudentRecommendation.objects.filter(student_id=attempt.student_id).values_list("programs", flat=True)
+    if any(item.get("program") == program_id for programs in stored for item in programs):
+        return True
+    added = ReviewItem.objects.filter(review__student_id=attempt.student_id, decision=Decision.ADDED)
+    if added.filter(program_id=program_id).exists():
+        return True
+    profile = StudentProfile.objects.filter(user_id=attempt.student_id).first()
+    stage, district = ((profile.stage or "junior"), profile.district) if profile else ("junior", "")
+    shown = recommendations_for_attempt(attempt=attempt, stage=stage, district=district)
+    return any(item.program.pk == program_id for item in shown.programs)
+
+
 def feedback_record(*, actor: object, attempt: QuizAttempt, program: Program, kind: str, reason: str = "") -> None:
-    """Keep what a student (save, dismiss) or a counselor (endorse, reject) said about a recommended program."""
+    """Keep what a student (save, dismiss) or a counselor (endorse, reject) said about a program recommended to the
+    student; any other program is refused (FeedbackRefused), so the re-ranker learns only from real suggestions."""
+    if not feedback_allowed(attempt=attempt, program_id=program.pk):
+        raise FeedbackRefused(_("Program %(id)s was not recommended to you, so it cannot be saved or dismissed here.")
+                              % {"id": program.pk})  # fmt: skip
     RecommendationFeedback.objects.update_or_create(
         student_id=attempt.student_id, actor=actor, program=program,
         defaults={"attempt": attempt, "kind": kind, "reason": reason.strip()[:200]},

@@ -7,19 +7,15 @@ another counselor saved first, nothing is written and ReviewConflict is raised (
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F, Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pathways.audit import audit_record
 from pathways.consent import consent_state
 from pathways.models import (
-    AuditEntry,
-    Cohort,
-    CohortMembership,
     Decision,
     FeedbackKind,
     Notification,
@@ -29,7 +25,7 @@ from pathways.models import (
     ReviewItem,
     ReviewStatus,
 )
-from pathways.recommendations import feedback_record
+from pathways.recommendations import feedback_allowed, feedback_record
 from programs.models import Program
 
 
@@ -45,10 +41,6 @@ class ReviewInputError(ValueError):
     pass
 
 
-def audit_record(*, actor: object, student: object, action: str, **detail: object) -> None:
-    AuditEntry.objects.create(actor=actor, student=student, action=action, detail=detail)
-
-
 def review_for(*, counselor: object, student: object) -> Review:
     """The review of a student (made on first look), with the read audited."""
     review, _created = Review.objects.get_or_create(student=student)
@@ -57,7 +49,8 @@ def review_for(*, counselor: object, student: object) -> Review:
 
 
 def _bump(review_id: int, expected: int, counselor: object, status: str | None = None) -> Review:
-    changes: dict[str, object] = {"version": F("version") + 1, "updated_by": counselor}
+    # A queryset update skips auto_now, so the time of the change is set here.
+    changes: dict[str, object] = {"version": F("version") + 1, "updated_by": counselor, "updated_at": timezone.now()}
     if status:
         changes["status"] = status
     if not Review.objects.filter(pk=review_id, version=expected).update(**changes):
@@ -87,7 +80,8 @@ def review_decide(
     defaults = {"decision": decision, "reason": reason[:200], "position": last + 1}
     ReviewItem.objects.update_or_create(review=review, program=program, defaults=defaults)
     attempt = _latest_attempt(student)
-    if attempt is not None and decision != Decision.ADDED:
+    # A decision on a program the student was not recommended is kept in the review, but is no re-ranker feedback.
+    if attempt is not None and decision != Decision.ADDED and feedback_allowed(attempt=attempt, program_id=program.pk):
         kind = FeedbackKind.ENDORSE if decision == Decision.ENDORSED else FeedbackKind.REJECT
         feedback_record(actor=counselor, attempt=attempt, program=program, kind=kind, reason=reason)
     audit_record(actor=counselor, student=student, action=f"review_{decision}", program=program.pk, reason=reason)
@@ -113,49 +107,6 @@ def review_note(*, counselor: object, student: object, note: str, version: int, 
     )
     Notification.objects.create(user=student, message=message)
     return review
-
-
-class RosterError(ValueError):
-    """A roster with bad rows: each is (line, reason). Nothing was written."""
-
-    def __init__(self, problems: list[tuple[int, str]]) -> None:
-        super().__init__("; ".join(f"line {line}: {reason}" for line, reason in problems))
-        self.problems = problems
-
-
-def _roster_rows(text: str) -> list[tuple[int, str]]:
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip().lower() for h in next(reader, [])]
-    if header[:1] != ["username"]:
-        raise RosterError([(1, _("The first column must be headed “username”."))])
-    return [(n, row[0].strip() if row else "") for n, row in enumerate(reader, start=2) if any(c.strip() for c in row)]
-
-
-@transaction.atomic
-def roster_import(*, counselor: object, cohort: Cohort, text: str) -> int:
-    """Put the students named in a CSV (column `username`) into a class. All rows or none; every bad row is named.
-
-    Students make their own accounts (with consent); a roster only says which class each one is in.
-    """
-    rows = _roster_rows(text)
-    users = {u.username: u for u in User.objects.filter(username__in=[name for _line, name in rows])}
-    memberships = CohortMembership.objects.filter(student__in=users.values())
-    placed = dict(memberships.values_list("student__username", "cohort_id"))
-    problems, seen = [], set()
-    for line, name in rows:
-        if name in seen:
-            problems.append((line, _("%(name)s appears twice in the file.") % {"name": name}))
-        elif name not in users:
-            problems.append((line, _("No student account is called %(name)s.") % {"name": name}))
-        elif placed.get(name) not in (None, cohort.pk):
-            problems.append((line, _("%(name)s is already in another class.") % {"name": name}))
-        seen.add(name)
-    if problems or not rows:
-        raise RosterError(problems or [(2, _("The file lists no students."))])
-    for _line, name in rows:
-        CohortMembership.objects.update_or_create(student=users[name], defaults={"cohort": cohort})
-        audit_record(actor=counselor, student=users[name], action="roster_add", cohort=cohort.pk)
-    return len(rows)
 
 
 @transaction.atomic

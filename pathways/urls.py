@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pathways import counsel_views, quiz_views, views
+from pathways import class_views, counsel_views, quiz_views, views
 
 app_name = "pathways"
 
@@ -14,10 +14,10 @@ urlpatterns = [
     path("quiz/report/", quiz_views.parent_report, name="parent_report"),
     path("quiz/history/", quiz_views.quiz_history, name="quiz_history"),
     path("quiz/history/compare/", quiz_views.quiz_compare, name="quiz_compare"),
-    path("quiz/history/<int:attempt_id>/", quiz_views.quiz_attempt, name="quiz_attempt"),
-    path("quiz/history/<int:attempt_id>/recommendations/", quiz_views.quiz_recommendations, name="recommendations"),
+    path("quiz/history/<id:attempt_id>/", quiz_views.quiz_attempt, name="quiz_attempt"),
+    path("quiz/history/<id:attempt_id>/recommendations/", quiz_views.quiz_recommendations, name="recommendations"),
     path(
-        "quiz/history/<int:attempt_id>/recommendations/feedback/",
+        "quiz/history/<id:attempt_id>/recommendations/feedback/",
         quiz_views.recommendation_feedback,
         name="recommendation_feedback",
     ),
@@ -26,7 +26,9 @@ urlpatterns = [
     path("privacy/", quiz_views.privacy, name="privacy"),
     path("me/data/", quiz_views.my_data, name="my_data"),
     path("counsel/", counsel_views.dashboard, name="counsel_dashboard"),
-    path("counsel/students/<int:student_id>/", counsel_views.student_review, name="counsel_review"),
-    path("counsel/cohorts/<int:cohort_id>/", counsel_views.cohort_analytics, name="cohort_analytics"),
-    path("counsel/cohorts/<int:cohort_id>/roster/", counsel_views.roster_upload, name="roster_upload"),
+    path("counsel/students/<id:student_id>/", counsel_views.student_review, name="counsel_review"),
+    path("counsel/cohorts/<id:cohort_id>/", counsel_views.cohort_analytics, name="cohort_analytics"),
+    path("counsel/cohorts/<id:cohort_id>/roster/", counsel_views.roster_upload, name="roster_upload"),
+    path("counsel/cohorts/<id:cohort_id>/code/", counsel_views.join_code_renew, name="join_code_renew"),
+    path("me/classes/", class_views.my_classes, name="my_classes"),
 ]

@@ -20,8 +20,10 @@ from pathways.models.quiz import (
 from pathways.models.review import (
     AuditEntry,
     Cohort,
+    CohortInvitation,
     CohortMembership,
     Decision,
+    InvitationStatus,
     Notification,
     Plan,
     Review,
@@ -40,8 +42,8 @@ from pathways.models.routes import (
 )
 
 __all__ = [
-    "AuditEntry", "Cohort", "CohortMembership", "Decision", "Notification", "Plan", "Review", "ReviewItem",
-    "ReviewStatus",
+    "AuditEntry", "Cohort", "CohortInvitation", "CohortMembership", "Decision", "InvitationStatus", "Notification",
+    "Plan", "Review", "ReviewItem", "ReviewStatus",
     "AREA_ORDER", "Admission", "Area", "Articulation", "ArticulationQuerySet", "Consent", "ConsentKind", "Entry",
     "FeedbackKind", "FormKind", "FormVersion", "FormVersionItem", "QuizAnswer", "QuizAttempt", "QuizItem",
     "RecommendationFeedback", "RouteKind", "SkillCategory", "SpecialtySkillCategory", "Stage", "StudentProfile",

@@ -142,6 +142,8 @@ class QuizAttempt(models.Model):
     score_c = _score_field("C")
     code = models.CharField(_("Holland code"), max_length=3)
     flat = models.BooleanField(_("undifferentiated profile"), default=False)
+    # The SHA-256 of the signed result it was saved from (the quiz page): one result is saved once, by one account.
+    result_digest = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-completed_at"]
@@ -284,7 +286,9 @@ class RecommendationFeedback(models.Model):
     """What a student or counselor said about one recommended program: the re-ranker's training data."""
 
     student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feedback")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feedback_given")
+    # A counselor's endorsements stay with the student when the counselor's account is deleted.
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                              related_name="feedback_given")  # fmt: skip
     attempt = models.ForeignKey(QuizAttempt, on_delete=models.CASCADE, related_name="feedback")
     program = models.ForeignKey("programs.Program", on_delete=models.CASCADE, related_name="feedback")
     kind = models.CharField(_("kind"), max_length=16, choices=FeedbackKind.choices)

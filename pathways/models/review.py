@@ -3,19 +3,34 @@ counselor read and write, and the notifications a student gets."""
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+# A class join code: 8 characters from an alphabet without look-alikes (no 0/O, 1/I/L), about 40 bits.
+JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+JOIN_CODE_LENGTH = 8
+
+
+def join_code_new() -> str:
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _n in range(JOIN_CODE_LENGTH))
 
 
 class Cohort(models.Model):
-    """A class at a school; its counselors see its students and no one else's."""
+    """A class at a school; its counselors see the students who joined it, and no one else's."""
 
     name = models.CharField(_("name"), max_length=64)
     school = models.ForeignKey("programs.Institution", on_delete=models.PROTECT, related_name="cohorts")
     academic_year = models.PositiveSmallIntegerField(_("academic year"))
     counselors = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="cohorts_counseled", blank=True)
+    join_code = models.CharField(
+        _("class join code"), max_length=16, unique=True, null=True, blank=True,
+        help_text=_("Students join the class by typing this code on their own page."),
+    )  # fmt: skip
 
     class Meta:
         ordering = ["school__name", "name"]
@@ -28,10 +43,21 @@ class Cohort(models.Model):
     def __str__(self) -> str:
         return f"{self.school} {self.name} ({self.academic_year})"
 
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self.join_code:
+            self.join_code = join_code_new()
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
 
 class CohortMembership(models.Model):
+    """A student in a class: made only by the student's own act (a join code, or an invitation they accepted)."""
+
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="memberships")
     student = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
+    joined_at = models.DateTimeField(_("joined at"), default=timezone.now)
+    # Under 14, a guardian agrees to the class's counselors seeing the student's data, as at sign-up.
+    guardian_name = models.CharField(_("guardian's name"), max_length=32, blank=True)
+    guardian_relation = models.CharField(_("relation to the student"), max_length=16, blank=True)
 
     class Meta:
         verbose_name = _("cohort membership")
@@ -39,6 +65,33 @@ class CohortMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student} in {self.cohort}"
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the student")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+
+
+class CohortInvitation(models.Model):
+    """A counselor's invitation to a class, from the roster; the counselor sees nothing until the student accepts."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="invitations")
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations")
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    status = models.CharField(_("status"), max_length=16, choices=InvitationStatus.choices,
+                              default=InvitationStatus.PENDING)  # fmt: skip
+    created_at = models.DateTimeField(_("invited at"), auto_now_add=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("class invitation")
+        verbose_name_plural = _("class invitations")
+        constraints = [models.UniqueConstraint(fields=["cohort", "student"], name="invitation_once_per_class")]
+
+    def __str__(self) -> str:
+        return f"{self.student} → {self.cohort} ({self.status})"
 
 
 class ReviewStatus(models.TextChoices):
@@ -96,9 +149,11 @@ class ReviewItem(models.Model):
 
 
 class AuditEntry(models.Model):
-    """Who read or changed which student's data, when, and what."""
+    """Who read or changed which student's data, when, and what. `actor_username` keeps who acted after their
+    account is gone."""
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    actor_username = models.CharField(_("acted as"), max_length=150, blank=True)
     student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="audit_entries")
     action = models.CharField(_("action"), max_length=32)
     detail = models.JSONField(_("detail"), default=dict)
@@ -110,7 +165,7 @@ class AuditEntry(models.Model):
         verbose_name_plural = _("audit entries")
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.student}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.student}"
 
 
 class Notification(models.Model):

@@ -7,15 +7,14 @@ from collections.abc import Callable
 
 import pytest
 from django.contrib.auth.models import Group, User
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from pathways.access import COUNSELOR_GROUP
-from pathways.consent import consent_record
-from pathways.models import Cohort, CohortMembership, FormVersion
+from pathways.models import Cohort, FormVersion
 from pathways.quiz import answers_check, quiz_attempt_save
 from pathways.recommendations import recommendations_for_attempt
 from programs.models import Institution, Program
+from tests.factories import joined, student_account
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "a-long-pass-2026"
@@ -39,9 +38,7 @@ def setup_class() -> dict:
     for cohort_name, teacher, student_name in (("一班", li, "browser_wang"), ("二班", zhao, "browser_zhang")):
         cohort = Cohort.objects.create(school=school, name=cohort_name, academic_year=2026)
         cohort.counselors.add(teacher)
-        student = User.objects.create_user(student_name, password=PASSWORD)
-        consent_record(user=student, birth_year=timezone.localdate().year - 16, birth_month=1)
-        CohortMembership.objects.create(cohort=cohort, student=student)
+        student = joined(student_account(student_name, password=PASSWORD), cohort)
         form = FormVersion.objects.get(kind="quick", is_current=True)
         by_area = {"R": 2, "I": 3, "A": 5, "S": 4, "E": 3, "C": 1}
         answers = [(i.item_id, by_area[i.area]) for i in form.items.all()]

@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from rest_framework.test import APIClient
 
-from programs.models import Program
+from pathways.recommendations import recommendations_for_attempt
 from tests.pathways.test_review import two_classes
 
 pytestmark = pytest.mark.django_db
@@ -39,15 +39,16 @@ TARGETS = {
 def people(curator_chen: User) -> dict:
     people = two_classes(curator_chen, "access")
     wang = people["attempt"]
-    return {"users": people["users"], "attempt": wang.pk, "student": wang.student_id, "cohort": people["cohort"].pk}
+    suggested = recommendations_for_attempt(attempt=wang, stage="junior").programs[0].program.pk
+    return {"users": people["users"], "attempt": wang.pk, "student": wang.student_id, "cohort": people["cohort"].pk,
+            "suggested": suggested}  # fmt: skip
 
 
 def body_for(path: str, people: dict) -> dict:
-    program = Program.objects.published().first().pk
     if "counsel/students" in path:
         return {"version": 0, "action": "note", "note": "留言"}
     if "feedback" in path:
-        return {"attempt": people["attempt"], "program": program, "kind": "save"}
+        return {"attempt": people["attempt"], "program": people["suggested"], "kind": "save"}
     return {"stage": "junior"}
 
 

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from unittest.mock import patch
+
 import pytest
 from django.contrib.auth.models import User
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from pathways.consent import consent_record
@@ -23,6 +29,14 @@ def api() -> APIClient:
 @pytest.fixture
 def quick() -> FormVersion:
     return FormVersion.objects.get(kind="quick", is_current=True)
+
+
+@contextmanager
+def time_machine_seconds(seconds: int) -> Iterator[None]:
+    """The server's clock, `seconds` later (the quiz is timed by the server, not by what the client says)."""
+    later = timezone.now() + timedelta(seconds=seconds)
+    with patch("django.utils.timezone.now", return_value=later):
+        yield
 
 
 def body(form: FormVersion, **changes: object) -> dict:
@@ -119,10 +133,13 @@ def test_saving_needs_consent_and_then_stores_the_attempt(api: APIClient, quick:
     assert refused.status_code == 403 and refused.json()["code"] == "consent_required"
     assert not QuizAttempt.objects.exists()
     consent_record(user=student, birth_year=2008, birth_month=5)
-    saved = api.post("/api/v1/quiz/attempts/", body(quick, duration_seconds=200), format="json")
+    started = api.get("/api/v1/quiz/forms/").json()["started"]
+    with time_machine_seconds(200):
+        saved = api.post("/api/v1/quiz/attempts/", body(quick, started=started), format="json")
     assert saved.status_code == 201
     attempt = QuizAttempt.objects.get(student=student)
-    assert (attempt.code, attempt.score_i, attempt.version_id, attempt.duration_seconds) == ("RIA", 30, quick.pk, 200)
+    assert (attempt.code, attempt.score_i, attempt.version_id) == ("RIA", 30, quick.pk)
+    assert 200 <= attempt.duration_seconds <= 205 and not attempt.too_fast  # timed by the server, from `started`
     assert QuizAnswer.objects.filter(attempt=attempt).count() == 30
     listed = api.get("/api/v1/quiz/attempts/").json()
     assert [a["id"] for a in listed["results"]] == [attempt.pk]
@@ -146,3 +163,16 @@ def test_another_students_attempt_is_404(api: APIClient, quick: FormVersion) -> 
     api.force_authenticate(User.objects.create_user("student_b", password="pw"))
     assert api.get(f"/api/v1/quiz/attempts/{attempt_id}/").status_code == 404
     assert api.get("/api/v1/quiz/attempts/").json()["count"] == 0
+
+
+def test_the_time_taken_is_the_servers_not_the_clients(api: APIClient, quick: FormVersion) -> None:
+    """A client cannot say how long it took: `duration_seconds` is refused, and a forged start is a 400."""
+    claimed = api.post("/api/v1/quiz/score/", body(quick, duration_seconds=900), format="json")
+    assert claimed.status_code == 400 and "duration_seconds" in claimed.json()
+    forged = api.post("/api/v1/quiz/score/", body(quick, started="MTcwMDAwMDAwMA:forged"), format="json")
+    assert forged.status_code == 400 and "started" in forged.json()
+    started = api.get("/api/v1/quiz/forms/").json()["started"]
+    hurried = api.post("/api/v1/quiz/score/", body(quick, started=started), format="json").json()
+    assert hurried["too_fast"] is True  # 30 answers in under 45 s, measured here
+    with time_machine_seconds(300):
+        assert api.post("/api/v1/quiz/score/", body(quick, started=started), format="json").json()["too_fast"] is False

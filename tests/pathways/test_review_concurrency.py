@@ -6,13 +6,13 @@ from __future__ import annotations
 import threading
 
 import pytest
-from django.contrib.auth.models import User
 from django.db import connection, connections
 from django.utils import timezone
 
-from pathways.models import Cohort, CohortMembership, Review
+from pathways.models import Cohort, Review
 from pathways.review import ReviewConflict, review_note
 from programs.models import Institution
+from tests.factories import joined, student_account
 from tests.pathways.test_review import counselor
 
 pytestmark = [
@@ -27,8 +27,7 @@ def test_two_simultaneous_saves_one_wins_one_conflicts(demo_data: None) -> None:
     cohort = Cohort.objects.create(school=Institution.objects.get(name="奉节职业教育中心"), name="三班",
                                    academic_year=timezone.localdate().year)  # fmt: skip
     cohort.counselors.add(li, wu)
-    student = User.objects.create_user("student_tang", password="pw")
-    CohortMembership.objects.create(cohort=cohort, student=student)
+    student = joined(student_account("student_tang"), cohort)
     Review.objects.create(student=student)
     barrier = threading.Barrier(2)
     outcomes: dict[str, str] = {}

@@ -82,12 +82,13 @@ def test_a_bad_request_is_a_400(bad: dict) -> None:
 
 
 def test_nothing_but_the_profile_and_stated_preferences_moves_a_recommendation() -> None:
-    """No gender is collected; other inputs (a name, an age, unknown fields) change nothing."""
+    """No gender is collected; other inputs (a name, an age, unknown fields) are refused, naming each field."""
     api = APIClient()
     base = {"profile": MECHANIC, "stage": "junior", "district": "万州区"}
-    plain = api.post("/api/v1/recommendations/", base, format="json").json()
+    assert api.post("/api/v1/recommendations/", base, format="json").status_code == 200
     extra = {**base, "gender": "female", "name": "王芳", "birth_year": 2012}
-    assert api.post("/api/v1/recommendations/", extra, format="json").json() == plain
+    refused = api.post("/api/v1/recommendations/", extra, format="json")
+    assert refused.status_code == 400 and set(refused.json()) == {"gender", "name", "birth_year"}
     older, younger = saved_student("student_a", age=19), saved_student("student_b", age=14)
     for attempt in (older, younger):
         StudentProfile.objects.filter(user_id=attempt.student_id).update(stage="junior", district="万州区")

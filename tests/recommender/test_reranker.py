@@ -9,12 +9,12 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from pathways.models import RecommendationFeedback
-from pathways.recommendations import feedback_dataset, recommendations_for, recommendations_for_attempt
+from pathways.recommendations import feedback_dataset, recommendations_for_attempt
 from pathways.tasks import train_recommender_and_recompute
 from recommender.artifacts import ranker_cache_clear, ranker_get
 from recommender.models import ModelVersion
 from recommender.reranker import FeedbackSet, reranker_train
-from tests.recommender.test_recommendations import MECHANIC, saved_student
+from tests.recommender.test_recommendations import saved_student
 
 
 def synthetic(n_students: int, per_student: int, signal: str, seed: int = 0) -> FeedbackSet:
@@ -75,7 +75,7 @@ def test_students_save_and_dismiss_and_retraining_reports_the_gate(client: Clien
 @pytest.mark.django_db
 def test_the_feedback_api_is_for_the_students_own_attempts() -> None:
     attempt = saved_student("student_api_fb")
-    program = recommendations_for(profile=MECHANIC, stage="junior").programs[0].program
+    program = recommendations_for_attempt(attempt=attempt, stage="junior").programs[0].program
     api = APIClient()
     api.force_authenticate(attempt.student)
     body = {"attempt": attempt.pk, "program": program.pk, "kind": "save"}

@@ -23,16 +23,15 @@ from pathlib import Path
 import pytest
 import redis
 from django.conf import settings
-from django.contrib.auth.models import User
 from django.db import connection
 from django.utils import timezone
 from kombu import pools as kombu_pools
 
 from config.celery import app as celery_app
-from pathways.consent import consent_record
 from pathways.models import FormVersion, QuizAttempt
 from pathways.queueing import _redis
 from pathways.quiz import answers_check, quiz_attempt_save
+from tests.factories import student_account
 
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = str(Path(sys.executable).with_name("celery"))
@@ -214,8 +213,7 @@ def students(count: int, prefix: str) -> list[QuizAttempt]:
     items = list(form.items.all())
     attempts = []
     for n in range(count):
-        student = User.objects.create_user(f"{prefix}{n}", password="pw")
-        consent_record(user=student, birth_year=timezone.localdate().year - 16, birth_month=1)
+        student = student_account(f"{prefix}{n}")
         answers = [(i.item_id, BY_AREA[n % 3][i.area]) for i in items]
         sheet = answers_check(kind="quick", version_number=form.number, answers=answers)
         attempts.append(quiz_attempt_save(student=student, sheet=sheet))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import Client, override_settings
 from rest_framework.settings import api_settings
@@ -127,7 +127,7 @@ def test_a_student_cannot_patch_a_role_a_counselor_or_a_model_version(world: dic
         assert response.status_code == 400 and field in response.json(), field
     owner.refresh_from_db()
     assert not owner.is_staff and not owner.is_superuser and owner.username == "walk_wang"
-    assert not owner.groups.exists() and not Group.objects.filter(user=owner).exists()
+    assert list(owner.groups.values_list("name", flat=True)) == ["student"]
     assert StudentProfile.objects.get(user=owner).district == ""  # nothing of a refused request was applied
     assert StudentRecommendation.objects.get(student=owner).model_version == before
     # The fields that are the student's to change do change.

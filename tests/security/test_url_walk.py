@@ -18,7 +18,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 
-from pathways.models import Articulation, RouteKind, SkillCategory
+from pathways.models import Articulation, CohortInvitation, RouteKind, SkillCategory
 from pathways.recommendations import recommendation_store
 from pathways.review import plan_choose
 from programs.models import IndustryCluster, Institution, Program, Specialty
@@ -47,19 +47,20 @@ ALLOWED: dict[str, set[str]] = {
     # A signed-in user's own things: each shows only the user's own rows.
     **dict.fromkeys(["pathways:my_plan", "pathways:parent_report", "pathways:quiz_history",
                      "pathways:my_data", "api:me", "api:me-notifications", "api:me-data", "api:quiz-attempts",
-                     "api:recommendation-feedback"], SIGNED_IN),
+                     "api:recommendation-feedback", "pathways:my_classes", "api:me-classes"], SIGNED_IN),
     # One attempt, its recommendations and feedback: the student who made it, no one else.
     **dict.fromkeys(["pathways:quiz_attempt", "pathways:recommendations", "pathways:recommendation_feedback",
-                     "pathways:quiz_compare", "api:quiz-attempt", "api:me-recommendations", "api:me-plan"],
-                    {"owner"}),
+                     "pathways:quiz_compare", "api:quiz-attempt", "api:me-recommendations", "api:me-plan",
+                     "api:me-invitation"], {"owner"}),
     # Counselors: their own dashboard; one student, class or roster: only the counselor of that class.
     **dict.fromkeys(["pathways:counsel_dashboard", "api:counsel-students", "api:counsel-cohorts"], COUNSELORS),
     **dict.fromkeys(["pathways:counsel_review", "pathways:cohort_analytics", "pathways:roster_upload",
-                     "api:counsel-review", "api:counsel-analytics"], {"counselor"}),
+                     "pathways:join_code_renew", "api:counsel-review", "api:counsel-analytics"], {"counselor"}),
 }  # fmt: skip
 # Endpoints that only take POST: the walk posts an empty body to them, so the check is on who, not on the method.
 POST_ONLY = {"logout", "set_language", "pathways:quiz_save", "pathways:recommendation_feedback", "api:quiz-score",
-             "api:recommendations", "api:recommendation-feedback", "pathways:roster_upload"}  # fmt: skip
+             "api:recommendations", "api:recommendation-feedback", "pathways:roster_upload",
+             "pathways:join_code_renew", "api:me-invitation"}  # fmt: skip
 
 
 def url_patterns(resolver: URLResolver | None = None, prefix: str = "", namespace: str = "") -> Iterator:
@@ -84,8 +85,10 @@ def world(curator_chen: User) -> dict:
     attempt, one = people["attempt"], people["cohort"]
     recommendation_store(attempt=attempt, stage="junior", district="")
     plan_choose(student=attempt.student, program_id=Program.objects.published().first().pk)
+    invitation = CohortInvitation.objects.create(cohort=people["other_cohort"], student=attempt.student,
+                                                 invited_by=people["users"]["other_counselor"])  # fmt: skip
     values = {
-        "attempt_id": attempt.pk, "student_id": attempt.student_id, "cohort_id": one.pk,
+        "attempt_id": attempt.pk, "student_id": attempt.student_id, "cohort_id": one.pk, "invitation_id": invitation.pk,
         "program_id": Program.objects.published().first().pk, "institution_id": Institution.objects.first().pk,
         "kind": "quick",
     }  # fmt: skip

@@ -1,0 +1,63 @@
+"""Input from outside is checked once, for the classes of value that no field wants, before any view sees it:
+control characters (NUL among them) and lone surrogates in text, ids too long for the database, JSON nested too
+deep or holding numbers no field takes. The middleware applies it to the path, the query and form fields; the API's
+JSON parser (config/parsers.py) to every string, number and level of a JSON body; `parse_id` to any id a view reads
+from a form or a query."""
+
+from __future__ import annotations
+
+import math
+import re
+
+MAX_ID = 2**63 - 1  # the database's bigint
+MAX_JSON_DEPTH = 32
+# Text may hold tabs and line breaks (a note, a reason); no other control character, and no lone surrogate (it
+# cannot be stored as UTF-8). A path or a query value that is one line may hold none at all.
+_BAD_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_BAD_LINE = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
+_ID = re.compile(r"[0-9]{1,19}")
+
+
+def text_ok(value: str) -> bool:
+    return _BAD_TEXT.search(value) is None
+
+
+def line_ok(value: str) -> bool:
+    return _BAD_LINE.search(value) is None
+
+
+def parse_id(raw: object, *, minimum: int = 1) -> int | None:
+    """A database id (1 to 2^63 - 1; a version may start at 0) from a form, a query or JSON; None for anything
+    else ("abc", "", 5,000 digits)."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, str) and _ID.fullmatch(raw.strip()):
+        raw = int(raw.strip())
+    if isinstance(raw, int) and minimum <= raw <= MAX_ID:
+        return raw
+    return None
+
+
+def json_problem(data: object) -> str | None:
+    """What is wrong with a parsed JSON document, or None: walked without recursion, so any depth is safe."""
+    stack: list[tuple[object, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            return f"JSON nested deeper than {MAX_JSON_DEPTH} levels"
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if not text_ok(key):
+                    return "a JSON key holds a control character"
+                stack.append((item, depth + 1))
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
+        elif isinstance(value, str) and not text_ok(value):
+            return "a JSON string holds a control character (such as NUL) or a lone surrogate"
+        elif isinstance(value, bool) or value is None:
+            continue
+        elif isinstance(value, int) and not -MAX_ID <= value <= MAX_ID:
+            return "a JSON number is larger than any field takes"
+        elif isinstance(value, float) and not math.isfinite(value):
+            return "a JSON number is not finite"
+    return None
