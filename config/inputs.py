@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 import re
 
+from django.utils.translation import gettext as _
+
 MAX_ID = 2**63 - 1  # the database's bigint
 MAX_JSON_DEPTH = 32
 # Text may hold tabs and line breaks (a note, a reason); no other control character, and no lone surrogate (it
@@ -24,6 +26,11 @@ def text_ok(value: str) -> bool:
 
 def line_ok(value: str) -> bool:
     return _BAD_LINE.search(value) is None
+
+
+def line_clean(value: str) -> str:
+    """A header as the app may log or store it (django-axes keeps the user agent): without control characters."""
+    return _BAD_LINE.sub("", value)
 
 
 def parse_id(raw: object, *, minimum: int = 1) -> int | None:
@@ -44,20 +51,20 @@ def json_problem(data: object) -> str | None:
     while stack:
         value, depth = stack.pop()
         if depth > MAX_JSON_DEPTH:
-            return f"JSON nested deeper than {MAX_JSON_DEPTH} levels"
+            return _("it is nested deeper than %(n)s levels") % {"n": MAX_JSON_DEPTH}
         if isinstance(value, dict):
             for key, item in value.items():
                 if not text_ok(key):
-                    return "a JSON key holds a control character"
+                    return _("a key holds a control character")
                 stack.append((item, depth + 1))
         elif isinstance(value, list):
             stack.extend((item, depth + 1) for item in value)
         elif isinstance(value, str) and not text_ok(value):
-            return "a JSON string holds a control character (such as NUL) or a lone surrogate"
+            return _("a text value holds a control character (such as NUL) or a lone surrogate")
         elif isinstance(value, bool) or value is None:
             continue
         elif isinstance(value, int) and not -MAX_ID <= value <= MAX_ID:
-            return "a JSON number is larger than any field takes"
+            return _("a number is larger than any field takes")
         elif isinstance(value, float) and not math.isfinite(value):
-            return "a JSON number is not finite"
+            return _("a number is not finite")
     return None

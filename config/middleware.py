@@ -16,7 +16,7 @@ from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
 from config.errors import input_refused
-from config.inputs import line_ok, text_ok
+from config.inputs import line_clean, line_ok, text_ok
 
 
 class ChosenLanguageMiddleware:
@@ -59,8 +59,9 @@ def _form_ok(request: HttpRequest) -> bool:
 
 class InputGuardMiddleware:
     """Refuses (400, writing nothing) a request whose path, query or form fields hold a control character such as
-    NUL or a lone surrogate, and drops such cookies; see config/inputs.py. JSON bodies are checked by the API's
-    parser. It runs before the session middleware, so a forged cookie never reaches the session store."""
+    NUL or a lone surrogate, drops such cookies and strips such characters from headers; see config/inputs.py.
+    JSON bodies are checked by the API's parser. It runs before the session middleware, so a forged cookie never
+    reaches the session store."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -68,6 +69,9 @@ class InputGuardMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         for name in [k for k, v in request.COOKIES.items() if not (line_ok(k) and line_ok(v))]:
             del request.COOKIES[name]
+        headers = [k for k, v in request.META.items() if k.startswith("HTTP_") and isinstance(v, str)]
+        for key in [k for k in headers if not line_ok(request.META[k])]:
+            request.META[key] = line_clean(request.META[key])
         query = [(key, value) for key, values in request.GET.lists() for value in values]
         if not line_ok(request.path) or not all(line_ok(k) and text_ok(v) for k, v in query) or not _form_ok(request):
             return input_refused(request)

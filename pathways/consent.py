@@ -52,7 +52,7 @@ def birth_problem(*, birth_year: int, birth_month: int) -> str | None:
         return _("The month of birth runs from 1 to 12.")
     if (birth_year, birth_month) > (today.year, today.month):
         return _("The month of birth cannot be in the future.")
-    if birth_year < today.year - OLDEST:
+    if birth_year < max(1950, today.year - OLDEST):  # 1950: the database's own lower bound
         return _("Check the year of birth: it is more than %(n)s years ago.") % {"n": OLDEST}
     return None
 

@@ -7,9 +7,12 @@ import json
 from datetime import timedelta
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import User
+from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from pathways.models import (
     AuditEntry,
@@ -19,13 +22,14 @@ from pathways.models import (
     QuizAttempt,
     RecommendationFeedback,
     Review,
+    ReviewItem,
     StudentProfile,
     StudentRecommendation,
 )
 from pathways.privacy import retention_purge
 from pathways.recommendations import feedback_dataset, recommendation_store, recommendations_recompute
-from pathways.review import review_note
-from programs.models import Institution
+from pathways.review import review_decide, review_note
+from programs.models import Institution, Program
 from tests.pathways.test_review import counselor, student_in
 
 pytestmark = pytest.mark.django_db
@@ -95,3 +99,81 @@ def test_the_retention_purge_with_a_fixed_clock(wang: QuizAttempt, settings: obj
     assert retention_purge(now=timezone.now() + timedelta(days=366)) == 1
     assert not User.objects.filter(pk=student.pk).exists()
     assert User.objects.filter(username="counselor_li").exists()  # staff and counselors are not students
+
+
+@pytest.mark.parametrize("who", ["counselor", "curator", "superuser"])
+def test_only_a_students_account_is_deleted_on_the_page_and_in_the_api_alike(
+    wang: QuizAttempt, curator_chen: User, who: str
+) -> None:
+    account = {"counselor": User.objects.get(username="counselor_li"), "curator": curator_chen,
+               "superuser": User.objects.create_superuser("root", password="pw")}[who]  # fmt: skip
+    client = Client()
+    client.force_login(account)
+    page = client.post("/me/data/", {"action": "delete", "confirm": account.username}, follow=True)
+    assert "这里只能删除学生本人的账号" in page.content.decode()
+    api = APIClient()
+    api.force_login(account)
+    refused = api.delete("/api/v1/me/data/", {"confirm": account.username}, format="json")
+    assert refused.status_code == 400 and "confirm" in refused.json()
+    assert User.objects.filter(pk=account.pk).exists()
+
+
+def test_a_deleted_counselor_leaves_the_audit_trail_and_their_endorsements(wang: QuizAttempt) -> None:
+    li = User.objects.get(username="counselor_li")
+    program = StudentRecommendation.objects.get(student=wang.student).programs[1]["program"]
+    review_decide(counselor=li, student=wang.student, program=Program.objects.get(pk=program), decision="endorsed",
+                  version=Review.objects.get(student=wang.student).version)  # fmt: skip
+    li.delete()  # by an administrator
+    rows = AuditEntry.objects.filter(student=wang.student, action__startswith="review_")
+    assert rows.exists() and set(rows.values_list("actor_username", flat=True)) == {"counselor_li"}
+    assert rows.filter(actor__isnull=True).count() == rows.count()
+    endorsed = RecommendationFeedback.objects.get(student=wang.student, program_id=program, kind="endorse")
+    assert endorsed.actor is None  # the re-ranker still learns from it
+    assert ReviewItem.objects.filter(review__student=wang.student, program_id=program, decision="endorsed").exists()
+
+
+def test_deleting_a_student_removes_her_sign_in_records_and_sessions(wang: QuizAttempt) -> None:
+    student = wang.student
+    Client(REMOTE_ADDR="10.9.9.9").post("/accounts/login/", {"username": "student_wang", "password": "wrong"})
+    assert AccessAttempt.objects.filter(username="student_wang").exists()
+    laptop, phone = Client(), Client()
+    laptop.force_login(student)
+    phone.force_login(student)
+    AccessLog.objects.create(username="student_wang", ip_address="10.9.9.9", user_agent="phone")
+    phone_key = phone.cookies["sessionid"].value
+    laptop.post("/me/data/", {"action": "delete", "confirm": "student_wang"})
+    for model in (AccessAttempt, AccessLog, AccessFailureLog):
+        assert not model.objects.filter(username="student_wang").exists(), model
+    assert not Session.objects.filter(session_key=phone_key).exists()
+    assert phone.get("/me/data/").status_code == 302  # signed out everywhere
+
+
+def test_personal_pages_are_not_kept_by_the_browser(wang: QuizAttempt) -> None:
+    client = Client()
+    client.force_login(wang.student)
+    api = APIClient()
+    api.force_login(wang.student)
+    personal = [client.get("/me/data/"), client.get("/quiz/report/"), api.get("/api/v1/me/data/"),
+                client.get(f"/quiz/history/{wang.pk}/recommendations/"), api.get("/api/v1/me/recommendations/")]
+    for response in personal:
+        assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    assert "no-store" not in Client().get("/specialties/").get("Cache-Control", "")  # the public catalog may be cached
+
+
+def test_a_reviews_updated_at_moves_with_each_change(wang: QuizAttempt) -> None:
+    review = Review.objects.get(student=wang.student)
+    Review.objects.filter(pk=review.pk).update(updated_at=timezone.now() - timedelta(days=3))
+    review_note(counselor=User.objects.get(username="counselor_li"), student=wang.student, note="再看看",
+                version=review.version)  # fmt: skip
+    assert timezone.now() - Review.objects.get(pk=review.pk).updated_at < timedelta(minutes=1)
+
+
+@pytest.mark.parametrize("year, month", [(2100, 1), (timezone.localdate().year, 12), (1900, 1)])
+def test_a_month_of_birth_in_the_future_or_long_ago_is_refused(year: int, month: int) -> None:
+    if (year, month) <= (timezone.localdate().year, timezone.localdate().month) and year > 1900:
+        pytest.skip("December of this year is not in the future in December")
+    response = Client().post("/accounts/signup/", {"username": "student_new", "password1": "a-long-pass-2026",
+                                                   "password2": "a-long-pass-2026", "birth_year": year,
+                                                   "birth_month": month, "agree": "on"})  # fmt: skip
+    assert response.status_code == 200 and not User.objects.filter(username="student_new").exists()
+    assert response.context["form"].errors["birth_year"]
