@@ -856,4 +856,11 @@ ZH_HANS: dict[str, str | list[str]] = {
     "Your counselor gives the class its code.": "班级码由你的指导老师提供。",
     "This result was not saved": "这份结果没有保存",
     "My results": "我的结果",
+    "it is nested deeper than %(n)s levels": "嵌套超过 %(n)s 层",
+    "a key holds a control character": "某个键含有控制字符",
+    "a text value holds a control character (such as NUL) or a lone surrogate": "某个文本值含有控制字符（例如 NUL）或孤立的代理字符",
+    "a number is larger than any field takes": "某个数字超出了所有字段的范围",
+    "a number is not finite": "某个数字不是有限值",
+    "A page size is a whole number from 1.": "每页条数须为不小于 1 的整数。",
+    "Choose true or false.": "请选择 true 或 false。",
 }

@@ -169,3 +169,14 @@ def test_the_api_docs_are_self_hosted() -> None:
     assert "<script>" not in page and "http://" not in page.replace("http://testserver", "")
     schema = Client().get("/api/v1/schema/?format=json").json()
     assert schema["openapi"].startswith("3.") and "/api/v1/me/data/" in schema["paths"]
+
+
+@pytest.mark.parametrize("query", ["page_size=abc", "page_size=0", "page_size=-5", "page_size=1.5", "verified=abc",
+                                   "verified=2", "page=abc", "page=0"])  # fmt: skip
+def test_page_size_and_verified_take_only_what_the_schema_says(query: str) -> None:
+    response = APIClient().get(f"/api/v1/routes/?{query}")
+    assert response.status_code in (400, 404), response.status_code
+    assert response.json(), "a message says what is wrong"
+    schema = APIClient().get("/api/v1/schema/?format=json").json()
+    parameters = {p["name"]: p["schema"] for p in schema["paths"]["/api/v1/routes/"]["get"]["parameters"]}
+    assert parameters["page_size"] == {"type": "integer", "minimum": 1} and parameters["verified"]["type"] == "boolean"
