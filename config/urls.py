@@ -3,7 +3,6 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-import config.converters  # noqa: F401 - registers <id:…> before the apps' URLs are read
 from pathways.signin import SignInView
 from programs import views as program_views
 

@@ -61,7 +61,8 @@ def test_the_quiz_can_be_answered_with_the_keyboard(
 def test_signed_in_pages_have_no_serious_accessibility_problems(
     demo_data: None, app_url: str, open_page: Callable[..., Page]
 ) -> None:
-    """The student's recommendations, plan, history and data pages, and the counselor's dashboard, review and class."""
+    """The student's recommendations, plan, history, data and classes pages, and the counselor's dashboard, review and
+    class."""
     people = setup_class()
     attempt = people["browser_wang"]
     recommendation_store(attempt=attempt, stage="junior", district="")
@@ -69,7 +70,7 @@ def test_signed_in_pages_have_no_serious_accessibility_problems(
     cohort = people["li"].cohorts_counseled.first()
     pages = {
         "browser_wang": [f"/quiz/history/{attempt.pk}/recommendations/", "/quiz/plan/", "/quiz/history/",
-                         "/me/data/", "/quiz/report/"],
+                         "/me/data/", "/quiz/report/", "/me/classes/"],
         "browser_counselor_li": ["/counsel/", f"/counsel/students/{attempt.student_id}/",
                                  f"/counsel/cohorts/{cohort.pk}/"],
     }  # fmt: skip

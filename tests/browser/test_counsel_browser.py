@@ -91,3 +91,30 @@ def test_a_counselor_is_refused_another_counselors_student(
     response = page.goto(f"{app_url}/counsel/students/{people['browser_zhang'].student.pk}/")
     assert response is not None and response.status == 404
     assert "browser_zhang" not in page.content()
+
+
+def test_a_student_joins_a_class_with_the_code_the_counselor_shows(
+    demo_data: None, app_url: str, open_page: Callable[..., Page]
+) -> None:
+    """On a phone: the counselor reads the class code off the class page; a new student types it in and joins;
+    only then does she appear among the counselor's students."""
+    people = setup_class()
+    student_account("browser_new", password=PASSWORD)
+    cohort = people["li"].cohorts_counseled.first()
+    counselor = open_page(viewport={"width": 390, "height": 844}, is_mobile=True)
+    sign_in(counselor, app_url, "browser_counselor_li")
+    counselor.goto(f"{app_url}/counsel/cohorts/{cohort.pk}/")
+    code = counselor.locator(".join-code").inner_text()
+    counselor.goto(f"{app_url}/counsel/")
+    expect(counselor.locator("main table")).not_to_contain_text("browser_new")
+
+    student = open_page(viewport={"width": 390, "height": 844}, is_mobile=True)
+    sign_in(student, app_url, "browser_new")
+    student.get_by_role("link", name="我的班级").click()
+    student.get_by_label("班级码").fill(code[:4] + " " + code[4:].lower())
+    student.get_by_role("button", name="加入").click()
+    expect(student.locator("main")).to_contain_text("你已加入一班")
+    expect(student.locator("main")).to_contain_text("browser_counselor_li")
+    counselor.goto(f"{app_url}/counsel/")
+    expect(counselor.locator("main table")).to_contain_text("browser_new")
+    expect(counselor.locator("main")).to_contain_text("browser_new 加入了一班。")
