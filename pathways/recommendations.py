@@ -453,14 +453,17 @@ class FeedbackRefused(ValueError):
 
 def feedback_allowed(*, attempt: QuizAttempt, program_id: int) -> bool:
     """Feedback is kept only for a program the student was recommended: in their stored set, in the set their page
-    shows for their stage and district now (a stored set can lag a catalog edit), or added by their counselor."""
+    shows for their stage and district now (a stored set can lag a catalog edit), or added by their counselor. A
+    student who turned profiling off is recommended nothing, and nothing is computed to check."""
+    profile = StudentProfile.objects.filter(user_id=attempt.student_id).first()
+    if profile is not None and profile.profiling_opt_out:
+        return False
     stored = StudentRecommendation.objects.filter(student_id=attempt.student_id).values_list("programs", flat=True)
     if any(item.get("program") == program_id for programs in stored for item in programs):
         return True
     added = ReviewItem.objects.filter(review__student_id=attempt.student_id, decision=Decision.ADDED)
     if added.filter(program_id=program_id).exists():
         return True
-    profile = StudentProfile.objects.filter(user_id=attempt.student_id).first()
     stage, district = ((profile.stage or "junior"), profile.district) if profile else ("junior", "")
     shown = recommendations_for_attempt(attempt=attempt, stage=stage, district=district)
     return any(item.program.pk == program_id for item in shown.programs)

@@ -1,5 +1,6 @@
 """Existing rows get what 0009 added: the audit's actor names, class join codes, the student group for every
-student account, and the data-protection role that alone reads the audit (curators no longer do)."""
+student account (and class memberships of accounts that are not students are removed), and the data-protection role
+that alone reads the audit (curators no longer do)."""
 
 import secrets
 
@@ -28,6 +29,11 @@ def forwards(apps, schema_editor):
         groups__name="counselor"
     )
     students.user_set.add(*accounts)
+    # The old roster could place counselors, curators and staff in a class "as students": never again.
+    CohortMembership = apps.get_model("pathways", "CohortMembership")
+    CohortMembership.objects.exclude(student__groups__name="student").delete()
+    CohortMembership.objects.filter(student__groups__name="counselor").delete()
+    CohortMembership.objects.filter(student__is_staff=True).delete()
     audit = Permission.objects.filter(content_type__app_label="pathways", codename="view_auditentry")
     data_protection, _ = Group.objects.get_or_create(name="data_protection")
     data_protection.permissions.set(audit)

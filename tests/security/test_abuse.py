@@ -151,3 +151,14 @@ def test_the_listed_inputs_are_400s_with_a_message_and_write_nothing(world: dict
     refused = mine.post("/quiz/save/", {"token": token})
     assert refused.status_code == 403 and "此账号已关闭画像分析" in refused.content.decode()
     assert QuizAttempt.objects.filter(student=owner).count() == 1
+
+
+def test_no_feedback_is_kept_and_nothing_computed_once_profiling_is_off(world: dict) -> None:  # noqa: F811
+    owner = world["users"]["owner"]
+    program = StudentRecommendation.objects.get(student=owner).programs[0]["program"]
+    api = APIClient()
+    api.force_login(owner)
+    api.patch("/api/v1/me/", {"profiling_opt_out": True}, format="json")
+    refused = api.post("/api/v1/recommendations/feedback/", {"attempt": world["attempt"], "program": program,
+                                                              "kind": "save"}, format="json")  # fmt: skip
+    assert refused.status_code == 400 and not RecommendationFeedback.objects.filter(student=owner).exists()
