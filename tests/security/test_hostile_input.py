@@ -19,13 +19,15 @@ from urllib.parse import quote, urlencode, urlsplit
 
 import pytest
 from django.contrib import admin
+from django.core import signals
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
-from django.test import Client
+from django.db import close_old_connections, transaction
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from config.wsgi import application
 from tests.security.test_url_walk import ALLOWED, POST_ONLY, concrete, url_patterns, world  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db
@@ -98,11 +100,12 @@ def client_for(world: dict, persona: str) -> Client:  # noqa: F811
     return client
 
 
-def no_5xx(client: Client, method: str, path: str, data: object = None, **extra: object) -> int:
+def no_5xx(client: Client, method: str, path: str, data: object = None, *more: object, **extra: object) -> int:
     """One request, rolled back afterwards; the status must not be a server error."""
     cache.clear()  # throttles count in the cache: each hostile request is judged on its own
+    call = getattr(client, method)
     with transaction.atomic():
-        response = getattr(client, method)(path, data, **extra) if data is not None else getattr(client, method)(path)
+        response = call(path, data, *more, **extra) if data is not None else call(path)
         transaction.set_rollback(True)
     assert response.status_code < 500, f"{method.upper()} {path}: {response.status_code}"
     return response.status_code
@@ -265,3 +268,30 @@ def test_the_admin_search_and_filters_take_hostile_values(world: dict, curator_c
         for hostile in ("\x00", "9" * 5000, "abc", "-1"):
             for param in ("q", "p", "o", "id__exact"):
                 no_5xx(client, "get", f"{url}?{param}={quote(hostile)}")
+
+
+EXOTIC_TYPES = ["application/json; charset=bogus", "application/json; charset=utf-16", "multipart/form-data",
+                "multipart/form-data; boundary=", "text/plain", "application/xml", "",
+                "application/x-www-form-urlencoded; charset=bogus", "application/x-www-form-urlencoded; charset=utf-7"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/quiz/score/", "/quiz/quick/", "/accounts/login/", "/accounts/signup/"])
+def test_odd_content_types_are_not_server_errors(path: str) -> None:
+    for content_type in EXOTIC_TYPES:
+        no_5xx(Client(), "generic", "POST", path, b'{"a": 1}', content_type=content_type)
+
+
+def test_the_wsgi_app_takes_control_characters_out_of_headers() -> None:
+    """A NUL in Content-Type breaks Django's request object before any middleware runs; config/wsgi.py strips it."""
+    environ = RequestFactory().post("/quiz/quick/", b"x=1", content_type="application/x-www-form-urlencoded").environ
+    environ.update(CONTENT_TYPE="application/x-www-form-urlencoded; charset=\x00", HTTP_USER_AGENT="a\x00b")
+    statuses: list[str] = []
+    # The real handler closes the database connection when a request ends; inside a test's transaction it must not.
+    signals.request_finished.disconnect(close_old_connections)
+    signals.request_started.disconnect(close_old_connections)
+    try:
+        body = b"".join(application(environ, lambda status, headers, *exc: statuses.append(status)))
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+    assert statuses and not statuses[0].startswith("5") and body
