@@ -292,10 +292,6 @@ def recommendation_feedback(request: HttpRequest, attempt_id: int) -> HttpRespon
 PROGRAM_RELATED = ("program__institution", "program__specialty")
 
 
-def _plan_of(user: object) -> Plan | None:
-    return Plan.objects.filter(student=user).select_related(*PROGRAM_RELATED).first()
-
-
 def _plan_pathway(plan: Plan, profile: StudentProfile | None) -> object:
     """The quickest pathway to the planned program from where the student stands (a 初中 student's district)."""
     if profile is not None and (profile.stage or "junior") != "junior":

@@ -188,22 +188,3 @@ class Ranker:
             return np.array(picked, dtype=int)
         rest = [c for c in ordered.tolist() if c not in picked]  # fewer than k/cap 大类 at this level at all
         return np.array((picked + rest)[:k], dtype=int)
-
-    def top_items(self, profiles: np.ndarray, item_columns: np.ndarray, item_bias: np.ndarray, k: int) -> np.ndarray:
-        """Top k items (e.g. programs) per profile, an item scoring its specialty's similarity plus a fixed bias.
-
-        For a whole city at once: blocks of profiles, one matrix product against the specialties, a gather to the
-        items and a partial sort. Returns item indices, n x k, best first.
-        """
-        # Each item gets its specialty's shape up front, so scoring is one product with no gather per block.
-        items = np.ascontiguousarray(self.pipeline.named_steps["similarity"].items_[item_columns].T)
-        bias = np.asarray(item_bias, dtype=np.float32)
-        out = np.empty((len(profiles), k), dtype=np.int32)
-        for start in range(0, len(profiles), BLOCK):
-            shaped = self.pipeline.named_steps["shape"].transform(profiles[start : start + BLOCK]).astype(np.float32)
-            scores = shaped @ items
-            scores += bias
-            part = np.argpartition(scores, scores.shape[1] - k, axis=1)[:, -k:]
-            order = np.argsort(-np.take_along_axis(scores, part, axis=1), axis=1)
-            out[start : start + BLOCK] = np.take_along_axis(part, order, axis=1)
-        return out
