@@ -104,8 +104,9 @@ def students_ensure(students: int) -> None:
             c.execute(f"ANALYZE {table}")
 
 
-def _students_batch(numbers: np.ndarray, rng: np.random.Generator, form: int, now: str, year: int,
-                    districts: np.ndarray) -> None:  # fmt: skip
+def _students_batch(
+    numbers: np.ndarray, rng: np.random.Generator, form: int, now: str, year: int, districts: np.ndarray
+) -> None:
     n = len(numbers)
     with connection.cursor() as c:
         c.execute("SELECT coalesce(max(id), 0) FROM auth_user")
@@ -123,10 +124,15 @@ def _students_batch(numbers: np.ndarray, rng: np.random.Generator, form: int, no
         codes = np.array(list("RIASEC"))[order[:, :3]]
         flat = (scores.max(axis=1) - scores.min(axis=1)) < 6
         raw = c.cursor
-        _copy(raw, "auth_user", "id, username, password, is_superuser, first_name, last_name, email, is_staff, "
-              "is_active, date_joined",
-              [f"{i}\t{PREFIX}{m:07d}\t!\tf\t\t\t\tf\tt\t{now}\n" for i, m in zip(ids.tolist(), numbers.tolist(),
-                                                                                strict=True)])  # fmt: skip
+        _copy(
+            raw,
+            "auth_user",
+            "id, username, password, is_superuser, first_name, last_name, email, is_staff, is_active, date_joined",
+            [
+                f"{i}\t{PREFIX}{m:07d}\t!\tf\t\t\t\tf\tt\t{now}\n"
+                for i, m in zip(ids.tolist(), numbers.tolist(), strict=True)
+            ],
+        )
         rows = zip(ids.tolist(), ages.tolist(), stage.tolist(), district.tolist(), strict=True)
         _copy(
             raw,
@@ -136,13 +142,23 @@ def _students_batch(numbers: np.ndarray, rng: np.random.Generator, form: int, no
         )
         consents = [f"{i}\tstudent\t{NOTICE_VERSION}\t\t\t{now}\n" for i in ids.tolist()]
         consents += [f"{i}\tguardian\t{NOTICE_VERSION}\t家长{i % 100}\t母亲\t{now}\n" for i in ids[ages < 15].tolist()]
-        _copy(raw, "pathways_consent", "user_id, kind, notice_version, guardian_name, guardian_relation, given_at",
-              consents)  # fmt: skip
-        _copy(raw, "pathways_quizattempt", "student_id, version_id, completed_at, duration_seconds, too_fast, score_r, "
-              "score_i, score_a, score_s, score_e, score_c, code, flat",
-              [f"{i}\t{form}\t{now}\t300\tf\t{r[0]}\t{r[1]}\t{r[2]}\t{r[3]}\t{r[4]}\t{r[5]}\t{''.join(code)}\t"
-               f"{'t' if f else 'f'}\n" for i, r, code, f in zip(ids.tolist(), scores.tolist(), codes.tolist(),
-                                                                 flat.tolist(), strict=True)])  # fmt: skip
+        _copy(
+            raw,
+            "pathways_consent",
+            "user_id, kind, notice_version, guardian_name, guardian_relation, given_at",
+            consents,
+        )
+        _copy(
+            raw,
+            "pathways_quizattempt",
+            "student_id, version_id, completed_at, duration_seconds, too_fast, score_r, "
+            "score_i, score_a, score_s, score_e, score_c, code, flat",
+            [
+                f"{i}\t{form}\t{now}\t300\tf\t{r[0]}\t{r[1]}\t{r[2]}\t{r[3]}\t{r[4]}\t{r[5]}\t{''.join(code)}\t"
+                f"{'t' if f else 'f'}\n"
+                for i, r, code, f in zip(ids.tolist(), scores.tolist(), codes.tolist(), flat.tolist(), strict=True)
+            ],
+        )
 
 
 def table_empty() -> None:
@@ -170,10 +186,13 @@ def in_process() -> None:
         total.programs = result.programs
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
-    print(f"in-process: {total.students:,} rows in {seconds:.1f} s ({len(ranges)} ranges of {RECOMPUTE_CHUNK:,}): "
-          f"plan {plan:.1f} s, eligibility queries {total.query_seconds:.1f} s, scoring {total.scoring_seconds:.1f} s, "
-          f"writing {total.writing_seconds:.1f} s; {total.fallbacks:,} students by the one-student code; "
-          f"programs per stage {total.programs}; peak RSS {peak:.2f} GiB", flush=True)  # fmt: skip
+    print(
+        f"in-process: {total.students:,} rows in {seconds:.1f} s ({len(ranges)} ranges of {RECOMPUTE_CHUNK:,}): "
+        f"plan {plan:.1f} s, eligibility queries {total.query_seconds:.1f} s, scoring {total.scoring_seconds:.1f} s, "
+        f"writing {total.writing_seconds:.1f} s; {total.fallbacks:,} students by the one-student code; "
+        f"programs per stage {total.programs}; peak RSS {peak:.2f} GiB",
+        flush=True,
+    )
 
 
 class TreeMemory(threading.Thread):
@@ -195,8 +214,11 @@ def _tree(pid: int) -> list[int]:
         p = todo.pop()
         found.append(p)
         with contextlib.suppress(OSError):  # the process ended meanwhile
-            todo += [int(c) for t in os.listdir(f"/proc/{p}/task")
-                     for c in Path(f"/proc/{p}/task/{t}/children").read_text().split()]  # fmt: skip
+            todo += [
+                int(c)
+                for t in os.listdir(f"/proc/{p}/task")
+                for c in Path(f"/proc/{p}/task/{t}/children").read_text().split()
+            ]
     return found
 
 
@@ -220,11 +242,29 @@ def with_workers(concurrency: int, eligible: int) -> None:
     log_path = ROOT / "bench" / "results" / f"city-worker-{concurrency}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log_file = open(log_path, "w")  # noqa: SIM115 - closed in finally
-    worker = subprocess.Popen([str(ROOT / ".venv/bin/celery"), "-A", "config", "worker", "-Q", "recompute", "-c",
-                               str(concurrency), "-n", f"city{concurrency}-{os.getpid()}@%h", "--loglevel=INFO",
-                               "--without-gossip", "--without-mingle", "--without-heartbeat"],
-                              cwd=ROOT, env=env, start_new_session=True, stdout=log_file,
-                              stderr=subprocess.STDOUT)  # fmt: skip
+    worker = subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/celery"),
+            "-A",
+            "config",
+            "worker",
+            "-Q",
+            "recompute",
+            "-c",
+            str(concurrency),
+            "-n",
+            f"city{concurrency}-{os.getpid()}@%h",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+    )
     try:
         memory = TreeMemory(worker.pid)
         memory.start()
@@ -238,16 +278,24 @@ def with_workers(concurrency: int, eligible: int) -> None:
             time.sleep(0.5)
         seconds = time.perf_counter() - start
         memory.running = False
-        print(f"{concurrency} worker process{'es' if concurrency > 1 else ''}: {eligible:,} rows in {seconds:.1f} s; "
-              f"peak RSS of the worker and its children {memory.peak / 2**30:.2f} GiB", flush=True)  # fmt: skip
+        print(
+            f"{concurrency} worker process{'es' if concurrency > 1 else ''}: {eligible:,} rows in {seconds:.1f} s; "
+            f"peak RSS of the worker and its children {memory.peak / 2**30:.2f} GiB",
+            flush=True,
+        )
     finally:
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(timeout=60)
         log_file.close()
-    split = {part: sum(float(v) for v in re.findall(part + r"_seconds=([0-9.]+)", log_path.read_text()))
-             for part in ("query", "scoring", "writing")}  # fmt: skip
-    print(f"  summed over chunks (process s): query {split['query']:.0f}, scoring {split['scoring']:.0f}, "
-          f"writing {split['writing']:.0f}", flush=True)  # fmt: skip
+    split = {
+        part: sum(float(v) for v in re.findall(part + r"_seconds=([0-9.]+)", log_path.read_text()))
+        for part in ("query", "scoring", "writing")
+    }
+    print(
+        f"  summed over chunks (process s): query {split['query']:.0f}, scoring {split['scoring']:.0f}, "
+        f"writing {split['writing']:.0f}",
+        flush=True,
+    )
 
 
 def main() -> None:
@@ -256,8 +304,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, nargs="*", default=[1, 2])
     parser.add_argument("--skip-inprocess", action="store_true")
     args = parser.parse_args()
-    print(f"PostgreSQL {DATABASE}, Python {platform.python_version()}, numpy {np.__version__}, {os.cpu_count()} "
-          f"cores, {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB", flush=True)  # fmt: skip
+    print(
+        f"PostgreSQL {DATABASE}, Python {platform.python_version()}, numpy {np.__version__}, {os.cpu_count()} "
+        f"cores, {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB",
+        flush=True,
+    )
     catalog_ensure()
     students_ensure(args.students)
     with connection.cursor() as c:
@@ -274,8 +325,10 @@ def students_eligible() -> int:
     from pathways.recompute import eligible_students
 
     ranges = recompute_plan()
-    return sum(len(eligible_students(first_user_id=f, last_user_id=t, only_stale=False, basis="").student_ids)
-               for f, t in ranges)  # fmt: skip
+    return sum(
+        len(eligible_students(first_user_id=f, last_user_id=t, only_stale=False, basis="").student_ids)
+        for f, t in ranges
+    )
 
 
 if __name__ == "__main__":

@@ -49,10 +49,20 @@ def populate(students: int) -> User:
     version = FormVersion.objects.get(kind="quick", is_current=True)
     now = timezone.now()
     QuizAttempt.objects.bulk_create(
-        QuizAttempt(student=u, version=version, completed_at=now, score_r=20, score_i=10, score_a=30, score_s=25,
-                    score_e=15, score_c=5, code="ASR")
+        QuizAttempt(
+            student=u,
+            version=version,
+            completed_at=now,
+            score_r=20,
+            score_i=10,
+            score_a=30,
+            score_s=25,
+            score_e=15,
+            score_c=5,
+            code="ASR",
+        )
         for u in users[: students * 4 // 5]
-    )  # fmt: skip
+    )
     Review.objects.bulk_create(Review(student=u, status="done") for u in users[::2])
     return counselor
 

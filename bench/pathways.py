@@ -79,8 +79,9 @@ def main() -> None:
             samples.append(ms)
             counts.append(page.count)
         report(f"every published {level} program", samples, counts)
-    filtered = PathwayFilters(district="渝北区", scope="area", near_home=True, max_years=8,
-                              routes=frozenset({"skills-exam", "upgrade"}))  # fmt: skip
+    filtered = PathwayFilters(
+        district="渝北区", scope="area", near_home=True, max_years=8, routes=frozenset({"skills-exam", "upgrade"})
+    )
     samples = [timed(pathways_search, start=None, filters=filtered)[0] for _ in range(20)]
     report("初中, area, near home + routes + max years", samples, [pathways_search(start=None, filters=filtered).count])
     client = Client(HTTP_HOST="127.0.0.1")

@@ -91,8 +91,10 @@ def city(students: int) -> None:
         np.argpartition(scores, scores.shape[1] - 10, axis=1)[:, -10:]
     bare = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
-    print(f"city: {students:,} profiles x {len(columns):,} programs, top 10: {ours:.2f} s; bare matmul + argpartition "
-          f"{bare:.2f} s; ratio {ours / bare:.2f}x; peak memory {peak:.2f} GiB; {top.shape}")  # fmt: skip
+    print(
+        f"city: {students:,} profiles x {len(columns):,} programs, top 10: {ours:.2f} s; bare matmul + argpartition "
+        f"{bare:.2f} s; ratio {ours / bare:.2f}x; peak memory {peak:.2f} GiB; {top.shape}"
+    )
 
 
 def batch(profiles: int) -> None:
@@ -103,8 +105,17 @@ def batch(profiles: int) -> None:
             writer = csv.writer(handle)
             writer.writerow(["id", *AREAS])
             writer.writerows([f"s{n}", *(f"{v:.3f}" for v in row)] for n, row in enumerate(rng.random((profiles, 6))))
-        command = [sys.executable, str(ROOT / "manage.py"), "recommend_specialties", "--input", str(path),
-                   "--level", "associate", "--k", "10"]  # fmt: skip
+        command = [
+            sys.executable,
+            str(ROOT / "manage.py"),
+            "recommend_specialties",
+            "--input",
+            str(path),
+            "--level",
+            "associate",
+            "--k",
+            "10",
+        ]
         start = time.perf_counter()
         result = subprocess.run(command, capture_output=True, check=True, env=os.environ)
         seconds = time.perf_counter() - start

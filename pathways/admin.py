@@ -85,13 +85,22 @@ class ArticulationAdmin(CatalogAdmin):
     list_display = ["route", "academic_year", "source_label", "to_program", "quota", "total_years", "flag", "is_sample"]
     list_filter = [FlaggedFilter, "route", "academic_year", "is_sample", "to_program__institution__kind"]
     search_fields = [
-        "to_program__institution__name", "to_program__specialty__name", "to_program__specialty__code",
-        "from_program__institution__name", "from_program__specialty__name", "from_program__specialty__code",
-    ]  # fmt: skip
+        "to_program__institution__name",
+        "to_program__specialty__name",
+        "to_program__specialty__code",
+        "from_program__institution__name",
+        "from_program__specialty__name",
+        "from_program__specialty__code",
+    ]
     list_select_related = [
-        "route", "from_program__institution", "from_program__specialty", "from_skill_category", "from_class",
-        "to_program__institution", "to_program__specialty",
-    ]  # fmt: skip
+        "route",
+        "from_program__institution",
+        "from_program__specialty",
+        "from_skill_category",
+        "from_class",
+        "to_program__institution",
+        "to_program__specialty",
+    ]
     autocomplete_fields = ["route", "from_program", "from_skill_category", "from_class", "to_program"]
 
     @admin.display(description=_("earlier stage"))
@@ -139,7 +148,7 @@ def _report_publish(admin_view: admin.ModelAdmin, request: HttpRequest) -> None:
                     "form": label,
                     "number": outcome.version.number if outcome.version else "—",
                     "problems": " ".join(outcome.problems),
-                },  # fmt: skip
+                },
                 messages.WARNING,
             )
         elif outcome.created and outcome.version is not None:
@@ -236,8 +245,10 @@ class ModelVersionAdmin(admin.ModelAdmin):
                 model_version_activate(version=version)
                 enqueue(recompute_recommendations, 0)
         except QueueUnavailable as exc:  # raised after the commit: the version is active, the sweep catches up
-            later = _("Version %(n)s is active. %(problem)s The stored recommendations will be recomputed "
-                      "automatically once the queue is back.") % {"n": version.number, "problem": exc}  # fmt: skip
+            later = _(
+                "Version %(n)s is active. %(problem)s The stored recommendations will be recomputed "
+                "automatically once the queue is back."
+            ) % {"n": version.number, "problem": exc}
             self.message_user(request, later, messages.WARNING)
             return
         message = _("Version %(n)s is active; recommendations are being recomputed.") % {"n": version.number}

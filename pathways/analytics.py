@@ -49,24 +49,37 @@ def cohort_analytics(*, cohort: Cohort) -> CohortAnalytics:
     for attempt in QuizAttempt.objects.filter(student_id__in=students).order_by("completed_at", "pk"):
         latest[attempt.student_id] = attempt
     shaped = [a for a in latest.values() if not a.flat]
-    mean = {area: round(sum(a.scores[area] for a in latest.values()) / len(latest), 1) if latest else 0.0
-            for area in AREA_ORDER}  # fmt: skip
+    mean = {
+        area: round(sum(a.scores[area] for a in latest.values()) / len(latest), 1) if latest else 0.0
+        for area in AREA_ORDER
+    }
     leading = Counter(a.code[0] for a in shaped)
-    suggested = Counter(p["program"] for r in StudentRecommendation.objects.filter(student_id__in=students)
-                        for p in r.programs)  # fmt: skip
-    endorsed = Counter(ReviewItem.objects.filter(review__student_id__in=students, decision__in=["endorsed", "added"])
-                       .values_list("program_id", flat=True))  # fmt: skip
+    suggested = Counter(
+        p["program"] for r in StudentRecommendation.objects.filter(student_id__in=students) for p in r.programs
+    )
+    endorsed = Counter(
+        ReviewItem.objects.filter(review__student_id__in=students, decision__in=["endorsed", "added"]).values_list(
+            "program_id", flat=True
+        )
+    )
     ids = set(suggested) | set(endorsed)
     programs = Program.objects.filter(pk__in=ids).select_related("institution", "specialty").in_bulk()
-    demand = sorted((ProgramDemand(programs[pk], suggested[pk], endorsed[pk]) for pk in ids if pk in programs),
-                    key=lambda d: (-d.endorsed, -d.suggested, d.program.pk))  # fmt: skip
+    demand = sorted(
+        (ProgramDemand(programs[pk], suggested[pk], endorsed[pk]) for pk in ids if pk in programs),
+        key=lambda d: (-d.endorsed, -d.suggested, d.program.pk),
+    )
     reached_ids = set(
         SpecialtyIndustry.objects.filter(specialty__programs__in=ids).values_list("cluster_id", flat=True)
     )
     core = list(IndustryCluster.objects.filter(tier__in=CORE_TIERS).order_by("position"))
     return CohortAnalytics(
-        cohort=cohort, students=len(students), with_quiz=len(latest), flat=len(latest) - len(shaped),
-        mean_scores=mean, leading_area={area: leading.get(area, 0) for area in AREA_ORDER}, programs=demand,
+        cohort=cohort,
+        students=len(students),
+        with_quiz=len(latest),
+        flat=len(latest) - len(shaped),
+        mean_scores=mean,
+        leading_area={area: leading.get(area, 0) for area in AREA_ORDER},
+        programs=demand,
         clusters_reached=[c for c in core if c.pk in reached_ids],
         clusters_missing=[c for c in core if c.pk not in reached_ids],
-    )  # fmt: skip
+    )

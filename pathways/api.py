@@ -142,7 +142,7 @@ urlpatterns = [
         "docs/",
         SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/swagger_ui.html"),
         name="docs",
-    ),  # fmt: skip
+    ),
     path("pathways/", PathwayView.as_view(), name="pathways"),
     path("", include("pathways.quiz_api")),
     path("", include("pathways.counsel_api")),

@@ -9,5 +9,6 @@ from pathways.models import AuditEntry
 
 def audit_record(*, actor: object, student: object, action: str, **detail: object) -> AuditEntry:
     username = getattr(actor, "username", "") or ""
-    return AuditEntry.objects.create(actor=actor, actor_username=username, student=student, action=action,
-                                     detail=detail)  # fmt: skip
+    return AuditEntry.objects.create(
+        actor=actor, actor_username=username, student=student, action=action, detail=detail
+    )

@@ -27,15 +27,24 @@ def _act(request: HttpRequest, form: ClassJoinForm) -> None:
         membership = classes.class_join(student=request.user, code=form.data.get("code", ""), guardian=guardian)
         messages.success(request, _("You joined %(name)s.") % {"name": membership.cohort.name})
     elif action in ("accept", "decline"):
-        invitation = classes.invitation_answer(student=request.user, invitation_id=parse_id(request.POST.get(
-            "invitation")) or 0, accept=action == "accept", guardian=guardian)  # fmt: skip
-        messages.success(request, _("You joined %(name)s.") % {"name": invitation.cohort.name} if action == "accept"
-                         else _("You declined the invitation to %(name)s.") % {"name": invitation.cohort.name})
+        invitation = classes.invitation_answer(
+            student=request.user,
+            invitation_id=parse_id(request.POST.get("invitation")) or 0,
+            accept=action == "accept",
+            guardian=guardian,
+        )
+        messages.success(
+            request,
+            _("You joined %(name)s.") % {"name": invitation.cohort.name}
+            if action == "accept"
+            else _("You declined the invitation to %(name)s.") % {"name": invitation.cohort.name},
+        )
     elif action == "leave":
         cohort = classes.class_leave(student=request.user)
         if cohort is not None:
-            messages.success(request, _("You left %(name)s. Its counselors no longer see your data.")
-                             % {"name": cohort.name})  # fmt: skip
+            messages.success(
+                request, _("You left %(name)s. Its counselors no longer see your data.") % {"name": cohort.name}
+            )
     else:
         raise classes.ClassRefused(_("Unknown action."))
 
@@ -60,10 +69,13 @@ def my_classes(request: HttpRequest) -> HttpResponse:
     )
     invitations = CohortInvitation.objects.filter(student=request.user, status=InvitationStatus.PENDING)
     context = {
-        "membership": membership, "form": ClassJoinForm(auto_id="join_%s"),
-        "invitations": [(i, ClassJoinForm(auto_id=f"invitation{i.pk}_%s"))
-                        for i in invitations.select_related("cohort__school", "invited_by")],
+        "membership": membership,
+        "form": ClassJoinForm(auto_id="join_%s"),
+        "invitations": [
+            (i, ClassJoinForm(auto_id=f"invitation{i.pk}_%s"))
+            for i in invitations.select_related("cohort__school", "invited_by")
+        ],
         "is_student": access.is_student(request.user),
         "guardian_needed": consent_state(user=request.user).guardian_needed,
-    }  # fmt: skip
+    }
     return render(request, "pathways/my_classes.html", context)

@@ -62,21 +62,25 @@ def _join(*, student: User, cohort: Cohort, guardian: Guardian, how: str) -> Coh
     if current is not None and current.cohort_id == cohort.pk:
         return current
     if current is not None:
-        raise ClassRefused(_("You are in %(name)s already. Leave it first to join another class.")
-                           % {"name": current.cohort.name})  # fmt: skip
+        raise ClassRefused(
+            _("You are in %(name)s already. Leave it first to join another class.") % {"name": current.cohort.name}
+        )
     try:
         with transaction.atomic():
             membership = CohortMembership.objects.create(
-                cohort=cohort, student=student, guardian_name=guardian.name.strip()[:32],
+                cohort=cohort,
+                student=student,
+                guardian_name=guardian.name.strip()[:32],
                 guardian_relation=guardian.relation.strip()[:16],
-            )  # fmt: skip
+            )
     except IntegrityError as exc:  # joined elsewhere at the same moment
         raise ClassRefused(_("You are in a class already. Leave it first to join another class.")) from exc
     CohortInvitation.objects.filter(cohort=cohort, student=student, status=InvitationStatus.PENDING).update(
         status=InvitationStatus.ACCEPTED, answered_at=timezone.now()
     )
-    audit_record(actor=student, student=student, action="class_join", cohort=cohort.pk, how=how,
-                 guardian=guardian.given)  # fmt: skip
+    audit_record(
+        actor=student, student=student, action="class_join", cohort=cohort.pk, how=how, guardian=guardian.given
+    )
     _notify_counselors(cohort, _("%(student)s joined %(name)s.") % {"student": student.username, "name": cohort.name})
     return membership
 
@@ -164,8 +168,9 @@ def _roster_rows(text: str) -> list[tuple[int, str]]:
         header = [h.strip().lower() for h in next(reader, [])]
         if header[:1] != ["username"]:
             raise RosterError([(1, _("The first column must be headed “username”."))])
-        return [(n, row[0].strip() if row else "") for n, row in enumerate(reader, start=2)
-                if any(c.strip() for c in row)]  # fmt: skip
+        return [
+            (n, row[0].strip() if row else "") for n, row in enumerate(reader, start=2) if any(c.strip() for c in row)
+        ]
     except csv.Error as exc:  # a field over the csv module's limit, a stray quote
         raise RosterError([(1, _("The file is not a CSV file we can read: %(why)s.") % {"why": exc})]) from exc
 
@@ -201,8 +206,11 @@ def roster_invite(*, counselor: User, cohort: Cohort, text: str) -> list[tuple[i
         )
         if created:
             audit_record(actor=counselor, student=student, action="class_invite", cohort=cohort.pk)
-            Notification.objects.create(user=student, message=(
-                _("You are invited to join %(name)s (%(school)s). Accept or decline it on My classes.")
-                % {"name": cohort.name, "school": cohort.school.name})[:300])  # fmt: skip
+            Notification.objects.create(
+                user=student,
+                message=(
+                    _("You are invited to join %(name)s (%(school)s). Accept or decline it on My classes.")
+                    % {"name": cohort.name, "school": cohort.school.name}
+                )[:300],
+            )
     return [(line, name, INVITED) for line, name in rows]
-

@@ -78,9 +78,12 @@ def consent_record(
     Consent.objects.create(user=user, kind=ConsentKind.STUDENT, notice_version=NOTICE_VERSION)
     if guardian_name.strip():
         Consent.objects.create(
-            user=user, kind=ConsentKind.GUARDIAN, notice_version=NOTICE_VERSION,
-            guardian_name=guardian_name.strip(), guardian_relation=guardian_relation.strip(),
-        )  # fmt: skip
+            user=user,
+            kind=ConsentKind.GUARDIAN,
+            notice_version=NOTICE_VERSION,
+            guardian_name=guardian_name.strip(),
+            guardian_relation=guardian_relation.strip(),
+        )
     return consent_state(user=user)
 
 
@@ -97,6 +100,11 @@ def student_register(
     """A student account with its consents, in one transaction: no account is left without them."""
     user = User.objects.create_user(username=username, password=password)
     user.groups.add(Group.objects.get_or_create(name=STUDENT_GROUP)[0])
-    consent_record(user=user, birth_year=birth_year, birth_month=birth_month, guardian_name=guardian_name,
-                   guardian_relation=guardian_relation)  # fmt: skip
+    consent_record(
+        user=user,
+        birth_year=birth_year,
+        birth_month=birth_month,
+        guardian_name=guardian_name,
+        guardian_relation=guardian_relation,
+    )
     return user

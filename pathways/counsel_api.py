@@ -43,8 +43,10 @@ class ReviewSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ReviewItemSerializer(many=True))
     def get_items(self, obj: Review) -> list[dict[str, Any]]:
-        return [{"program": i.program_id, "decision": i.decision, "reason": i.reason, "position": i.position}
-                for i in obj.items.all()]  # fmt: skip
+        return [
+            {"program": i.program_id, "decision": i.decision, "reason": i.reason, "position": i.position}
+            for i in obj.items.all()
+        ]
 
 
 class ReviewAction(StrictSerializer):
@@ -89,10 +91,11 @@ class ReviewView(APIView):
         request=ReviewAction,
         responses={
             200: ReviewSerializer,
-            409: inline_serializer("ReviewConflict", {"detail": serializers.CharField(),
-                                                      "version": serializers.IntegerField()}),
+            409: inline_serializer(
+                "ReviewConflict", {"detail": serializers.CharField(), "version": serializers.IntegerField()}
+            ),
         },
-    )  # fmt: skip
+    )
     def post(self, request: Request, student_id: int) -> Response:
         _counselor(request)
         student = access.student_get_for_counselor(counselor=request.user, student_id=student_id)
@@ -105,12 +108,21 @@ class ReviewView(APIView):
                 if program is None:
                     raise ValidationError({"program": [_("There is no program %(id)s.") % {"id": data.get("program")}]})
                 result = review.review_decide(
-                    counselor=request.user, student=student, program=program, decision=data["action"],
-                    version=data["version"], reason=data["reason"],
-                )  # fmt: skip
+                    counselor=request.user,
+                    student=student,
+                    program=program,
+                    decision=data["action"],
+                    version=data["version"],
+                    reason=data["reason"],
+                )
             else:
-                result = review.review_note(counselor=request.user, student=student, note=data["note"],
-                                            version=data["version"], done=data["action"] == "done")  # fmt: skip
+                result = review.review_note(
+                    counselor=request.user,
+                    student=student,
+                    note=data["note"],
+                    version=data["version"],
+                    done=data["action"] == "done",
+                )
         except review.ReviewConflict as exc:
             return Response({"detail": str(exc), "version": exc.current}, status=status.HTTP_409_CONFLICT)
         except review.ReviewInputError as exc:

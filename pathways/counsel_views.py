@@ -35,11 +35,15 @@ def _counselor_only(request: HttpRequest) -> None:
 
 
 def _students(request: HttpRequest) -> QuerySet:
-    students = access.students_for_counselor(counselor=request.user).annotate(
-        quizzes=Count("quiz_attempts", distinct=True),
-        has_review=Exists(Review.objects.filter(student=OuterRef("pk"), status=ReviewStatus.DONE)),
-        last_quiz=Max("quiz_attempts__completed_at"),
-    ).select_related("membership__cohort", "review")  # fmt: skip
+    students = (
+        access.students_for_counselor(counselor=request.user)
+        .annotate(
+            quizzes=Count("quiz_attempts", distinct=True),
+            has_review=Exists(Review.objects.filter(student=OuterRef("pk"), status=ReviewStatus.DONE)),
+            last_quiz=Max("quiz_attempts__completed_at"),
+        )
+        .select_related("membership__cohort", "review")
+    )
     q = request.GET.get("q", "").strip()[:50]
     if q:
         students = students.filter(Q(username__icontains=q) | Q(membership__cohort__name__icontains=q))
@@ -60,10 +64,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     page = page_of(request, _students(request), 50)
     unread = Notification.objects.filter(user=request.user, read_at__isnull=True)
     context = {
-        "page": page, "query": query_without_page(request), "statuses": ReviewStatus.choices,
-        "q": request.GET.get("q", "")[:50], "cohorts": access.cohorts_for_counselor(counselor=request.user),
+        "page": page,
+        "query": query_without_page(request),
+        "statuses": ReviewStatus.choices,
+        "q": request.GET.get("q", "")[:50],
+        "cohorts": access.cohorts_for_counselor(counselor=request.user),
         "notifications": list(unread[:20]),
-    }  # fmt: skip
+    }
     unread.update(read_at=timezone.now())
     return render(request, "pathways/counsel_dashboard.html", context)
 
@@ -85,11 +92,16 @@ def student_review(request: HttpRequest, student_id: int) -> HttpResponse:
     ordered = list(current.items.select_related("program__institution", "program__specialty"))
     decisions = {item.program_id: item for item in ordered}
     context = {
-        "student": student, "review": current, "attempt": attempt, "result": result, "decisions": decisions,
-        "added": [i for i in decisions.values() if i.decision == "added"], "ordered": ordered,
+        "student": student,
+        "review": current,
+        "attempt": attempt,
+        "result": result,
+        "decisions": decisions,
+        "added": [i for i in decisions.values() if i.decision == "added"],
+        "ordered": ordered,
         "radar": radar_for({a: attempt.scores[a] / 40 for a in AREA_ORDER}, scores=attempt.scores) if attempt else None,
         "choices": _program_choices(request),
-    }  # fmt: skip
+    }
     return render(request, "pathways/counsel_review.html", context)
 
 
@@ -110,17 +122,29 @@ def _act(request: HttpRequest, student: object) -> HttpResponse:
             program = Program.objects.filter(pk=parse_id(request.POST.get("program")) or 0).first()
             if program is None:
                 raise review.ReviewInputError(_("Choose a program."))
-            review.review_decide(counselor=request.user, student=student, program=program, decision=action,
-                                 version=version, reason=request.POST.get("reason", ""))  # fmt: skip
+            review.review_decide(
+                counselor=request.user,
+                student=student,
+                program=program,
+                decision=action,
+                version=version,
+                reason=request.POST.get("reason", ""),
+            )
         elif action in ("up", "down"):
             program = Program.objects.filter(pk=parse_id(request.POST.get("program")) or 0).first()
             if program is None:
                 raise review.ReviewInputError(_("Choose a program."))
-            review.review_move(counselor=request.user, student=student, program=program, direction=action,
-                               version=version)  # fmt: skip
+            review.review_move(
+                counselor=request.user, student=student, program=program, direction=action, version=version
+            )
         elif action in ("note", "done"):
-            review.review_note(counselor=request.user, student=student, note=request.POST.get("note", ""),
-                               version=version, done=action == "done")  # fmt: skip
+            review.review_note(
+                counselor=request.user,
+                student=student,
+                note=request.POST.get("note", ""),
+                version=version,
+                done=action == "done",
+            )
         else:
             raise review.ReviewInputError(_("Unknown action."))
     except review.ReviewConflict as exc:
@@ -141,8 +165,10 @@ def cohort_analytics(request: HttpRequest, cohort_id: int) -> HttpResponse:
     if request.GET.get("format") == "csv":
         return _analytics_csv(figures)
     most = max(figures.leading_area.values(), default=0) or 1
-    bars = [{"area": area, "name": Area(area).label, "n": n, "y": 20 * row, "width": round(190 * n / most)}
-            for row, (area, n) in enumerate(figures.leading_area.items())]  # fmt: skip
+    bars = [
+        {"area": area, "name": Area(area).label, "n": n, "y": 20 * row, "width": round(190 * n / most)}
+        for row, (area, n) in enumerate(figures.leading_area.items())
+    ]
     context = {"a": figures, "bars": bars, "height": 20 * len(bars), "coverage": round(100 * figures.coverage)}
     return render(request, "pathways/counsel_analytics.html", context)
 
@@ -152,12 +178,21 @@ def _analytics_csv(figures: analytics.CohortAnalytics) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="cohort-{figures.cohort.pk}-programs.csv"'
     response.write("\ufeff")  # Excel opens UTF-8 Chinese correctly with a BOM
     writer = csv.writer(response)
-    writer.writerow(["program_id", "institution", "specialty_code", "specialty", "suggested", "endorsed", "quota",
-                     "over_quota"])  # fmt: skip
+    writer.writerow(
+        ["program_id", "institution", "specialty_code", "specialty", "suggested", "endorsed", "quota", "over_quota"]
+    )
     for d in figures.programs:
         quota = d.program.quota if d.program.quota is not None else ""
-        row = (d.program.pk, d.program.institution.name, d.program.specialty.code, d.program.specialty.name,
-               d.suggested, d.endorsed, quota, int(d.over))
+        row = (
+            d.program.pk,
+            d.program.institution.name,
+            d.program.specialty.code,
+            d.program.specialty.name,
+            d.suggested,
+            d.endorsed,
+            quota,
+            int(d.over),
+        )
         writer.writerow([safe_cell(cell) for cell in row])
     return response
 
@@ -182,10 +217,17 @@ def roster_upload(request: HttpRequest, cohort_id: int) -> HttpResponse:
         messages.error(request, _("Nothing was sent. Fix these rows and upload the file again."))
     else:
         for line, name, _outcome in rows:
-            messages.info(request, _("Line %(line)s, %(name)s: invited; if the account exists and may join, the "
-                                     "student gets the invitation.") % {"line": line, "name": name})  # fmt: skip
-        messages.success(request, _("%(n)s rows read. Students appear in the class once they accept.")
-                         % {"n": len(rows)})  # fmt: skip
+            messages.info(
+                request,
+                _(
+                    "Line %(line)s, %(name)s: invited; if the account exists and may join, the "
+                    "student gets the invitation."
+                )
+                % {"line": line, "name": name},
+            )
+        messages.success(
+            request, _("%(n)s rows read. Students appear in the class once they accept.") % {"n": len(rows)}
+        )
     return redirect("pathways:cohort_analytics", cohort_id=cohort.pk)
 
 

@@ -104,15 +104,27 @@ def _program_nodes(academic_year: int) -> dict[int, ProgramNode]:
     clusters: dict[int, set[int]] = {}
     for specialty_id, cluster_id in SpecialtyIndustry.objects.values_list("specialty_id", "cluster_id"):
         clusters.setdefault(specialty_id, set()).add(cluster_id)
-    rows = Program.objects.published().filter(academic_year=academic_year).values_list(
-        "pk", "specialty__level", "institution__district", "institution__name", "specialty__code",
-        "specialty__years", "quota", "specialty_id", "specialty__specialty_class_id",
-    )  # fmt: skip
+    rows = (
+        Program.objects.published()
+        .filter(academic_year=academic_year)
+        .values_list(
+            "pk",
+            "specialty__level",
+            "institution__district",
+            "institution__name",
+            "specialty__code",
+            "specialty__years",
+            "quota",
+            "specialty_id",
+            "specialty__specialty_class_id",
+        )
+    )
     return {
-        pk: ProgramNode(level, district, name, code, years, quota, frozenset(clusters.get(specialty_id, ())),
-                        specialty_id, class_id)
+        pk: ProgramNode(
+            level, district, name, code, years, quota, frozenset(clusters.get(specialty_id, ())), specialty_id, class_id
+        )
         for pk, level, district, name, code, years, quota, specialty_id, class_id in rows
-    }  # fmt: skip
+    }
 
 
 def graph_build(*, academic_year: int) -> RouteGraph:
@@ -127,10 +139,22 @@ def graph_build(*, academic_year: int) -> RouteGraph:
         elif node.level == Level.ASSOCIATE:
             graph.add_edge(pk, _exam_node(Admission.UPGRADE_EXAM, node.class_id), key=EXAM_EDGE)
     direct: list[Edge] = []
-    links = Articulation.objects.live().filter(academic_year=academic_year).values_list(
-        "pk", "route__code", "route__admission", "from_program_id", "from_skill_category_id", "from_class_id",
-        "to_program_id", "first_years", "second_years", "quota",
-    )  # fmt: skip
+    links = (
+        Articulation.objects.live()
+        .filter(academic_year=academic_year)
+        .values_list(
+            "pk",
+            "route__code",
+            "route__admission",
+            "from_program_id",
+            "from_skill_category_id",
+            "from_class_id",
+            "to_program_id",
+            "first_years",
+            "second_years",
+            "quota",
+        )
+    )
     for pk, route, admission, from_program, category, klass, to_program, first, second, quota in links:
         if to_program not in programs:
             continue
@@ -150,10 +174,15 @@ def graph_build(*, academic_year: int) -> RouteGraph:
     _attach_rows(result, routes)
     for node in graph.nodes:
         edges = [
-            Edge(v, data.get("route", EXAM_EDGE), data.get("years", 0), data.get("quota"),
-                 key if isinstance(key, int) else None)
+            Edge(
+                v,
+                data.get("route", EXAM_EDGE),
+                data.get("years", 0),
+                data.get("quota"),
+                key if isinstance(key, int) else None,
+            )
             for _, v, key, data in graph.out_edges(node, keys=True, data=True)
-        ]  # fmt: skip
+        ]
         result.out[node] = sorted(edges, key=result._edge_key)
     return result
 
@@ -181,8 +210,15 @@ _lock = threading.Lock()
 
 
 SIGNED_MODELS = (
-    Articulation, RouteKind, Program, ProgramOutcome, Institution, Specialty, SpecialtyIndustry, SpecialtySkillCategory,
-)  # fmt: skip
+    Articulation,
+    RouteKind,
+    Program,
+    ProgramOutcome,
+    Institution,
+    Specialty,
+    SpecialtyIndustry,
+    SpecialtySkillCategory,
+)
 
 
 @functools.cache

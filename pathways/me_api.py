@@ -53,11 +53,14 @@ class MeUpdate(StrictSerializer):
 def _me(user: Any) -> dict[str, Any]:
     profile = StudentProfile.objects.filter(user=user).first()
     return {
-        "username": user.username, "is_student": profile is not None,
-        "birth_year": profile.birth_year if profile else None, "birth_month": profile.birth_month if profile else None,
-        "stage": profile.stage if profile else "", "district": profile.district if profile else "",
+        "username": user.username,
+        "is_student": profile is not None,
+        "birth_year": profile.birth_year if profile else None,
+        "birth_month": profile.birth_month if profile else None,
+        "stage": profile.stage if profile else "",
+        "district": profile.district if profile else "",
         "profiling_opt_out": profile.profiling_opt_out if profile else False,
-    }  # fmt: skip
+    }
 
 
 class MeView(APIView):
@@ -275,8 +278,9 @@ class MyInvitationView(APIView):
         ask.is_valid(raise_exception=True)
         try:
             accept = ask.validated_data["answer"] == "accept"
-            classes.invitation_answer(student=request.user, invitation_id=invitation_id, accept=accept,
-                                      guardian=ask.guardian())  # fmt: skip
+            classes.invitation_answer(
+                student=request.user, invitation_id=invitation_id, accept=accept, guardian=ask.guardian()
+            )
         except classes.ClassRefused as exc:
             raise ValidationError({"answer": [str(exc)]}) from exc
         return Response(_my_classes(request.user))

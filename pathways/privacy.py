@@ -40,13 +40,19 @@ from pathways.models import (
 
 def _attempt(attempt: QuizAttempt) -> dict:
     return {
-        "completed_at": attempt.completed_at.isoformat(), "form": attempt.version.kind,
+        "completed_at": attempt.completed_at.isoformat(),
+        "form": attempt.version.kind,
         "version": attempt.version.number,
-        "duration_seconds": attempt.duration_seconds, "too_fast": attempt.too_fast, "scores": attempt.scores,
-        "code": attempt.code, "flat": attempt.flat,
-        "answers": [{"item": a.item.item.code, "text": a.item.text, "value": a.value}
-                    for a in attempt.answers.select_related("item__item")],
-    }  # fmt: skip
+        "duration_seconds": attempt.duration_seconds,
+        "too_fast": attempt.too_fast,
+        "scores": attempt.scores,
+        "code": attempt.code,
+        "flat": attempt.flat,
+        "answers": [
+            {"item": a.item.item.code, "text": a.item.text, "value": a.value}
+            for a in attempt.answers.select_related("item__item")
+        ],
+    }
 
 
 def personal_data_export(*, user: User) -> dict:
@@ -57,29 +63,65 @@ def personal_data_export(*, user: User) -> dict:
     plan = Plan.objects.filter(student=user).select_related("program").first()
     return {
         "account": {"username": user.username, "date_joined": user.date_joined.isoformat()},
-        "profile": {"birth_year": profile.birth_year, "birth_month": profile.birth_month, "stage": profile.stage,
-                    "district": profile.district, "profiling_opt_out": profile.profiling_opt_out} if profile else None,
-        "consents": [{"kind": c.kind, "notice_version": c.notice_version, "guardian_name": c.guardian_name,
-                      "guardian_relation": c.guardian_relation, "given_at": c.given_at.isoformat()}
-                     for c in Consent.objects.filter(user=user)],
+        "profile": {
+            "birth_year": profile.birth_year,
+            "birth_month": profile.birth_month,
+            "stage": profile.stage,
+            "district": profile.district,
+            "profiling_opt_out": profile.profiling_opt_out,
+        }
+        if profile
+        else None,
+        "consents": [
+            {
+                "kind": c.kind,
+                "notice_version": c.notice_version,
+                "guardian_name": c.guardian_name,
+                "guardian_relation": c.guardian_relation,
+                "given_at": c.given_at.isoformat(),
+            }
+            for c in Consent.objects.filter(user=user)
+        ],
         "quiz_attempts": [_attempt(a) for a in QuizAttempt.objects.filter(student=user).select_related("version")],
-        "recommendations": {"programs": recommendation.programs, "specialties": recommendation.specialties,
-                            "computed_at": recommendation.computed_at.isoformat()} if recommendation else None,
-        "feedback": [{"program": f.program_id, "kind": f.kind, "reason": f.reason, "given_at": f.created_at.isoformat()}
-                     for f in RecommendationFeedback.objects.filter(student=user)],
+        "recommendations": {
+            "programs": recommendation.programs,
+            "specialties": recommendation.specialties,
+            "computed_at": recommendation.computed_at.isoformat(),
+        }
+        if recommendation
+        else None,
+        "feedback": [
+            {"program": f.program_id, "kind": f.kind, "reason": f.reason, "given_at": f.created_at.isoformat()}
+            for f in RecommendationFeedback.objects.filter(student=user)
+        ],
         "plan": {"program": str(plan.program), "chosen_at": plan.chosen_at.isoformat()} if plan else None,
-        "counselor_review": {"status": review.status, "note": review.note,
-                             "items": [{"program": i.program_id, "decision": i.decision, "reason": i.reason}
-                                       for i in review.items.all()]} if review else None,
-        "notifications": [{"message": n.message, "at": n.created_at.isoformat()}
-                          for n in Notification.objects.filter(user=user)],
-        "classes": [{"class": str(m.cohort), "counselors": sorted(c.username for c in m.cohort.counselors.all()),
-                     "joined_at": m.joined_at.isoformat(), "guardian_name": m.guardian_name,
-                     "guardian_relation": m.guardian_relation}
-                    for m in CohortMembership.objects.filter(student=user).select_related("cohort__school")],
-        "class_invitations": [{"class": str(i.cohort), "status": i.status, "invited_at": i.created_at.isoformat()}
-                              for i in CohortInvitation.objects.filter(student=user).select_related("cohort__school")],
-    }  # fmt: skip
+        "counselor_review": {
+            "status": review.status,
+            "note": review.note,
+            "items": [
+                {"program": i.program_id, "decision": i.decision, "reason": i.reason} for i in review.items.all()
+            ],
+        }
+        if review
+        else None,
+        "notifications": [
+            {"message": n.message, "at": n.created_at.isoformat()} for n in Notification.objects.filter(user=user)
+        ],
+        "classes": [
+            {
+                "class": str(m.cohort),
+                "counselors": sorted(c.username for c in m.cohort.counselors.all()),
+                "joined_at": m.joined_at.isoformat(),
+                "guardian_name": m.guardian_name,
+                "guardian_relation": m.guardian_relation,
+            }
+            for m in CohortMembership.objects.filter(student=user).select_related("cohort__school")
+        ],
+        "class_invitations": [
+            {"class": str(i.cohort), "status": i.status, "invited_at": i.created_at.isoformat()}
+            for i in CohortInvitation.objects.filter(student=user).select_related("cohort__school")
+        ],
+    }
 
 
 class DeletionRefused(PermissionError):
@@ -93,8 +135,11 @@ def _traces_delete(users: list[User]) -> None:
     for model in (AccessAttempt, AccessLog, AccessFailureLog):
         model.objects.filter(username__in=names).delete()
     store = import_module(settings.SESSION_ENGINE).SessionStore
-    doomed = [s.session_key for s in Session.objects.filter(expire_date__gt=timezone.now()).iterator(chunk_size=2000)
-              if s.get_decoded().get(SESSION_KEY) in ids]  # fmt: skip
+    doomed = [
+        s.session_key
+        for s in Session.objects.filter(expire_date__gt=timezone.now()).iterator(chunk_size=2000)
+        if s.get_decoded().get(SESSION_KEY) in ids
+    ]
     for key in doomed:
         store(session_key=key).delete()
     Session.objects.filter(session_key__in=doomed).delete()

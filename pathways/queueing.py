@@ -52,9 +52,11 @@ def _send(task: Task, args: tuple, kwargs: dict) -> None:
     except (BrokerError, OSError, redis.RedisError) as exc:
         log.error("Could not enqueue %s: the broker is unreachable (%s)", task.name, exc)
         raise QueueUnavailable(
-            _("The task queue is not reachable at the moment, so the work could not be started. "
-              "Please try again in a few minutes.")
-        ) from exc  # fmt: skip
+            _(
+                "The task queue is not reachable at the moment, so the work could not be started. "
+                "Please try again in a few minutes."
+            )
+        ) from exc
 
 
 @functools.cache
@@ -115,10 +117,23 @@ class ReliableTask(Task):
             return 0
 
     def _drop(self, deliveries: int, args: tuple, kwargs: dict) -> None:
-        log.error("Dropped poison task %s[%s] after %s deliveries (limit TASK_MAX_DELIVERIES=%s); args=%r kwargs=%r",
-                  self.name, self.request.id, deliveries - 1, settings.TASK_MAX_DELIVERIES, args, kwargs)  # fmt: skip
-        record = {"task": self.name, "id": self.request.id, "args": repr(args), "kwargs": repr(kwargs),
-                  "deliveries": deliveries - 1, "dropped_at": timezone.now().isoformat()}  # fmt: skip
+        log.error(
+            "Dropped poison task %s[%s] after %s deliveries (limit TASK_MAX_DELIVERIES=%s); args=%r kwargs=%r",
+            self.name,
+            self.request.id,
+            deliveries - 1,
+            settings.TASK_MAX_DELIVERIES,
+            args,
+            kwargs,
+        )
+        record = {
+            "task": self.name,
+            "id": self.request.id,
+            "args": repr(args),
+            "kwargs": repr(kwargs),
+            "deliveries": deliveries - 1,
+            "dropped_at": timezone.now().isoformat(),
+        }
         client = broker_redis()
         if client is not None:
             client.pipeline().lpush(DROPPED_KEY, json.dumps(record)).ltrim(DROPPED_KEY, 0, DROPPED_KEEP - 1).execute()

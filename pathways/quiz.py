@@ -96,15 +96,17 @@ def quiz_forms_publish() -> list[PublishOutcome]:
         if problems or (current and current.fingerprint == fingerprint):
             outcomes.append(PublishOutcome(kind, current, False, problems))
             continue
-        number = (FormVersion.objects.filter(kind=kind).order_by("-number").values_list("number", flat=True).first()
-                  or 0) + 1  # fmt: skip
+        number = (
+            FormVersion.objects.filter(kind=kind).order_by("-number").values_list("number", flat=True).first() or 0
+        ) + 1
         FormVersion.objects.filter(kind=kind, is_current=True).update(is_current=False)
         version = FormVersion.objects.create(kind=kind, number=number, is_current=True, fingerprint=fingerprint)
         FormVersionItem.objects.bulk_create(
-            FormVersionItem(version=version, item=item, position=n, area=item.area, text=item.text,
-                            text_en=item.text_en)
+            FormVersionItem(
+                version=version, item=item, position=n, area=item.area, text=item.text, text_en=item.text_en
+            )
             for n, item in enumerate(items, start=1)
-        )  # fmt: skip
+        )
         outcomes.append(PublishOutcome(kind, version, True, []))
     return outcomes
 
@@ -117,9 +119,15 @@ def _parse_items(path: Path) -> list[QuizItem]:
         if not row["position"].isdigit() or row["in_quick"] not in ("true", "false") or not row["text"]:
             raise RowError(path, line, "position must be a number, in_quick true or false, and text filled")
         items.append(
-            QuizItem(code=row["code"], area=row["area"], position=int(row["position"]),
-                     in_quick=row["in_quick"] == "true", text=row["text"], text_en=row["text_en"])
-        )  # fmt: skip
+            QuizItem(
+                code=row["code"],
+                area=row["area"],
+                position=int(row["position"]),
+                in_quick=row["in_quick"] == "true",
+                text=row["text"],
+                text_en=row["text_en"],
+            )
+        )
     return items
 
 
@@ -127,8 +135,13 @@ def _parse_items(path: Path) -> list[QuizItem]:
 def quiz_items_load(*, path: Path = ITEMS_FILE) -> dict[str, LoadCounts]:
     """Load the items file, then publish a version of each form if its items changed."""
     items = _parse_items(path)
-    counts, _saved = upsert(model=QuizItem, key=("code",), instances=items,
-                            fields=["area", "position", "in_quick", "text", "text_en"], reason="load_quiz")  # fmt: skip
+    counts, _saved = upsert(
+        model=QuizItem,
+        key=("code",),
+        instances=items,
+        fields=["area", "position", "in_quick", "text", "text_en"],
+        reason="load_quiz",
+    )
     result = {"quiz_items": counts}
     for outcome in quiz_forms_publish():
         if outcome.problems:
@@ -159,8 +172,9 @@ class AnswerSheet:
     duration_seconds: int | None
 
     def score(self) -> QuizResult:
-        return quiz_score(areas=[i.area for i in self.items], values=self.values,
-                          duration_seconds=self.duration_seconds)  # fmt: skip
+        return quiz_score(
+            areas=[i.area for i in self.items], values=self.values, duration_seconds=self.duration_seconds
+        )
 
 
 def _as_int(value: object) -> int | None:
@@ -200,8 +214,10 @@ def _answer_errors(items_by_id: dict[int, FormVersionItem], answers: Sequence[tu
         if raw_value is None or raw_value == "":
             error["value"] = [_("This answer has no value: choose 1 to 5.")]
         elif value is None or not 1 <= value <= 5:
-            error["value"] = [_("Answers run from 1 (strongly dislike) to 5 (strongly like), not %(value)s.")
-                              % {"value": _shown(raw_value)}]  # fmt: skip
+            error["value"] = [
+                _("Answers run from 1 (strongly dislike) to 5 (strongly like), not %(value)s.")
+                % {"value": _shown(raw_value)}
+            ]
         if item_id is not None:
             seen.add(item_id)
         errors.append(error)
@@ -266,8 +282,12 @@ def start_token_seconds(token: str) -> int | None:
 
 def result_token_make(*, sheet: AnswerSheet) -> str:
     """A signed copy of the answers for the browser to hold; the server keeps nothing."""
-    payload = {"v": sheet.version.pk, "a": [[i.item_id, v] for i, v in zip(sheet.items, sheet.values, strict=True)],
-               "d": sheet.duration_seconds, "t": timezone.now().isoformat()}  # fmt: skip
+    payload = {
+        "v": sheet.version.pk,
+        "a": [[i.item_id, v] for i, v in zip(sheet.items, sheet.values, strict=True)],
+        "d": sheet.duration_seconds,
+        "t": timezone.now().isoformat(),
+    }
     return signing.dumps(payload, salt=TOKEN_SALT, compress=True)
 
 
@@ -320,10 +340,16 @@ def quiz_attempt_save(*, student: object, sheet: AnswerSheet, token: str | None 
     try:
         with transaction.atomic():
             attempt = QuizAttempt.objects.create(
-                student=student, version=sheet.version, completed_at=timezone.now(),
-                duration_seconds=sheet.duration_seconds, too_fast=result.too_fast, code=result.code, flat=result.flat,
-                result_digest=digest, **scores,
-            )  # fmt: skip
+                student=student,
+                version=sheet.version,
+                completed_at=timezone.now(),
+                duration_seconds=sheet.duration_seconds,
+                too_fast=result.too_fast,
+                code=result.code,
+                flat=result.flat,
+                result_digest=digest,
+                **scores,
+            )
     except IntegrityError as exc:  # the same result saved at the same moment in another request
         raise ResultAlreadySaved(_already_saved()) from exc
     QuizAnswer.objects.bulk_create(
@@ -336,5 +362,8 @@ def quiz_attempt_save(*, student: object, sheet: AnswerSheet, token: str | None 
 def attempt_result(*, attempt: QuizAttempt) -> QuizResult:
     """The result of a saved attempt, re-scored from its stored answers on its own version."""
     answers = list(attempt.answers.select_related("item"))
-    return quiz_score(areas=[a.item.area for a in answers], values=[a.value for a in answers],
-                      duration_seconds=attempt.duration_seconds)  # fmt: skip
+    return quiz_score(
+        areas=[a.item.area for a in answers],
+        values=[a.value for a in answers],
+        duration_seconds=attempt.duration_seconds,
+    )

@@ -58,8 +58,12 @@ class AnswersSerializer(StrictSerializer):
     form = serializers.ChoiceField(choices=FormKind.choices)
     version = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     answers = serializers.ListField(child=serializers.DictField(), allow_empty=True, max_length=200)
-    started = serializers.CharField(required=False, allow_blank=True, max_length=200,
-                                    help_text="The `started` value of GET quiz/forms/, as it was given.")  # fmt: skip
+    started = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text="The `started` value of GET quiz/forms/, as it was given.",
+    )
 
 
 def _sheet(request: Request) -> quiz.AnswerSheet:
@@ -72,8 +76,9 @@ def _sheet(request: Request) -> quiz.AnswerSheet:
         message = _("This is not a start time this server gave, or it is over 6 hours old: fetch the form again.")
         raise ValidationError({"started": [message]})
     try:
-        return quiz.answers_check(kind=data["form"], version_number=data["version"], answers=pairs,
-                                  duration_seconds=duration)  # fmt: skip
+        return quiz.answers_check(
+            kind=data["form"], version_number=data["version"], answers=pairs, duration_seconds=duration
+        )
     except quiz.QuizInputError as exc:
         raise ValidationError(exc.errors) from exc
 
@@ -96,8 +101,15 @@ class ScoreSerializer(QuizResultSerializer):
 
 
 def result_data(result: QuizResult) -> dict[str, Any]:
-    return {"scores": result.scores, "profile": result.profile, "code": result.code, "flat": result.flat,
-            "flat_reason": result.flat_reason, "ties": result.ties, "too_fast": result.too_fast}  # fmt: skip
+    return {
+        "scores": result.scores,
+        "profile": result.profile,
+        "code": result.code,
+        "flat": result.flat,
+        "flat_reason": result.flat_reason,
+        "ties": result.ties,
+        "too_fast": result.too_fast,
+    }
 
 
 class FormsView(APIView):
@@ -105,10 +117,15 @@ class FormsView(APIView):
 
     permission_classes = [AllowAny]
 
-    @extend_schema(responses=inline_serializer("QuizForms", {
-        "results": FormVersionSerializer(many=True),
-        "started": serializers.CharField(help_text="Send it back with the answers: the server times the quiz."),
-    }))  # fmt: skip
+    @extend_schema(
+        responses=inline_serializer(
+            "QuizForms",
+            {
+                "results": FormVersionSerializer(many=True),
+                "started": serializers.CharField(help_text="Send it back with the answers: the server times the quiz."),
+            },
+        )
+    )
     def get(self, request: Request) -> Response:
         versions = FormVersion.objects.filter(is_current=True).prefetch_related("items__item").order_by("kind")
         forms = FormVersionSerializer(versions, many=True).data
@@ -274,31 +291,52 @@ class RecommendationsView(APIView):
         ask = RecommendationRequest(data=request.data)
         ask.is_valid(raise_exception=True)
         data = ask.validated_data
-        result = recommendations_for(profile=data["profile"], stage=data["stage"], district=data["district"],
-                                     routes=frozenset(data["routes"]), k=data["k"])  # fmt: skip
+        result = recommendations_for(
+            profile=data["profile"],
+            stage=data["stage"],
+            district=data["district"],
+            routes=frozenset(data["routes"]),
+            k=data["k"],
+        )
         return Response(recommendation_data(result))
 
 
 def _program_data(item: RecommendedProgram) -> dict[str, Any]:
     program = item.program
     return {
-        "program": program.pk, "institution": program.institution.name, "district": program.institution.district,
-        "specialty_code": program.specialty.code, "specialty_name": program.specialty.name,
-        "level": program.specialty.level, "score": item.score, "fit": item.fit, "fit_label": item.fit_label,
-        "explanation": item.explanation, "is_sample": program.is_sample,
+        "program": program.pk,
+        "institution": program.institution.name,
+        "district": program.institution.district,
+        "specialty_code": program.specialty.code,
+        "specialty_name": program.specialty.name,
+        "level": program.specialty.level,
+        "score": item.score,
+        "fit": item.fit,
+        "fit_label": item.fit_label,
+        "explanation": item.explanation,
+        "is_sample": program.is_sample,
         "pathway": [{"route": e.route, "via": e.via, "quota": e.quota} for e in item.entries],
         "industries": [{"code": c.code, "name": c.name, "name_en": c.name_en} for c in item.clusters],
-    }  # fmt: skip
+    }
 
 
 def recommendation_data(result: RecommendationSet) -> dict[str, Any]:
     return {
-        "model_version": result.model_version, "flat": result.flat, "exploration_note": result.exploration_note,
+        "model_version": result.model_version,
+        "flat": result.flat,
+        "exploration_note": result.exploration_note,
         "specialties": [vars(s) for s in result.specialties],
         "programs": [_program_data(p) for p in result.programs],
-        "industries": [{"code": i.cluster.code, "name": i.cluster.name, "name_en": i.cluster.name_en,
-                        "programs": [p.pk for p in i.programs]} for i in result.industries],
-    }  # fmt: skip
+        "industries": [
+            {
+                "code": i.cluster.code,
+                "name": i.cluster.name,
+                "name_en": i.cluster.name_en,
+                "programs": [p.pk for p in i.programs],
+            }
+            for i in result.industries
+        ],
+    }
 
 
 urlpatterns.append(path("recommendations/", RecommendationsView.as_view(), name="recommendations"))
@@ -307,8 +345,9 @@ urlpatterns.append(path("recommendations/", RecommendationsView.as_view(), name=
 class FeedbackRequest(StrictSerializer):
     attempt = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     program = serializers.IntegerField(min_value=1, max_value=MAX_ID)
-    kind = serializers.ChoiceField(choices=[(FeedbackKind.SAVE, FeedbackKind.SAVE.label),
-                                            (FeedbackKind.DISMISS, FeedbackKind.DISMISS.label)])  # fmt: skip
+    kind = serializers.ChoiceField(
+        choices=[(FeedbackKind.SAVE, FeedbackKind.SAVE.label), (FeedbackKind.DISMISS, FeedbackKind.DISMISS.label)]
+    )
     reason = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
 
 
@@ -320,9 +359,17 @@ class FeedbackView(APIView):
 
     @extend_schema(
         request=FeedbackRequest,
-        responses={201: inline_serializer("FeedbackRecorded", {"attempt": serializers.IntegerField(),
-                                          "program": serializers.IntegerField(), "kind": serializers.CharField()})},
-    )  # fmt: skip
+        responses={
+            201: inline_serializer(
+                "FeedbackRecorded",
+                {
+                    "attempt": serializers.IntegerField(),
+                    "program": serializers.IntegerField(),
+                    "kind": serializers.CharField(),
+                },
+            )
+        },
+    )
     def post(self, request: Request) -> Response:
         ask = FeedbackRequest(data=request.data)
         ask.is_valid(raise_exception=True)
@@ -332,8 +379,9 @@ class FeedbackView(APIView):
         if program is None:
             raise ValidationError({"program": [_("There is no program %(id)s.") % {"id": data["program"]}]})
         try:
-            feedback_record(actor=request.user, attempt=attempt, program=program, kind=data["kind"],
-                            reason=data["reason"])  # fmt: skip
+            feedback_record(
+                actor=request.user, attempt=attempt, program=program, kind=data["kind"], reason=data["reason"]
+            )
         except FeedbackRefused as exc:
             raise ValidationError({"program": [str(exc)]}) from exc
         return Response({"attempt": attempt.pk, "program": program.pk, "kind": data["kind"]}, status=201)

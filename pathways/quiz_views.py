@@ -66,10 +66,14 @@ def _screens(
 ) -> list[list[dict]]:
     """The questions in screens of a few, each with its answer so far and any problem with it."""
     questions = [
-        {"item": i, "selected": quiz.answer_value(answered.get(str(i.item_id))),
-         "error": errors.get(i.item_id, ""), "missing": i.item_id in missing}
+        {
+            "item": i,
+            "selected": quiz.answer_value(answered.get(str(i.item_id))),
+            "error": errors.get(i.item_id, ""),
+            "missing": i.item_id in missing,
+        }
         for i in items
-    ]  # fmt: skip
+    ]
     return [questions[n : n + ITEMS_PER_SCREEN] for n in range(0, len(questions), ITEMS_PER_SCREEN)]
 
 
@@ -87,8 +91,9 @@ def quiz_take(request: HttpRequest, kind: str) -> HttpResponse:
         answers = [(key.removeprefix("item_"), value) for key, value in request.POST.items() if key.startswith("item_")]
         try:
             duration = quiz.start_token_seconds(request.POST.get("started", ""))
-            sheet = quiz.answers_check(kind=kind, version_number=request.POST.get("version"), answers=answers,
-                                       duration_seconds=duration)  # fmt: skip
+            sheet = quiz.answers_check(
+                kind=kind, version_number=request.POST.get("version"), answers=answers, duration_seconds=duration
+            )
         except quiz.QuizInputError as exc:
             errors, missing = _form_errors(exc.errors, answers, items)
             if "version" in exc.errors or "form" in exc.errors:
@@ -97,16 +102,25 @@ def quiz_take(request: HttpRequest, kind: str) -> HttpResponse:
             return _result_page(request, sheet.score(), sheet.items, sheet.values, quiz.result_token_make(sheet=sheet))
     answered = {key.removeprefix("item_"): value for key, value in request.POST.items() if key.startswith("item_")}
     context = {
-        "version": version, "kind": kind, "screens": _screens(items, answered, errors, missing), "total": len(items),
+        "version": version,
+        "kind": kind,
+        "screens": _screens(items, answered, errors, missing),
+        "total": len(items),
         "started": request.POST.get("started") or quiz.start_token_make(),
-        "errors": errors, "missing": missing, "scale": SCALE,
-    }  # fmt: skip
+        "errors": errors,
+        "missing": missing,
+        "scale": SCALE,
+    }
     return render(request, "pathways/quiz_take.html", context, status=400 if errors or missing else 200)
 
 
 SCALE = [
-    (1, _("Strongly dislike")), (2, _("Dislike")), (3, _("Not sure")), (4, _("Like")), (5, _("Strongly like")),
-]  # fmt: skip
+    (1, _("Strongly dislike")),
+    (2, _("Dislike")),
+    (3, _("Not sure")),
+    (4, _("Like")),
+    (5, _("Strongly like")),
+]
 
 
 def _form_errors(errors: dict, answers: list, items: list[FormVersionItem]) -> tuple[dict[int, str], set[int]]:
@@ -123,11 +137,20 @@ def _top_areas(result: QuizResult, items: list[FormVersionItem], values: list[in
     """The top three areas, each with what it means and the activities the student liked most in it."""
     top = []
     for area in result.code:
-        liked = sorted(((v, i) for i, v in zip(items, values, strict=True) if i.area == area and v >= 4),
-                       key=lambda pair: (-pair[0], pair[1].position))  # fmt: skip
-        top.append({"area": area, "name": Area(area).label, "score": result.scores[area],
-                    "meaning": AREA_MEANING[area], "fields": AREA_FIELDS[area],
-                    "liked": [i.display_text for _v, i in liked[:3]]})  # fmt: skip
+        liked = sorted(
+            ((v, i) for i, v in zip(items, values, strict=True) if i.area == area and v >= 4),
+            key=lambda pair: (-pair[0], pair[1].position),
+        )
+        top.append(
+            {
+                "area": area,
+                "name": Area(area).label,
+                "score": result.scores[area],
+                "meaning": AREA_MEANING[area],
+                "fields": AREA_FIELDS[area],
+                "liked": [i.display_text for _v, i in liked[:3]],
+            }
+        )
     return top
 
 
@@ -135,11 +158,14 @@ def _result_page(
     request: HttpRequest, result: QuizResult, items: list, values: list[int], token: str | None, attempt: object = None
 ) -> HttpResponse:
     context = {
-        "result": result, "radar": radar_for(result.profile, scores=result.scores), "token": token,
-        "top": _top_areas(result, items, values), "attempt": attempt,
+        "result": result,
+        "radar": radar_for(result.profile, scores=result.scores),
+        "token": token,
+        "top": _top_areas(result, items, values),
+        "attempt": attempt,
         "ranked": [(a, Area(a).label, result.scores[a], int(result.profile[a] * 100)) for a in result.ranked],
         "consent": consent.consent_state(user=request.user),
-    }  # fmt: skip
+    }
     return render(request, "pathways/quiz_result.html", context)
 
 
@@ -181,9 +207,12 @@ def quiz_save(request: HttpRequest) -> HttpResponse:
 def _register_and_sign_in(request: HttpRequest, form: StudentSignupForm) -> None:
     data = form.cleaned_data
     user = consent.student_register(
-        username=data["username"], password=data["password1"], birth_year=data["birth_year"],
-        birth_month=data["birth_month"], **form.guardian(),
-    )  # fmt: skip
+        username=data["username"],
+        password=data["password1"],
+        birth_year=data["birth_year"],
+        birth_month=data["birth_month"],
+        **form.guardian(),
+    )
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
 
 
@@ -244,8 +273,10 @@ def quiz_recommendations(request: HttpRequest, attempt_id: int) -> HttpResponse:
     profile = StudentProfile.objects.filter(user=request.user).first()
     if profile is not None and profile.profiling_opt_out:
         return render(request, "pathways/profiling_off.html", {"attempt": attempt})
-    initial = {"stage": (profile.stage if profile else "") or Stage.JUNIOR,
-               "district": profile.district if profile else ""}  # fmt: skip
+    initial = {
+        "stage": (profile.stage if profile else "") or Stage.JUNIOR,
+        "district": profile.district if profile else "",
+    }
     form = RecommendationForm(request.POST or None, initial=initial)
     stage, district, routes = initial["stage"], initial["district"], frozenset()
     if request.method == "POST" and form.is_valid():
@@ -338,15 +369,20 @@ def parent_report(request: HttpRequest) -> HttpResponse:
     profile = StudentProfile.objects.filter(user=request.user).first()
     result = quiz.attempt_result(attempt=attempt)
     picks = [item.program for item in endorsed] + ([plan.program] if plan else [])
-    routes = {p.pk: sorted({a.route.display_short_name for a in selectors.routes_for_program(program=p).into})
-              for p in picks}  # fmt: skip
+    routes = {
+        p.pk: sorted({a.route.display_short_name for a in selectors.routes_for_program(program=p).into}) for p in picks
+    }
     clusters = IndustryCluster.objects.filter(specialty_links__specialty__in=[p.specialty_id for p in picks])
     context = {
-        "attempt": attempt, "result": result, "radar": radar_for(result.profile, scores=result.scores),
-        "counsel": counsel, "endorsed": [(item, routes.get(item.program_id, [])) for item in endorsed], "plan": plan,
+        "attempt": attempt,
+        "result": result,
+        "radar": radar_for(result.profile, scores=result.scores),
+        "counsel": counsel,
+        "endorsed": [(item, routes.get(item.program_id, [])) for item in endorsed],
+        "plan": plan,
         "pathway": _plan_pathway(plan, profile) if plan else None,
         "industries": list(clusters.distinct().order_by("position")[:8]),
-    }  # fmt: skip
+    }
     return render(request, "pathways/report.html", context)
 
 
@@ -358,8 +394,11 @@ def my_data(request: HttpRequest) -> HttpResponse:
     action = request.POST.get("action", "")
     if action == "export" or request.GET.get("export"):
         if not page_allowed(request, "export"):
-            return HttpResponse(_("Too many exports in a short time. Please try again later."), status=429,
-                                content_type="text/plain; charset=utf-8")  # fmt: skip
+            return HttpResponse(
+                _("Too many exports in a short time. Please try again later."),
+                status=429,
+                content_type="text/plain; charset=utf-8",
+            )
         response = JsonResponse(rights.personal_data_export(user=user), json_dumps_params={"ensure_ascii": False})
         response["Content-Disposition"] = f'attachment; filename="zhitu-{user.username}.json"'
         return response

@@ -48,8 +48,14 @@ log = logging.getLogger(__name__)
 
 STAGES = ("junior", "secondary", "associate")
 WEIGHTS = {"near": 0.08, "route": 0.05, "demand": 0.05, "employment": 0.03, "places": 0.02}
-TIER_DEMAND = {ClusterTier.LEADING: 1.0, ClusterTier.PILLAR: 0.85, ClusterTier.DISTINCTIVE: 0.7,
-               ClusterTier.NEW_STAR: 0.7, ClusterTier.SERVICE: 0.5, ClusterTier.OTHER: 0.3}  # fmt: skip
+TIER_DEMAND = {
+    ClusterTier.LEADING: 1.0,
+    ClusterTier.PILLAR: 0.85,
+    ClusterTier.DISTINCTIVE: 0.7,
+    ClusterTier.NEW_STAR: 0.7,
+    ClusterTier.SERVICE: 0.5,
+    ClusterTier.OTHER: 0.3,
+}
 PER_SPECIALTY, PER_CATEGORY = 1, 3
 # The level of the specialties recommended at each stage (programs may reach further: 3+4 leads to 本科).
 TARGET_LEVEL = {"junior": Level.SECONDARY, "secondary": Level.ASSOCIATE, "associate": Level.BACHELOR}
@@ -113,19 +119,25 @@ def _table(graph: RouteGraph, ranker: Ranker, stage: str) -> ProgramTable:
     ids = [pk for pk in entries if graph.programs[pk].specialty_code in column_of]
     rows = [graph.program_rows[pk] for pk in ids]
     quota = np.array([math.log1p(r.quota or 0) for r in rows]) if rows else np.zeros(0)
-    demand = [max((TIER_DEMAND.get(c.tier, 0.3) for c in graph.clusters_by_specialty.get(r.specialty_id, [])),
-                  default=0.3) for r in rows]  # fmt: skip
+    demand = [
+        max((TIER_DEMAND.get(c.tier, 0.3) for c in graph.clusters_by_specialty.get(r.specialty_id, [])), default=0.3)
+        for r in rows
+    ]
     employment = np.array([graph.employment.get(pk, np.nan) for pk in ids])
     return ProgramTable(
-        ids=np.array(ids), columns=np.array([column_of[graph.programs[pk].specialty_code] for pk in ids]),
+        ids=np.array(ids),
+        columns=np.array([column_of[graph.programs[pk].specialty_code] for pk in ids]),
         categories=np.array([r.specialty.code[:2] for r in rows]),
         specialty_ids=np.array([r.specialty_id for r in rows]),
         districts=np.array([r.institution.district for r in rows]),
         areas=np.array([AREA_OF_DISTRICT.get(r.institution.district, "") for r in rows]),
-        features={"places": quota / max(quota.max(initial=0), 1), "demand": np.array(demand),
-                  "employment": np.nan_to_num((employment - 80) / 20, nan=0.3).clip(0, 1)},
+        features={
+            "places": quota / max(quota.max(initial=0), 1),
+            "demand": np.array(demand),
+            "employment": np.nan_to_num((employment - 80) / 20, nan=0.3).clip(0, 1),
+        },
         entries=entries,
-    )  # fmt: skip
+    )
 
 
 _tables: dict[tuple, ProgramTable] = {}
@@ -200,8 +212,9 @@ def _preferred(table: ProgramTable, routes: frozenset[str]) -> np.ndarray:
 def _features(table: ProgramTable, similarity: np.ndarray, district: str, routes: frozenset[str]) -> np.ndarray:
     """One row per program in the table: the re-ranker's FEATURES, in order."""
     f = table.features
-    return np.column_stack([similarity, nearness(table, district), _preferred(table, routes), f["demand"],
-                            f["employment"], f["places"]])  # fmt: skip
+    return np.column_stack(
+        [similarity, nearness(table, district), _preferred(table, routes), f["demand"], f["employment"], f["places"]]
+    )
 
 
 def nudges(table: ProgramTable, district: str, routes: frozenset[str] = frozenset()) -> np.ndarray:
@@ -234,8 +247,9 @@ def exploration_scores(ranker: Ranker, table: ProgramTable, level: str, k: int) 
     return -np.array([wanted.get(int(c), len(wanted)) for c in table.columns], dtype=float)
 
 
-COLD_WEIGHTS = np.array([1.0, WEIGHTS["near"], WEIGHTS["route"], WEIGHTS["demand"], WEIGHTS["employment"],
-                         WEIGHTS["places"]])  # fmt: skip
+COLD_WEIGHTS = np.array(
+    [1.0, WEIGHTS["near"], WEIGHTS["route"], WEIGHTS["demand"], WEIGHTS["employment"], WEIGHTS["places"]]
+)
 RERANK_DEPTH = 50
 
 
@@ -249,8 +263,15 @@ def _order(ranker: Ranker, features: np.ndarray, cold: np.ndarray) -> np.ndarray
     return np.concatenate([head[np.lexsort((-cold[head], -learned))], order[RERANK_DEPTH:]])
 
 
-def ranked_rows(ranker: Ranker, table: ProgramTable, similarity: np.ndarray, district: str, routes: frozenset[str],
-                explore: np.ndarray | None, k: int) -> list[int]:  # fmt: skip
+def ranked_rows(
+    ranker: Ranker,
+    table: ProgramTable,
+    similarity: np.ndarray,
+    district: str,
+    routes: frozenset[str],
+    explore: np.ndarray | None,
+    k: int,
+) -> list[int]:
     """One student's program rows, best first, diverse. `similarity` is per table row; `explore` is set when flat."""
     extra = nudges(table, district, routes)
     if explore is not None:  # never ranked by a shape it does not have: the exploration spread, near home first
@@ -300,10 +321,18 @@ def recommendations_for(
         table = program_table(graph, version, ranker, stage)
         explore = exploration_scores(ranker, table, level, k) if flat else None
         rows = ranked_rows(ranker, table, similarity[table.columns], district, routes, explore, k)
-        programs = [_program(graph, ranker, table, vector, row, float(similarity[table.columns[row]]), flat, liked)
-                    for row in rows]  # fmt: skip
-    return RecommendationSet(version.number if version else None, flat, explain_exploration() if flat else "",
-                             specialties, programs, _industries(programs))  # fmt: skip
+        programs = [
+            _program(graph, ranker, table, vector, row, float(similarity[table.columns[row]]), flat, liked)
+            for row in rows
+        ]
+    return RecommendationSet(
+        version.number if version else None,
+        flat,
+        explain_exploration() if flat else "",
+        specialties,
+        programs,
+        _industries(programs),
+    )
 
 
 def _specialty(
@@ -314,12 +343,21 @@ def _specialty(
     text = (
         explain_exploration() if flat else explain(vector, index.profiles[column], str(index.names[column]), liked).text
     )
-    return RecommendedSpecialty(str(index.codes[column]), str(index.names[column]), str(index.levels[column]),
-                                round(score, 4), key, words, text)  # fmt: skip
+    return RecommendedSpecialty(
+        str(index.codes[column]), str(index.names[column]), str(index.levels[column]), round(score, 4), key, words, text
+    )
 
 
-def _program(graph: RouteGraph, ranker: Ranker, table: ProgramTable, vector: np.ndarray, row: int, score: float,
-             flat: bool, liked: dict | None) -> RecommendedProgram:  # fmt: skip
+def _program(
+    graph: RouteGraph,
+    ranker: Ranker,
+    table: ProgramTable,
+    vector: np.ndarray,
+    row: int,
+    score: float,
+    flat: bool,
+    liked: dict | None,
+) -> RecommendedProgram:
     pk = int(table.ids[row])
     program = graph.program_rows[pk]
     key, words = fit_label(score) if not flat else ("explore", "")
@@ -356,16 +394,24 @@ def attempt_profile(attempt: QuizAttempt) -> dict[str, float]:
     return {area: attempt.scores[area] / 40 for area in AREAS}
 
 
-def recommendations_for_attempt(*, attempt: QuizAttempt, stage: str, district: str = "",
-                                routes: frozenset[str] = frozenset()) -> RecommendationSet:  # fmt: skip
-    return recommendations_for(profile=attempt_profile(attempt), stage=stage, district=district, routes=routes,
-                               liked=liked_activities(attempt=attempt))  # fmt: skip
+def recommendations_for_attempt(
+    *, attempt: QuizAttempt, stage: str, district: str = "", routes: frozenset[str] = frozenset()
+) -> RecommendationSet:
+    return recommendations_for(
+        profile=attempt_profile(attempt),
+        stage=stage,
+        district=district,
+        routes=routes,
+        liked=liked_activities(attempt=attempt),
+    )
 
 
 def _stored(result: RecommendationSet) -> tuple[list[dict], list[dict]]:
     specialties = [{"code": s.code, "score": s.score, "fit": s.fit} for s in result.specialties]
-    programs = [{"program": p.program.pk, "specialty": p.program.specialty.code, "score": p.score, "fit": p.fit}
-                for p in result.programs]  # fmt: skip
+    programs = [
+        {"program": p.program.pk, "specialty": p.program.specialty.code, "score": p.score, "fit": p.fit}
+        for p in result.programs
+    ]
     return specialties, programs
 
 
@@ -385,10 +431,17 @@ def recommendation_store(
     specialties, programs = _stored(result)
     stored, _created = StudentRecommendation.objects.update_or_create(
         student_id=attempt.student_id,
-        defaults={"attempt": attempt, "model_version": result.model_version, "stage": stage, "flat": result.flat,
-                  "specialties": specialties, "programs": programs, "computed_at": timezone.now(),
-                  "basis": basis or recommendation_basis()},
-    )  # fmt: skip
+        defaults={
+            "attempt": attempt,
+            "model_version": result.model_version,
+            "stage": stage,
+            "flat": result.flat,
+            "specialties": specialties,
+            "programs": programs,
+            "computed_at": timezone.now(),
+            "basis": basis or recommendation_basis(),
+        },
+    )
     return stored
 
 
@@ -473,12 +526,16 @@ def feedback_record(*, actor: object, attempt: QuizAttempt, program: Program, ki
     """Keep what a student (save, dismiss) or a counselor (endorse, reject) said about a program recommended to the
     student; any other program is refused (FeedbackRefused), so the re-ranker learns only from real suggestions."""
     if not feedback_allowed(attempt=attempt, program_id=program.pk):
-        raise FeedbackRefused(_("Program %(id)s was not recommended to you, so it cannot be saved or dismissed here.")
-                              % {"id": program.pk})  # fmt: skip
+        raise FeedbackRefused(
+            _("Program %(id)s was not recommended to you, so it cannot be saved or dismissed here.")
+            % {"id": program.pk}
+        )
     RecommendationFeedback.objects.update_or_create(
-        student_id=attempt.student_id, actor=actor, program=program,
+        student_id=attempt.student_id,
+        actor=actor,
+        program=program,
         defaults={"attempt": attempt, "kind": kind, "reason": reason.strip()[:200]},
-    )  # fmt: skip
+    )
 
 
 def feedback_dataset() -> FeedbackSet | None:

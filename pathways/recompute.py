@@ -82,22 +82,37 @@ def eligible_students(*, first_user_id: int, last_user_id: int, only_stale: bool
     consents = Consent.objects.filter(user_id=OuterRef("student_id"), notice_version=NOTICE_VERSION)
     birthday_to_come = Case(When(**{f"{PROFILE}birth_month__gt": today.month}, then=Value(1)), default=Value(0))
     rows = (
-        QuizAttempt.objects.filter(student_id__gte=first_user_id, student_id__lte=last_user_id,
-                                   pk=Subquery(latest.values("pk")[:1]), **{f"{PROFILE}profiling_opt_out": False})
-        .alias(age=ExpressionWrapper(Value(today.year) - F(f"{PROFILE}birth_year") - birthday_to_come,
-                                     output_field=IntegerField()))
+        QuizAttempt.objects.filter(
+            student_id__gte=first_user_id,
+            student_id__lte=last_user_id,
+            pk=Subquery(latest.values("pk")[:1]),
+            **{f"{PROFILE}profiling_opt_out": False},
+        )
+        .alias(
+            age=ExpressionWrapper(
+                Value(today.year) - F(f"{PROFILE}birth_year") - birthday_to_come, output_field=IntegerField()
+            )
+        )
         .filter(Exists(consents.filter(kind=ConsentKind.STUDENT)))
         .filter(Q(Exists(consents.filter(kind=ConsentKind.GUARDIAN))) | Q(age__gte=GUARDIAN_AGE))
-    )  # fmt: skip
+    )
     if only_stale:
         rows = rows.exclude(student__recommendation__basis=basis)
-    found = list(rows.order_by("student_id").values_list("student_id", "pk", f"{PROFILE}stage", f"{PROFILE}district",
-                                                        *(f"score_{a.lower()}" for a in AREAS)))  # fmt: skip
+    found = list(
+        rows.order_by("student_id").values_list(
+            "student_id", "pk", f"{PROFILE}stage", f"{PROFILE}district", *(f"score_{a.lower()}" for a in AREAS)
+        )
+    )
     if not found:
         return Eligible(*(np.zeros(0, dtype=t) for t in (int, int, object, object)), np.zeros((0, 6)))
     columns = list(zip(*found, strict=True))
-    return Eligible(np.array(columns[0]), np.array(columns[1]), np.array([s or "junior" for s in columns[2]]),
-                    np.array(columns[3], dtype=object), np.array(columns[4:], dtype=float).T / 40)  # fmt: skip
+    return Eligible(
+        np.array(columns[0]),
+        np.array(columns[1]),
+        np.array([s or "junior" for s in columns[2]]),
+        np.array(columns[3], dtype=object),
+        np.array(columns[4:], dtype=float).T / 40,
+    )
 
 
 def _fit(score: float, flat: bool) -> str:
@@ -123,8 +138,16 @@ class StageScorer:
         level = TARGET_LEVEL[stage]
         specialty_index = np.unique(table.specialty_ids, return_inverse=True)[1]
         category_index = np.unique(table.categories, return_inverse=True)[1]
-        return cls(ranker, table, level, specialty_index, category_index, exploration_scores(ranker, table, level, K),
-                   {d: nudges(table, d) for d in districts}, {d: nearness(table, d) for d in districts})  # fmt: skip
+        return cls(
+            ranker,
+            table,
+            level,
+            specialty_index,
+            category_index,
+            exploration_scores(ranker, table, level, K),
+            {d: nudges(table, d) for d in districts},
+            {d: nearness(table, d) for d in districts},
+        )
 
     def programs(self, similarity: np.ndarray, districts: np.ndarray, flat: np.ndarray) -> np.ndarray:
         """Each student's program rows (n x K, -1 where the table ran out), from similarity per table row."""
@@ -137,23 +160,33 @@ class StageScorer:
         picked, last = _walk(ordered, self.specialty_index, self.category_index)
         redo = np.flatnonzero((last >= exact) | ((picked[:, -1] < 0) & (exact < len(self.table.ids))))
         for n in redo:
-            rows = ranked_rows(self.ranker, self.table, similarity[n], districts[n], frozenset(),
-                               self.explore if flat[n] else None, K)  # fmt: skip
+            rows = ranked_rows(
+                self.ranker, self.table, similarity[n], districts[n], frozenset(), self.explore if flat[n] else None, K
+            )
             picked[n] = rows + [-1] * (K - len(rows))
         self.fallbacks += len(redo)
         return picked
 
-    def _rerank(self, ordered: np.ndarray, cold: np.ndarray, similarity: np.ndarray, districts: np.ndarray,
-                rows: np.ndarray) -> None:  # fmt: skip
+    def _rerank(
+        self, ordered: np.ndarray, cold: np.ndarray, similarity: np.ndarray, districts: np.ndarray, rows: np.ndarray
+    ) -> None:
         """Reorder each student's top RERANK_DEPTH by the learned model, as `_order` does for one student."""
         if not len(rows):
             return
         head = ordered[rows, :RERANK_DEPTH]
         f = self.table.features
         near = np.stack([self.near[d] for d in districts[rows]])
-        features = np.stack([np.take_along_axis(similarity[rows], head, 1).astype(float),
-                             np.take_along_axis(near, head, 1), np.zeros(head.shape),
-                             f["demand"][head], f["employment"][head], f["places"][head]], axis=-1)  # fmt: skip
+        features = np.stack(
+            [
+                np.take_along_axis(similarity[rows], head, 1).astype(float),
+                np.take_along_axis(near, head, 1),
+                np.zeros(head.shape),
+                f["demand"][head],
+                f["employment"][head],
+                f["places"][head],
+            ],
+            axis=-1,
+        )
         learned = self.ranker.reranker.predict_proba(features.reshape(-1, 6))[:, 1].reshape(head.shape)
         cold_head = np.take_along_axis(cold[rows], head, 1)
         ordered[rows, :RERANK_DEPTH] = np.take_along_axis(head, np.lexsort((-cold_head, -learned), axis=-1), 1)
@@ -199,8 +232,13 @@ def _walk(
 
 
 def _json_items(parts: list[str], scores: list[float], flat: bool) -> str:
-    return "[" + ", ".join(f'{p}"score": {round(s, 4)!r}, "fit": "{_fit(s, flat)}"}}'
-                           for p, s in zip(parts, scores, strict=True)) + "]"  # fmt: skip
+    return (
+        "["
+        + ", ".join(
+            f'{p}"score": {round(s, 4)!r}, "fit": "{_fit(s, flat)}"}}' for p, s in zip(parts, scores, strict=True)
+        )
+        + "]"
+    )
 
 
 @dataclass
@@ -215,8 +253,10 @@ class Row:
 
 def _score_stage(ranker: Ranker, scorer: StageScorer, found: Eligible, members: np.ndarray) -> Iterator[Row]:
     table, index = scorer.table, ranker.index
-    program_parts = [f'{{"program": {int(pk)}, "specialty": "{table_code}", ' for pk, table_code in
-                     zip(table.ids, index.codes[table.columns], strict=True)]  # fmt: skip
+    program_parts = [
+        f'{{"program": {int(pk)}, "specialty": "{table_code}", '
+        for pk, table_code in zip(table.ids, index.codes[table.columns], strict=True)
+    ]
     specialty_parts = [f'{{"code": "{code}", ' for code in index.codes]
     for start in range(0, len(members), BLOCK):
         block = members[start : start + BLOCK]
@@ -230,8 +270,14 @@ def _score_stage(ranker: Ranker, scorer: StageScorer, found: Eligible, members: 
             chosen = [r for r in picked[n].tolist() if r >= 0]
             specialties = _json_items([specialty_parts[c] for c in top[n].tolist()], top_scores[n].tolist(), flat[n])
             programs = _json_items([program_parts[r] for r in chosen], program_scores[n][: len(chosen)], flat[n])
-            yield Row(int(found.student_ids[row]), int(found.attempt_ids[row]), str(found.stages[row]), bool(flat[n]),
-                      specialties, programs)  # fmt: skip
+            yield Row(
+                int(found.student_ids[row]),
+                int(found.attempt_ids[row]),
+                str(found.stages[row]),
+                bool(flat[n]),
+                specialties,
+                programs,
+            )
 
 
 def _write(rows: list[Row], *, model_version: int | None, basis: str, now: datetime) -> None:
@@ -241,16 +287,38 @@ def _write(rows: list[Row], *, model_version: int | None, basis: str, now: datet
     import json
 
     StudentRecommendation.objects.bulk_create(
-        [StudentRecommendation(student_id=r.student_id, attempt_id=r.attempt_id, model_version=model_version,
-                               stage=r.stage, flat=r.flat, specialties=json.loads(r.specialties),
-                               programs=json.loads(r.programs), basis=basis, computed_at=now) for r in rows],
-        batch_size=2000, update_conflicts=True, unique_fields=["student"],
+        [
+            StudentRecommendation(
+                student_id=r.student_id,
+                attempt_id=r.attempt_id,
+                model_version=model_version,
+                stage=r.stage,
+                flat=r.flat,
+                specialties=json.loads(r.specialties),
+                programs=json.loads(r.programs),
+                basis=basis,
+                computed_at=now,
+            )
+            for r in rows
+        ],
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["student"],
         update_fields=["attempt", "model_version", "stage", "flat", "specialties", "programs", "basis", "computed_at"],
-    )  # fmt: skip
+    )
 
 
-COLUMNS = ("student_id", "attempt_id", "model_version", "stage", "flat", "specialties", "programs", "basis",
-           "computed_at")  # fmt: skip
+COLUMNS = (
+    "student_id",
+    "attempt_id",
+    "model_version",
+    "stage",
+    "flat",
+    "specialties",
+    "programs",
+    "basis",
+    "computed_at",
+)
 
 
 def _write_copy(rows: list[Row], *, model_version: int | None, basis: str, now: datetime) -> None:
@@ -262,11 +330,14 @@ def _write_copy(rows: list[Row], *, model_version: int | None, basis: str, now: 
         cursor.execute("ALTER TABLE recompute_rows DROP COLUMN id")
         with cursor.cursor.copy(f"COPY recompute_rows ({', '.join(COLUMNS)}) FROM STDIN") as copy:
             for r in rows:
-                copy.write_row((r.student_id, r.attempt_id, model_version, r.stage, r.flat, r.specialties, r.programs,
-                                basis, now))  # fmt: skip
+                copy.write_row(
+                    (r.student_id, r.attempt_id, model_version, r.stage, r.flat, r.specialties, r.programs, basis, now)
+                )
         updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS[1:])
-        cursor.execute(f"INSERT INTO {target} ({', '.join(COLUMNS)}) SELECT {', '.join(COLUMNS)} FROM recompute_rows "
-                       f"ON CONFLICT (student_id) DO UPDATE SET {updates}")  # fmt: skip
+        cursor.execute(
+            f"INSERT INTO {target} ({', '.join(COLUMNS)}) SELECT {', '.join(COLUMNS)} FROM recompute_rows "
+            f"ON CONFLICT (student_id) DO UPDATE SET {updates}"
+        )
 
 
 def recompute_range(*, first_user_id: int, last_user_id: int, only_stale: bool = False) -> RangeResult:
@@ -275,8 +346,9 @@ def recompute_range(*, first_user_id: int, last_user_id: int, only_stale: bool =
     version, ranker = ranker_get()
     graph, basis = graph_get(), recommendation_basis()
     clock = time.perf_counter()
-    found = eligible_students(first_user_id=first_user_id, last_user_id=last_user_id, only_stale=only_stale,
-                              basis=basis)  # fmt: skip
+    found = eligible_students(
+        first_user_id=first_user_id, last_user_id=last_user_id, only_stale=only_stale, basis=basis
+    )
     result.query_seconds = time.perf_counter() - clock
     if graph is None or not len(found.student_ids):
         return result

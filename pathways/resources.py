@@ -34,7 +34,7 @@ class ProgramByNameWidget(widgets.ForeignKeyWidget):
             .filter(institution__name=institution, specialty__code=code)
             .filter(academic_year=int(year) if year.isdigit() else 0)
             .first()
-        )  # fmt: skip
+        )
         if program is None:
             raise ValueError(
                 _("Unknown program: %(institution)s does not run %(code)s in %(year)s.")
@@ -47,47 +47,88 @@ class ProgramByNameWidget(widgets.ForeignKeyWidget):
 
 
 class ArticulationResource(AllOrNothingResource):
-    route = fields.Field(attribute="route", column_name="route",
-                         widget=NamedForeignKeyWidget(RouteKind, "code", _("route kind")))  # fmt: skip
-    from_institution = fields.Field(attribute="from_program__institution__name", column_name="from_institution",
-                                    readonly=True)  # fmt: skip
-    from_program = fields.Field(attribute="from_program", column_name="from_specialty_code",
-                                widget=ProgramByNameWidget("from_institution"))  # fmt: skip
+    route = fields.Field(
+        attribute="route", column_name="route", widget=NamedForeignKeyWidget(RouteKind, "code", _("route kind"))
+    )
+    from_institution = fields.Field(
+        attribute="from_program__institution__name", column_name="from_institution", readonly=True
+    )
+    from_program = fields.Field(
+        attribute="from_program", column_name="from_specialty_code", widget=ProgramByNameWidget("from_institution")
+    )
     from_skill_category = fields.Field(
-        attribute="from_skill_category", column_name="skill_category",
+        attribute="from_skill_category",
+        column_name="skill_category",
         widget=NamedForeignKeyWidget(SkillCategory, "code", _("skills category")),
-    )  # fmt: skip
-    from_class = fields.Field(attribute="from_class", column_name="from_class_code",
-                              widget=NamedForeignKeyWidget(SpecialtyClass, "code", _("专业类 code")))  # fmt: skip
-    to_institution = fields.Field(attribute="to_program__institution__name", column_name="to_institution",
-                                  readonly=True)  # fmt: skip
-    to_program = fields.Field(attribute="to_program", column_name="to_specialty_code",
-                              widget=ProgramByNameWidget("to_institution"))  # fmt: skip
+    )
+    from_class = fields.Field(
+        attribute="from_class",
+        column_name="from_class_code",
+        widget=NamedForeignKeyWidget(SpecialtyClass, "code", _("专业类 code")),
+    )
+    to_institution = fields.Field(
+        attribute="to_program__institution__name", column_name="to_institution", readonly=True
+    )
+    to_program = fields.Field(
+        attribute="to_program", column_name="to_specialty_code", widget=ProgramByNameWidget("to_institution")
+    )
     flag = fields.Field(column_name="flag", readonly=True)
 
     class Meta:
         model = Articulation
         import_id_fields = ["route", "academic_year", "from_program", "from_skill_category", "from_class", "to_program"]
         fields = [
-            "route", "academic_year", "from_institution", "from_program", "from_skill_category", "from_class",
-            "to_institution", "to_program", "quota", "first_years", "second_years", "assessment", "assessment_when",
-            "on_failure", "same_specialty_required", "is_sample", "source", "flag",
-        ]  # fmt: skip
+            "route",
+            "academic_year",
+            "from_institution",
+            "from_program",
+            "from_skill_category",
+            "from_class",
+            "to_institution",
+            "to_program",
+            "quota",
+            "first_years",
+            "second_years",
+            "assessment",
+            "assessment_when",
+            "on_failure",
+            "same_specialty_required",
+            "is_sample",
+            "source",
+            "flag",
+        ]
         export_order = fields
         clean_model_instances = True
         skip_unchanged = True
         report_skipped = False
 
     def import_key(self, row: Any) -> tuple[str, ...]:
-        columns = ["route", "academic_year", "from_institution", "from_specialty_code", "skill_category",
-                   "from_class_code", "to_institution", "to_specialty_code"]  # fmt: skip
+        columns = [
+            "route",
+            "academic_year",
+            "from_institution",
+            "from_specialty_code",
+            "skill_category",
+            "from_class_code",
+            "to_institution",
+            "to_specialty_code",
+        ]
         return tuple(str(row.get(column) or "").strip() for column in columns)
 
     def dehydrate_flag(self, articulation: Articulation) -> str:
         return " ".join(articulation.flag_reasons)
 
     def get_queryset(self) -> Any:
-        return super().get_queryset().select_related(
-            "route", "from_program__institution", "from_program__specialty", "from_skill_category", "from_class",
-            "to_program__institution", "to_program__specialty",
-        )  # fmt: skip
+        return (
+            super()
+            .get_queryset()
+            .select_related(
+                "route",
+                "from_program__institution",
+                "from_program__specialty",
+                "from_skill_category",
+                "from_class",
+                "to_program__institution",
+                "to_program__specialty",
+            )
+        )

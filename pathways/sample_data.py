@@ -26,9 +26,14 @@ from programs.sample_data import ACADEMIC_YEAR, SAMPLE_SOURCE
 SEED = 2021
 # Colleges named in the seed articles that run 五年制 in this sample; the list is filled up to 8.
 FIVE_YEAR_COLLEGES = [
-    "重庆三峡职业学院", "重庆城市职业学院", "重庆公共运输职业学院", "重庆城市管理职业学院",
-    "重庆工程职业技术学院", "重庆电力高等专科学校", "重庆科创职业学院",
-]  # fmt: skip
+    "重庆三峡职业学院",
+    "重庆城市职业学院",
+    "重庆公共运输职业学院",
+    "重庆城市管理职业学院",
+    "重庆工程职业技术学院",
+    "重庆电力高等专科学校",
+    "重庆科创职业学院",
+]
 
 
 @dataclass(frozen=True)
@@ -46,8 +51,13 @@ FIVE_YEAR_INTEGRATED = Size(programs=24, places=1080, colleges=8)  # sample size
 ASSOCIATE_BACHELOR = Size(programs=10, places=400)  # sample size
 
 FIELDS = [
-    "quota", "first_years", "second_years", "same_specialty_required", "is_sample", "source",
-]  # fmt: skip
+    "quota",
+    "first_years",
+    "second_years",
+    "same_specialty_required",
+    "is_sample",
+    "source",
+]
 KEY = ("route_id", "academic_year", "from_program_id", "from_skill_category_id", "from_class_id", "to_program_id")
 
 
@@ -70,9 +80,11 @@ class Catalog:
 
     def __init__(self) -> None:
         programs = (
-            Program.objects.published().filter(academic_year=ACADEMIC_YEAR)
-            .select_related("institution", "specialty__specialty_class").order_by("pk")
-        )  # fmt: skip
+            Program.objects.published()
+            .filter(academic_year=ACADEMIC_YEAR)
+            .select_related("institution", "specialty__specialty_class")
+            .order_by("pk")
+        )
         self.by_level_class: dict[tuple[str, str], list[Program]] = defaultdict(list)
         self.by_level: dict[str, list[Program]] = defaultdict(list)
         for program in programs:
@@ -100,10 +112,19 @@ class Generator:
         first = kind.first_years or 3
         second = kind.second_years or to_program.specialty.years
         self.planned.append(
-            Articulation(route=kind, academic_year=ACADEMIC_YEAR, to_program=to_program, quota=quota,
-                         first_years=first, second_years=second, same_specialty_required=kind.same_specialty_required,
-                         is_sample=True, source=SAMPLE_SOURCE, **sources)
-        )  # fmt: skip
+            Articulation(
+                route=kind,
+                academic_year=ACADEMIC_YEAR,
+                to_program=to_program,
+                quota=quota,
+                first_years=first,
+                second_years=second,
+                same_specialty_required=kind.same_specialty_required,
+                is_sample=True,
+                source=SAMPLE_SOURCE,
+                **sources,
+            )
+        )
 
     def pairs(self, sources: list[Program], level: str, count: int, kinds: set[str] | None = None) -> list[tuple]:
         """Up to `count` (earlier, later) pairs, one per earlier program, with no program used twice."""
@@ -182,8 +203,11 @@ class Generator:
                 self.add("upgrade", program, self.rng.randrange(20, 61, 5), from_class_id=class_id)
 
     def _colleges(self, named: list[str], count: int, exclude: set | None = None) -> list:
-        associate = {p.institution for p in self.catalog.by_level[Level.ASSOCIATE]
-                     if p.institution.kind == InstitutionKind.ASSOCIATE} - (exclude or set())  # fmt: skip
+        associate = {
+            p.institution
+            for p in self.catalog.by_level[Level.ASSOCIATE]
+            if p.institution.kind == InstitutionKind.ASSOCIATE
+        } - (exclude or set())
         chosen = sorted((c for c in associate if c.name in named), key=lambda c: c.name)
         rest = sorted((c for c in associate if c.name not in named), key=lambda c: c.name)
         return chosen + self.rng.sample(rest, max(0, count - len(chosen)))
@@ -237,13 +261,21 @@ def sample_articulations_load() -> dict[str, LoadCounts]:
     if not RouteKind.objects.exists() or not Program.objects.filter(is_sample=True).exists():
         raise RuntimeError("Load the sample data (load_sample_data) and the routes (load_routes) first.")
     generator = Generator()
-    for step in (generator.three_four, generator.five_year, generator.three_two, generator.associate_bachelor,
-                 generator.five_year_integrated, generator.skills_exam, generator.upgrade):  # fmt: skip
+    for step in (
+        generator.three_four,
+        generator.five_year,
+        generator.three_two,
+        generator.associate_bachelor,
+        generator.five_year_integrated,
+        generator.skills_exam,
+        generator.upgrade,
+    ):
         step()
     for articulation in generator.planned:
         articulation_check(articulation=articulation)
-    counts, _ = upsert(model=Articulation, key=KEY, instances=generator.planned, fields=FIELDS,
-                       reason="load_sample_articulations")  # fmt: skip
+    counts, _ = upsert(
+        model=Articulation, key=KEY, instances=generator.planned, fields=FIELDS, reason="load_sample_articulations"
+    )
     return {"articulations": counts}
 
 

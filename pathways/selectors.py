@@ -110,15 +110,25 @@ def _materialise(graph: RouteGraph, raw: list[RawPathway]) -> list[Pathway]:
         year = 0
         if r.start is not None:
             program = programs[r.start]
-            steps.append(Step(program, None, program.specialty.years, 1, program.specialty.years, program.quota,
-                              is_start=True))  # fmt: skip
+            steps.append(
+                Step(program, None, program.specialty.years, 1, program.specialty.years, program.quota, is_start=True)
+            )
             year = program.specialty.years
         for edge in r.edges:
             if not isinstance(edge.target, int):
                 continue  # an exam node: shown on the step it leads to
             route = graph.routes.get(edge.route) if edge.route != ENTRY else None
-            steps.append(Step(programs[edge.target], route, edge.years, year + 1, year + edge.years, edge.quota,
-                              articulations.get(edge.articulation)))  # fmt: skip
+            steps.append(
+                Step(
+                    programs[edge.target],
+                    route,
+                    edge.years,
+                    year + 1,
+                    year + edge.years,
+                    edge.quota,
+                    articulations.get(edge.articulation),
+                )
+            )
             year += edge.years
         clusters = graph.clusters_by_specialty.get(steps[-1].program.specialty_id, [])[:CLUSTERS_SHOWN]
         pathways.append(Pathway(steps, r.total_years, clusters))
@@ -141,9 +151,14 @@ def articulations_search(
     *, route: RouteKind | None = None, academic_year: int | None = None, district: str = "", q: str = ""
 ) -> QuerySet[Articulation]:
     qs = Articulation.objects.select_related(
-        "route", "from_program__institution", "from_program__specialty", "from_skill_category", "from_class",
-        "to_program__institution", "to_program__specialty",
-    )  # fmt: skip
+        "route",
+        "from_program__institution",
+        "from_program__specialty",
+        "from_skill_category",
+        "from_class",
+        "to_program__institution",
+        "to_program__specialty",
+    )
     if route is not None:
         qs = qs.filter(route=route)
     if academic_year is not None:
@@ -153,9 +168,11 @@ def articulations_search(
     if q.strip():
         text = q.strip()
         qs = qs.filter(
-            Q(to_program__institution__name__icontains=text) | Q(to_program__specialty__name__icontains=text)
-            | Q(from_program__institution__name__icontains=text) | Q(from_program__specialty__name__icontains=text)
-        )  # fmt: skip
+            Q(to_program__institution__name__icontains=text)
+            | Q(to_program__specialty__name__icontains=text)
+            | Q(from_program__institution__name__icontains=text)
+            | Q(from_program__specialty__name__icontains=text)
+        )
     return qs
 
 
@@ -173,8 +190,15 @@ class ProgramRoutes:
 
 
 def routes_for_program(*, program: Program) -> ProgramRoutes:
-    related = ("route", "from_program__institution", "from_program__specialty", "from_skill_category", "from_class",
-               "to_program__institution", "to_program__specialty")  # fmt: skip
+    related = (
+        "route",
+        "from_program__institution",
+        "from_program__specialty",
+        "from_skill_category",
+        "from_class",
+        "to_program__institution",
+        "to_program__specialty",
+    )
     into = list(Articulation.objects.live().filter(to_program=program).select_related(*related))
     out = list(Articulation.objects.live().filter(from_program=program).select_related(*related))
     category = _skill_category(program.specialty)
@@ -182,12 +206,14 @@ def routes_for_program(*, program: Program) -> ProgramRoutes:
     skills = year_live.filter(from_skill_category=category) if category else year_live.none()
     upgrade = (
         year_live.filter(from_class_id=program.specialty.specialty_class_id)
-        if program.specialty.level == Level.ASSOCIATE else year_live.none()
-    )  # fmt: skip
+        if program.specialty.level == Level.ASSOCIATE
+        else year_live.none()
+    )
     skills_sum = skills.aggregate(n=Count("pk"), places=Sum("quota"))
     upgrade_sum = upgrade.aggregate(n=Count("pk"), places=Sum("quota"))
-    return ProgramRoutes(into, out, category, skills_sum["places"] or 0, skills_sum["n"],
-                         upgrade_sum["places"] or 0, upgrade_sum["n"])  # fmt: skip
+    return ProgramRoutes(
+        into, out, category, skills_sum["places"] or 0, skills_sum["n"], upgrade_sum["places"] or 0, upgrade_sum["n"]
+    )
 
 
 def _skill_category(specialty: Specialty) -> SkillCategory | None:

@@ -21,11 +21,33 @@ class RouteKindSerializer(serializers.ModelSerializer):
     class Meta:
         model = RouteKind
         fields = [
-            "code", "position", "name", "short_name", "name_en", "short_name_en", "admission", "entry", "from_level",
-            "to_levels", "first_years", "second_years", "total_years", "exam", "exam_en", "exam_when", "exam_when_en",
-            "on_failure", "on_failure_en", "same_specialty_required", "summary", "summary_en", "rules", "rules_en",
-            "verified", "source",
-        ]  # fmt: skip
+            "code",
+            "position",
+            "name",
+            "short_name",
+            "name_en",
+            "short_name_en",
+            "admission",
+            "entry",
+            "from_level",
+            "to_levels",
+            "first_years",
+            "second_years",
+            "total_years",
+            "exam",
+            "exam_en",
+            "exam_when",
+            "exam_when_en",
+            "on_failure",
+            "on_failure_en",
+            "same_specialty_required",
+            "summary",
+            "summary_en",
+            "rules",
+            "rules_en",
+            "verified",
+            "source",
+        ]
 
     def get_rules(self, route: RouteKind) -> list[str]:
         return [line for line in route.rules.splitlines() if line.strip()]
@@ -61,10 +83,26 @@ class ArticulationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Articulation
         fields = [
-            "id", "route", "academic_year", "from_program", "from_skill_category", "from_class", "to_program",
-            "quota", "first_years", "second_years", "total_years", "assessment", "assessment_when", "on_failure",
-            "same_specialty_required", "is_sample", "source", "flagged", "flag_reasons",
-        ]  # fmt: skip
+            "id",
+            "route",
+            "academic_year",
+            "from_program",
+            "from_skill_category",
+            "from_class",
+            "to_program",
+            "quota",
+            "first_years",
+            "second_years",
+            "total_years",
+            "assessment",
+            "assessment_when",
+            "on_failure",
+            "same_specialty_required",
+            "is_sample",
+            "source",
+            "flagged",
+            "flag_reasons",
+        ]
 
     def get_assessment(self, a: Articulation) -> str:
         return a.assessment or a.route.exam

@@ -18,10 +18,32 @@ SKILL_CATEGORIES_FILE = DATA_DIR / "skill-categories.csv"
 SPECIALTY_CATEGORIES_FILE = DATA_DIR / "secondary-skill-categories.csv"
 
 ROUTE_TEXT_FIELDS = [
-    "position", "name", "short_name", "name_en", "short_name_en", "admission", "entry", "from_level", "to_levels",
-    "first_years", "second_years", "total_years", "exam", "exam_en", "exam_when", "exam_when_en", "on_failure",
-    "on_failure_en", "same_specialty_required", "summary", "summary_en", "rules", "rules_en", "verified", "source",
-]  # fmt: skip
+    "position",
+    "name",
+    "short_name",
+    "name_en",
+    "short_name_en",
+    "admission",
+    "entry",
+    "from_level",
+    "to_levels",
+    "first_years",
+    "second_years",
+    "total_years",
+    "exam",
+    "exam_en",
+    "exam_when",
+    "exam_when_en",
+    "on_failure",
+    "on_failure_en",
+    "same_specialty_required",
+    "summary",
+    "summary_en",
+    "rules",
+    "rules_en",
+    "verified",
+    "source",
+]
 CATEGORY_FIELDS = ["name", "name_en", "position", "verified", "description", "description_en"]
 
 M = TypeVar("M", bound=models.Model)
@@ -103,15 +125,19 @@ def routes_load(
     categories = _parse_categories(categories_path)
     counts: dict[str, LoadCounts] = {}
     field_names = [RouteKind._meta.get_field(f).attname for f in ROUTE_TEXT_FIELDS]
-    counts["route_kinds"], _ = upsert(model=RouteKind, key=("code",), instances=routes, fields=field_names,
-                                      reason="load_routes")  # fmt: skip
+    counts["route_kinds"], _ = upsert(
+        model=RouteKind, key=("code",), instances=routes, fields=field_names, reason="load_routes"
+    )
     counts["skill_categories"], saved = upsert(
         model=SkillCategory, key=("code",), instances=categories, fields=CATEGORY_FIELDS, reason="load_routes"
     )
     by_code = {key[0]: category for key, category in saved.items()}
     links = _parse_specialty_categories(specialty_categories_path, by_code)
     counts["specialty_skill_categories"], _ = upsert(
-        model=SpecialtySkillCategory, key=("specialty_id",), instances=links, fields=["category_id"],
+        model=SpecialtySkillCategory,
+        key=("specialty_id",),
+        instances=links,
+        fields=["category_id"],
         reason="load_routes",
-    )  # fmt: skip
+    )
     return counts

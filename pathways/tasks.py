@@ -55,8 +55,9 @@ def _pointer_refresh() -> None:
 def recompute_chunk(first_user_id: int, last_user_id: int, only_stale: bool = False) -> int:
     """Recompute one range of students in one transaction; idempotent, so a redelivery is harmless."""
     _pointer_refresh()
-    return recommendations_recompute_range(first_user_id=first_user_id, last_user_id=last_user_id,
-                                           only_stale=only_stale)  # fmt: skip
+    return recommendations_recompute_range(
+        first_user_id=first_user_id, last_user_id=last_user_id, only_stale=only_stale
+    )
 
 
 @shared_task(base=ReliableTask)

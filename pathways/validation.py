@@ -40,8 +40,11 @@ def articulation_check(*, articulation: Any) -> None:
 
 def _check_sources(a: Any, errors: Errors) -> None:
     admission, name = a.route.admission, a.route.display_name
-    named = {"from_program": a.from_program_id, "from_skill_category": a.from_skill_category_id,
-             "from_class": a.from_class_id}  # fmt: skip
+    named = {
+        "from_program": a.from_program_id,
+        "from_skill_category": a.from_skill_category_id,
+        "from_class": a.from_class_id,
+    }
     wanted = {"partnership": "from_program", "skills_exam": "from_skill_category", "upgrade_exam": "from_class"}
     field = wanted.get(admission)
     if field and not named[field]:
@@ -77,7 +80,7 @@ def _check_levels(a: Any, errors: Errors) -> None:
                 "expected": level_label(route.from_level),
                 "program": a.from_program,
                 "actual": level_label(a.from_program.specialty.level),
-            }  # fmt: skip
+            }
         )
     if later not in route.to_level_list:
         expected = " / ".join(level_label(level) for level in route.to_level_list)
@@ -105,7 +108,7 @@ def _check_institution_kinds(a: Any, errors: Errors) -> None:
                     "institution": institution.name,
                     "kind": institution.get_kind_display(),
                     "level": level_label(level),
-                }  # fmt: skip
+                }
             )
 
 
@@ -143,7 +146,7 @@ def _check_years(a: Any, errors: Errors) -> None:
                 "actual": actual,
                 "first": a.first_years,
                 "second": a.second_years,
-            }  # fmt: skip
+            }
         )
 
 

@@ -92,9 +92,14 @@ class ProgramAdmin(CatalogAdmin):
     resource_classes = [ProgramResource]
     list_display = ["specialty", "institution", "academic_year", "status", "quota", "tuition", "is_sample"]
     list_filter = [
-        "status", "academic_year", "specialty__level", "specialty__specialty_class__category",
-        "institution__kind", "institution__district", "is_sample",
-    ]  # fmt: skip
+        "status",
+        "academic_year",
+        "specialty__level",
+        "specialty__specialty_class__category",
+        "institution__kind",
+        "institution__district",
+        "is_sample",
+    ]
     search_fields = ["specialty__name", "specialty__code", "institution__name"]
     list_select_related = ["specialty", "institution"]
     autocomplete_fields = ["institution", "specialty"]

@@ -15,8 +15,17 @@ class SpecialtySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Specialty
-        fields = ["code", "name", "level", "years", "specialty_class", "category", "occupations", "training_goals",
-                  "certificates"]  # fmt: skip
+        fields = [
+            "code",
+            "name",
+            "level",
+            "years",
+            "specialty_class",
+            "category",
+            "occupations",
+            "training_goals",
+            "certificates",
+        ]
 
 
 class InstitutionSerializer(serializers.ModelSerializer):
@@ -34,8 +43,19 @@ class ProgramSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Program
-        fields = ["id", "institution", "district", "specialty_code", "specialty_name", "level", "academic_year",
-                  "status", "quota", "tuition", "is_sample"]  # fmt: skip
+        fields = [
+            "id",
+            "institution",
+            "district",
+            "specialty_code",
+            "specialty_name",
+            "level",
+            "academic_year",
+            "status",
+            "quota",
+            "tuition",
+            "is_sample",
+        ]
 
 
 class ClusterSerializer(serializers.ModelSerializer):
@@ -68,8 +88,12 @@ class ProgramViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = Pages
     serializer_class = ProgramSerializer
     queryset = Program.objects.published().select_related("institution", "specialty").order_by("pk")
-    filterset_fields = {"specialty__code": ["exact"], "specialty__level": ["exact"], "institution__district": ["exact"],
-                        "is_sample": ["exact"]}  # fmt: skip
+    filterset_fields = {
+        "specialty__code": ["exact"],
+        "specialty__level": ["exact"],
+        "institution__district": ["exact"],
+        "is_sample": ["exact"],
+    }
 
 
 class ClusterViewSet(viewsets.ReadOnlyModelViewSet):

@@ -100,9 +100,16 @@ class SpecialtyResource(AllOrNothingResource):
         model = Specialty
         import_id_fields = ["code"]
         fields = [
-            "code", "name", "level", "specialty_class", "years",
-            "occupations", "training_goals", "certificates", "source",
-        ]  # fmt: skip
+            "code",
+            "name",
+            "level",
+            "specialty_class",
+            "years",
+            "occupations",
+            "training_goals",
+            "certificates",
+            "source",
+        ]
         export_order = fields
         clean_model_instances = True
         skip_unchanged = True
@@ -111,22 +118,32 @@ class SpecialtyResource(AllOrNothingResource):
 
 class ProgramResource(AllOrNothingResource):
     institution = fields.Field(
-        attribute="institution", column_name="institution",
+        attribute="institution",
+        column_name="institution",
         widget=NamedForeignKeyWidget(Institution, "name", _("institution")),
-    )  # fmt: skip
+    )
     specialty = fields.Field(
-        attribute="specialty", column_name="specialty_code",
+        attribute="specialty",
+        column_name="specialty_code",
         widget=NamedForeignKeyWidget(Specialty, "code", _("specialty code")),
-    )  # fmt: skip
+    )
     specialty_name = fields.Field(attribute="specialty__name", column_name="specialty_name", readonly=True)
 
     class Meta:
         model = Program
         import_id_fields = ["institution", "specialty", "academic_year"]
         fields = [
-            "institution", "specialty", "specialty_name", "academic_year", "status",
-            "quota", "quota_source", "tuition", "tuition_source", "is_sample",
-        ]  # fmt: skip
+            "institution",
+            "specialty",
+            "specialty_name",
+            "academic_year",
+            "status",
+            "quota",
+            "quota_source",
+            "tuition",
+            "tuition_source",
+            "is_sample",
+        ]
         export_order = fields
         clean_model_instances = True
         skip_unchanged = True
@@ -138,15 +155,17 @@ class ProgramResource(AllOrNothingResource):
 
 class SpecialtyIndustryResource(AllOrNothingResource):
     specialty = fields.Field(
-        attribute="specialty", column_name="specialty_code",
+        attribute="specialty",
+        column_name="specialty_code",
         widget=NamedForeignKeyWidget(Specialty, "code", _("specialty code")),
-    )  # fmt: skip
+    )
     cluster = fields.Field(
-        attribute="cluster", column_name="cluster_code",
+        attribute="cluster",
+        column_name="cluster_code",
         widget=NamedForeignKeyWidget(
             SpecialtyIndustry._meta.get_field("cluster").related_model, "code", _("industry cluster code")
         ),
-    )  # fmt: skip
+    )
 
     class Meta:
         model = SpecialtyIndustry

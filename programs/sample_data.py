@@ -38,20 +38,73 @@ SECONDARY_SCHOOLS = 125
 # Weighted towards the manufacturing, electronics, commerce and health sectors Chongqing's
 # specialties mostly serve (88% of them serve pillar industries).
 CATEGORY_WEIGHT = {
-    1: 4, 2: 2, 3: 2.5, 4: 5, 5: 1, 6: 12, 7: 2, 8: 1.5, 9: 2.5, 10: 8,
-    11: 14, 12: 7, 13: 12, 14: 6, 15: 7, 16: 2, 17: 6, 18: 1, 19: 2.5,
-}  # fmt: skip
+    1: 4,
+    2: 2,
+    3: 2.5,
+    4: 5,
+    5: 1,
+    6: 12,
+    7: 2,
+    8: 1.5,
+    9: 2.5,
+    10: 8,
+    11: 14,
+    12: 7,
+    13: 12,
+    14: 6,
+    15: 7,
+    16: 2,
+    17: 6,
+    18: 1,
+    19: 2.5,
+}
 
 # A college's name says what it focuses on; its focus 大类 get six times the weight.
 NAME_FOCUS = {
-    "护理": [12], "医药": [12, 9], "健康": [12], "幼儿师范": [17], "旅游": [14], "电力": [3],
-    "水利": [5, 3], "化工": [7], "农业": [1, 9], "交通": [10], "公共运输": [10], "传媒": [16, 15],
-    "艺术": [15], "财经": [13], "商务": [13], "经贸": [13], "工商": [13], "建筑": [4], "城市管理": [19, 4],
-    "安全": [2], "能源": [3], "资源与环境": [2], "电子": [11], "信息": [11], "电讯": [11], "电信": [11],
-    "数字": [11], "工业": [6], "机电": [6], "制造": [6], "智能": [6, 11], "航天": [6], "工程": [4, 6],
-    "理工": [6], "科技": [11], "安防": [18], "青年": [17], "五一": [6], "轻工": [8], "工贸": [6, 13],
-    "海联": [13], "应用技术": [6, 13], "三峡": [1, 14],
-}  # fmt: skip
+    "护理": [12],
+    "医药": [12, 9],
+    "健康": [12],
+    "幼儿师范": [17],
+    "旅游": [14],
+    "电力": [3],
+    "水利": [5, 3],
+    "化工": [7],
+    "农业": [1, 9],
+    "交通": [10],
+    "公共运输": [10],
+    "传媒": [16, 15],
+    "艺术": [15],
+    "财经": [13],
+    "商务": [13],
+    "经贸": [13],
+    "工商": [13],
+    "建筑": [4],
+    "城市管理": [19, 4],
+    "安全": [2],
+    "能源": [3],
+    "资源与环境": [2],
+    "电子": [11],
+    "信息": [11],
+    "电讯": [11],
+    "电信": [11],
+    "数字": [11],
+    "工业": [6],
+    "机电": [6],
+    "制造": [6],
+    "智能": [6, 11],
+    "航天": [6],
+    "工程": [4, 6],
+    "理工": [6],
+    "科技": [11],
+    "安防": [18],
+    "青年": [17],
+    "五一": [6],
+    "轻工": [8],
+    "工贸": [6, 13],
+    "海联": [13],
+    "应用技术": [6, 13],
+    "三峡": [1, 14],
+}
 
 SECONDARY_CN_NUMBERS = "一二三四五六七八"
 
@@ -91,16 +144,29 @@ def _named_schools() -> list[dict[str, str]]:
 def _secondary_schools(rng: random.Random) -> list[Institution]:
     named = _named_schools()
     schools = [
-        Institution(name=r["name"], kind=InstitutionKind.SECONDARY, district=r["district"],
-                    ownership=r["ownership"], source=r["source"], is_sample=False)
+        Institution(
+            name=r["name"],
+            kind=InstitutionKind.SECONDARY,
+            district=r["district"],
+            ownership=r["ownership"],
+            source=r["source"],
+            is_sample=False,
+        )
         for r in named
-    ]  # fmt: skip
+    ]
     for name, district in _secondary_school_names(rng, named):
         ownership = Ownership.PRIVATE if rng.random() < 0.2 else Ownership.PUBLIC
         schools.append(
-            Institution(name=name, kind=InstitutionKind.SECONDARY, district=district, ownership=ownership,
-                        authority="区县教委", source=SAMPLE_SOURCE, is_sample=True)
-        )  # fmt: skip
+            Institution(
+                name=name,
+                kind=InstitutionKind.SECONDARY,
+                district=district,
+                ownership=ownership,
+                authority="区县教委",
+                source=SAMPLE_SOURCE,
+                is_sample=True,
+            )
+        )
     return schools
 
 
@@ -162,11 +228,18 @@ def _plan_programs(rng: random.Random, institutions: list[Institution]) -> list[
         for level, count in batches:
             for spec in _pick_specialties(rng, by_level[level], focus, count):
                 plan.append(
-                    Program(institution=inst, specialty=spec, academic_year=ACADEMIC_YEAR, status=_status(rng),
-                            quota=_quota(rng, level), quota_source=SAMPLE_SOURCE,
-                            tuition=_tuition(rng, level, inst.ownership), tuition_source=SAMPLE_SOURCE,
-                            is_sample=True)
-                )  # fmt: skip
+                    Program(
+                        institution=inst,
+                        specialty=spec,
+                        academic_year=ACADEMIC_YEAR,
+                        status=_status(rng),
+                        quota=_quota(rng, level),
+                        quota_source=SAMPLE_SOURCE,
+                        tuition=_tuition(rng, level, inst.ownership),
+                        tuition_source=SAMPLE_SOURCE,
+                        is_sample=True,
+                    )
+                )
     return plan
 
 
@@ -185,10 +258,16 @@ def _plan_outcomes(rng: random.Random, programs: list[Program]) -> list[ProgramO
             OutcomeMetric.CONTINUATION_RATE: rng.uniform(*continuation[level]),
         }
         outcomes += [
-            ProgramOutcome(program=program, metric=metric, value=Decimal(f"{value:.1f}"), year=OUTCOME_YEAR,
-                           source=SAMPLE_SOURCE, is_sample=True)
+            ProgramOutcome(
+                program=program,
+                metric=metric,
+                value=Decimal(f"{value:.1f}"),
+                year=OUTCOME_YEAR,
+                source=SAMPLE_SOURCE,
+                is_sample=True,
+            )
             for metric, value in values.items()
-        ]  # fmt: skip
+        ]
     return outcomes
 
 
@@ -201,23 +280,32 @@ def sample_data_load() -> dict[str, LoadCounts]:
     reason = "load_sample_data"
     counts = {}
     counts["secondary_schools"], _ = upsert(
-        model=Institution, key=("name",), instances=_secondary_schools(rng),
-        fields=["kind", "district", "ownership", "authority", "source", "is_sample"], reason=reason,
-    )  # fmt: skip
+        model=Institution,
+        key=("name",),
+        instances=_secondary_schools(rng),
+        fields=["kind", "district", "ownership", "authority", "source", "is_sample"],
+        reason=reason,
+    )
     _tag_model_schools(rng)
     institutions = list(Institution.objects.exclude(kind=InstitutionKind.GENERAL_BACHELOR))
     planned = _plan_programs(rng, institutions)
     counts["programs"], by_key = upsert(
-        model=Program, key=("institution_id", "specialty_id", "academic_year"), instances=planned,
-        fields=["status", "quota", "quota_source", "tuition", "tuition_source", "is_sample"], reason=reason,
-    )  # fmt: skip
+        model=Program,
+        key=("institution_id", "specialty_id", "academic_year"),
+        instances=planned,
+        fields=["status", "quota", "quota_source", "tuition", "tuition_source", "is_sample"],
+        reason=reason,
+    )
     for program in planned:
         saved = by_key[(program.institution_id, program.specialty_id, program.academic_year)]
         program.pk = saved.pk
     counts["outcomes"], _ = upsert(
-        model=ProgramOutcome, key=("program_id", "metric", "year"), instances=_plan_outcomes(rng, planned),
-        fields=["value", "source", "is_sample"], reason=reason,
-    )  # fmt: skip
+        model=ProgramOutcome,
+        key=("program_id", "metric", "year"),
+        instances=_plan_outcomes(rng, planned),
+        fields=["value", "source", "is_sample"],
+        reason=reason,
+    )
     return counts
 
 

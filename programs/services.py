@@ -77,9 +77,13 @@ def _parse_catalog(path: Path) -> tuple[list[Category], list[SpecialtyClass], li
             if code in specialties:
                 raise RowError(path, line, f"duplicate specialty code {code}")
             specialties[code] = Specialty(
-                specialty_class=classes[parent], level=level, code=code, name=name,
-                years=DEFAULT_YEARS[level], source=CATALOG_SOURCE,
-            )  # fmt: skip
+                specialty_class=classes[parent],
+                level=level,
+                code=code,
+                name=name,
+                years=DEFAULT_YEARS[level],
+                source=CATALOG_SOURCE,
+            )
         else:
             raise RowError(path, line, f"unknown itemLevel {item!r}")
     return list(categories.values()), list(classes.values()), list(specialties.values())
@@ -103,9 +107,12 @@ def catalog_load(*, path: Path = CATALOG_FILE) -> dict[str, LoadCounts]:
         spec.specialty_class = class_by_code[(spec.specialty_class.code,)]
     # Years and profile text are curated in the admin once loaded, so a reload keeps them.
     counts["specialties"], _ = upsert(
-        model=Specialty, key=("code",), instances=specialties,
-        fields=["specialty_class_id", "level", "name", "source"], reason=reason,
-    )  # fmt: skip
+        model=Specialty,
+        key=("code",),
+        instances=specialties,
+        fields=["specialty_class_id", "level", "name", "source"],
+        reason=reason,
+    )
     return counts
 
 
@@ -148,7 +155,7 @@ def _parse_institutions(path: Path, extra: dict[str, dict[str, str]]) -> list[In
                 ownership=ownership[row["ownership"]],
                 source=source,
                 is_sample=False,
-            )  # fmt: skip
+            )
         )
     return institutions
 
@@ -158,10 +165,12 @@ def institutions_load(*, path: Path = INSTITUTIONS_FILE, extra_path: Path = INST
     """Load Chongqing's higher-education institutions from the MOE list."""
     institutions = _parse_institutions(path, _parse_institution_extra(extra_path))
     counts, _ = upsert(
-        model=Institution, key=("name",), instances=institutions,
+        model=Institution,
+        key=("name",),
+        instances=institutions,
         fields=["moe_code", "authority", "kind", "district", "ownership", "source", "is_sample"],
         reason=f"load_institutions {path.name}",
-    )  # fmt: skip
+    )
     return counts
 
 
@@ -190,13 +199,23 @@ def _gb_load(path: Path, reason: str) -> LoadCounts:
     pk_by_code: dict[str, int] = {}
     for level in (1, 2, 3, 4):
         instances = [
-            GBIndustry(code=code, level=lvl, name=row["name"], remark=row["remark"],
-                       parent_id=next((pk_by_code[a] for a in reversed(ancestors) if a in pk_by_code), None))
+            GBIndustry(
+                code=code,
+                level=lvl,
+                name=row["name"],
+                remark=row["remark"],
+                parent_id=next((pk_by_code[a] for a in reversed(ancestors) if a in pk_by_code), None),
+            )
             for lvl, code, ancestors, row in rows
             if lvl == level
-        ]  # fmt: skip
-        counts, by_code = upsert(model=GBIndustry, key=("code",), instances=instances,
-                                 fields=["level", "name", "remark", "parent_id"], reason=reason)  # fmt: skip
+        ]
+        counts, by_code = upsert(
+            model=GBIndustry,
+            key=("code",),
+            instances=instances,
+            fields=["level", "name", "remark", "parent_id"],
+            reason=reason,
+        )
         pk_by_code.update({code: obj.pk for (code,), obj in by_code.items()})
         total.created += counts.created
         total.updated += counts.updated
@@ -225,7 +244,7 @@ def _parse_clusters(path: Path, gb_codes: set[str]) -> tuple[list[IndustryCluste
                 verified=row["verified"] == "true",
                 description=row["description"],
                 source="重庆“33618”现代制造业集群体系; see programs/data/README.md",
-            )  # fmt: skip
+            )
         )
         gb_links[row["code"]] = row["gb_codes"].split()
     return clusters, gb_links
@@ -270,9 +289,12 @@ def industries_load(
     gb_by_code = {g.code: g for g in GBIndustry.objects.all()}
     clusters, gb_links = _parse_clusters(clusters_path, set(gb_by_code))
     counts["clusters"], cluster_by_code = upsert(
-        model=IndustryCluster, key=("code",), instances=clusters,
-        fields=["name", "name_en", "tier", "position", "verified", "description", "source"], reason=reason,
-    )  # fmt: skip
+        model=IndustryCluster,
+        key=("code",),
+        instances=clusters,
+        fields=["name", "name_en", "tier", "position", "verified", "description", "source"],
+        reason=reason,
+    )
     for (code,), cluster in cluster_by_code.items():
         wanted = {gb_by_code[c].pk for c in gb_links.get(code, [])}
         if set(cluster.gb_industries.values_list("pk", flat=True)) != wanted:
@@ -280,9 +302,12 @@ def industries_load(
     ids = {code: cluster.pk for (code,), cluster in cluster_by_code.items()}
     links = _parse_specialty_links(class_links_path, keyword_links_path, ids, Specialty.objects.all())
     counts["specialty_links"], _ = upsert(
-        model=SpecialtyIndustry, key=("specialty_id", "cluster_id"), instances=links,
-        fields=["weight", "source"], reason=reason,
-    )  # fmt: skip
+        model=SpecialtyIndustry,
+        key=("specialty_id", "cluster_id"),
+        instances=links,
+        fields=["weight", "source"],
+        reason=reason,
+    )
     return counts
 
 

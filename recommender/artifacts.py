@@ -45,15 +45,21 @@ def artifact_dir() -> Path:
 @transaction.atomic
 def model_version_save(*, ranker: Ranker, catalog_hash: str, metrics: dict, activate: bool) -> ModelVersion:
     """Write the artifact file, then register it (and make it active when asked), in one transaction."""
-    number = (ModelVersion.objects.select_for_update().order_by("-number").values_list("number", flat=True).first()
-              or 0) + 1  # fmt: skip
+    number = (
+        ModelVersion.objects.select_for_update().order_by("-number").values_list("number", flat=True).first() or 0
+    ) + 1
     path = artifact_dir() / f"ranker-v{number}.joblib"
-    joblib.dump({"pipeline": ranker.pipeline, "index": ranker.index, "cap": ranker.cap, "reranker": ranker.reranker},
-                path)  # fmt: skip
+    joblib.dump(
+        {"pipeline": ranker.pipeline, "index": ranker.index, "cap": ranker.cap, "reranker": ranker.reranker}, path
+    )
     version = ModelVersion.objects.create(
-        number=number, artifact=path.name, checksum=_signature(path.read_bytes()),
-        sklearn_version=sklearn.__version__, catalog_hash=catalog_hash, metrics=metrics,
-    )  # fmt: skip
+        number=number,
+        artifact=path.name,
+        checksum=_signature(path.read_bytes()),
+        sklearn_version=sklearn.__version__,
+        catalog_hash=catalog_hash,
+        metrics=metrics,
+    )
     if activate:
         model_version_activate(version=version)
     return version
@@ -71,8 +77,10 @@ def model_version_activate(*, version: ModelVersion) -> None:
 def artifact_load(version: ModelVersion) -> Ranker:
     path = artifact_dir() / version.artifact
     if version.sklearn_version != sklearn.__version__:
-        raise ArtifactError(f"v{version.number} was trained with scikit-learn {version.sklearn_version}, "
-                            f"this process has {sklearn.__version__}")  # fmt: skip
+        raise ArtifactError(
+            f"v{version.number} was trained with scikit-learn {version.sklearn_version}, "
+            f"this process has {sklearn.__version__}"
+        )
     try:
         data = path.read_bytes()
     except OSError as exc:

@@ -11,9 +11,13 @@ from django.utils.translation import gettext_lazy
 from recommender.models import AREAS
 
 AREA_NAMES = {
-    "R": gettext_lazy("Realistic"), "I": gettext_lazy("Investigative"), "A": gettext_lazy("Artistic"),
-    "S": gettext_lazy("Social"), "E": gettext_lazy("Enterprising"), "C": gettext_lazy("Conventional"),
-}  # fmt: skip
+    "R": gettext_lazy("Realistic"),
+    "I": gettext_lazy("Investigative"),
+    "A": gettext_lazy("Artistic"),
+    "S": gettext_lazy("Social"),
+    "E": gettext_lazy("Enterprising"),
+    "C": gettext_lazy("Conventional"),
+}
 AREA_WORK = {
     "R": gettext_lazy("hands-on work with tools and machines"),
     "I": gettext_lazy("finding out how things work"),
@@ -57,8 +61,10 @@ def explain(
     area_words = _("and").join(str(AREA_NAMES[a]) for a in areas) if len(areas) > 1 else str(AREA_NAMES[areas[0]])
     work = _(", ").join(str(AREA_WORK[a]) for a in areas)
     text = _("Your %(areas)s interests fit %(name)s: its graduates do a lot of %(work)s.") % {
-        "areas": area_words, "name": name, "work": work,
-    }  # fmt: skip
+        "areas": area_words,
+        "name": name,
+        "work": work,
+    }
     activities = [item for a in areas for item in (liked or {}).get(a, [])][:2]
     if activities:
         text += " " + _("You said you would like to %(activities)s.") % {"activities": _("; ").join(activities)}

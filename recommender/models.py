@@ -61,7 +61,7 @@ class SpecialtyProfile(models.Model):
                 ),
                 name="specialty_profile_0_1",
                 violation_error_message=_("Each area runs from 0 to 1."),
-            ),  # fmt: skip
+            ),
         ]
 
     def __str__(self) -> str:

@@ -55,10 +55,14 @@ def _codes(path: Path, line: int, raw: str, known: dict[str, Occupation]) -> lis
 
 def crosswalk(known: dict[str, Occupation]) -> tuple[dict[str, list[str]], list[tuple[str, list[str]]]]:
     """The class mapping and the ordered overrides, checked against the O*NET codes."""
-    classes = {row["class_name"]: _codes(CLASS_FILE, line, row["onet_codes"], known)
-               for line, row in read_csv(CLASS_FILE, ["class_name", "onet_codes"])}  # fmt: skip
-    overrides = [(row["match"], _codes(OVERRIDES_FILE, line, row["onet_codes"], known))
-                 for line, row in read_csv(OVERRIDES_FILE, ["match", "onet_codes"])]  # fmt: skip
+    classes = {
+        row["class_name"]: _codes(CLASS_FILE, line, row["onet_codes"], known)
+        for line, row in read_csv(CLASS_FILE, ["class_name", "onet_codes"])
+    }
+    overrides = [
+        (row["match"], _codes(OVERRIDES_FILE, line, row["onet_codes"], known))
+        for line, row in read_csv(OVERRIDES_FILE, ["match", "onet_codes"])
+    ]
     return classes, overrides
 
 
@@ -100,6 +104,7 @@ def specialty_profiles_build() -> dict[str, LoadCounts]:
     specialties = Specialty.objects.select_related("specialty_class").exclude(pk__in=admin_set)
     profiles = [profile_of(s, classes, overrides, known) for s in specialties]
     fields = ["r", "i", "a", "s", "e", "c", "source", "provenance"]
-    counts, _ = upsert(model=SpecialtyProfile, key=("specialty_id",), instances=profiles, fields=fields,
-                       reason="build_profiles")  # fmt: skip
+    counts, _ = upsert(
+        model=SpecialtyProfile, key=("specialty_id",), instances=profiles, fields=fields, reason="build_profiles"
+    )
     return {"specialty_profiles": counts}

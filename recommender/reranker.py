@@ -53,8 +53,11 @@ def reranker_train(data: FeedbackSet | None) -> tuple[Pipeline | None, RerankerR
     labelled, students = len(data.labels), len(set(data.students.tolist()))
     if labelled < MIN_FEEDBACK or students < MIN_STUDENTS or len(set(data.labels.tolist())) < 2:
         return None, RerankerReport(labelled, students, False, "not enough feedback")
-    train, test = next(GroupShuffleSplit(n_splits=1, test_size=0.25, random_state=SEED).split(
-        data.features, data.labels, data.students))  # fmt: skip
+    train, test = next(
+        GroupShuffleSplit(n_splits=1, test_size=0.25, random_state=SEED).split(
+            data.features, data.labels, data.students
+        )
+    )
     if len(set(data.labels[test].tolist())) < 2 or len(set(data.labels[train].tolist())) < 2:
         return None, RerankerReport(labelled, students, False, "held-out part has one kind of feedback only")
     model = _model().fit(data.features[train], data.labels[train])

@@ -32,7 +32,7 @@ def specialty_index_build() -> SpecialtyIndex:
         SpecialtyProfile.objects.select_related("specialty__specialty_class__category")
         .annotate(programs=Count("specialty__programs", filter=Q(specialty__programs__status=ProgramStatus.PUBLISHED)))
         .order_by("specialty__code")
-    )  # fmt: skip
+    )
     rows = list(rows)
     if not rows:
         raise RuntimeError("No specialty profiles: run `manage.py build_specialty_profiles` first.")

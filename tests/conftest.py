@@ -17,8 +17,12 @@ from pathways.models import QuizItem
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Transactional tests (browser tests among them) run last: pytest-django empties the tables after each."""
-    items.sort(key=lambda item: item.get_closest_marker("transactional") is not None
-               or "tests/browser/" in str(item.fspath).replace("\\", "/"))  # fmt: skip
+    items.sort(
+        key=lambda item: (
+            item.get_closest_marker("transactional") is not None
+            or "tests/browser/" in str(item.fspath).replace("\\", "/")
+        )
+    )
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -56,8 +56,12 @@ def _check_prod(secret: str | None, **services: str) -> subprocess.CompletedProc
         environ["SECRET_KEY"] = secret
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=environ, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_production_refuses_to_start_without_a_real_secret_key() -> None:

@@ -58,8 +58,9 @@ def _stop(runner: object, cpu_start: float, wall_start: float) -> None:
     if CPU_FILE:
         requests = runner.stats.total.num_requests  # type: ignore[attr-defined]
         cpu = _server_cpu_seconds() - cpu_start
-        Path(CPU_FILE).write_text(json.dumps({"server_cpu_seconds": cpu, "wall_seconds": time.monotonic() - wall_start,
-                                              "requests": requests}))  # fmt: skip
+        Path(CPU_FILE).write_text(
+            json.dumps({"server_cpu_seconds": cpu, "wall_seconds": time.monotonic() - wall_start, "requests": requests})
+        )
     runner.quit()  # type: ignore[attr-defined]
 
 
@@ -89,8 +90,9 @@ class Student(HttpUser):
         csrf = self.client.cookies.get("csrftoken")
         self.client.headers["Cookie"] = f"csrftoken={csrf}"
         form = {"username": self.username, "password": PASSWORD, "csrfmiddlewaretoken": csrf}
-        with self.client.post("/accounts/login/", data=form, name="POST /accounts/login/", allow_redirects=False,
-                              catch_response=True) as response:  # fmt: skip
+        with self.client.post(
+            "/accounts/login/", data=form, name="POST /accounts/login/", allow_redirects=False, catch_response=True
+        ) as response:
             if response.status_code != 302:
                 response.failure(f"{self.username} could not sign in: {response.status_code}")
                 return
@@ -103,17 +105,24 @@ class Student(HttpUser):
     def _answers(self) -> dict:
         # A student with a leaning: two liked areas, the rest spread out, so profiles are not flat.
         liked = set(self.rng.sample("RIASEC", 2))
-        answers = [{"item": i["id"], "value": self.rng.randint(4, 5) if i["area"] in liked else self.rng.randint(1, 4)}
-                   for i in self.quick["items"]]  # fmt: skip
-        return {"form": "quick", "version": self.quick["version"], "answers": answers,
-                "duration_seconds": self.rng.randint(150, 400)}  # fmt: skip
+        answers = [
+            {"item": i["id"], "value": self.rng.randint(4, 5) if i["area"] in liked else self.rng.randint(1, 4)}
+            for i in self.quick["items"]
+        ]
+        return {
+            "form": "quick",
+            "version": self.quick["version"],
+            "answers": answers,
+            "duration_seconds": self.rng.randint(150, 400),
+        }
 
     @task(1)
     def take_quiz(self) -> None:
         body = self._answers()
         self.client.post("/api/v1/quiz/score/", json=body, name="POST /api/v1/quiz/score/")
-        with self.client.post("/api/v1/quiz/attempts/", json=body, name="POST /api/v1/quiz/attempts/",
-                              catch_response=True) as response:  # fmt: skip
+        with self.client.post(
+            "/api/v1/quiz/attempts/", json=body, name="POST /api/v1/quiz/attempts/", catch_response=True
+        ) as response:
             if response.status_code == 201:
                 self.attempt_id = response.json()["id"]
             else:

@@ -48,15 +48,27 @@ def secret_key() -> str:
 
 def base_env() -> dict[str, str]:
     artifacts = str(ROOT / "var" / "load" / "models")  # not var/models: those are signed with another key
-    return {**os.environ, "DATABASE_URL": DATABASE_URL, "RECOMMENDER_ARTIFACT_DIR": artifacts,
-            "DJANGO_SETTINGS_MODULE": "config.settings.dev", "PYTHONPATH": str(ROOT),
-            "SECRET_KEY": secret_key()}  # fmt: skip
+    return {
+        **os.environ,
+        "DATABASE_URL": DATABASE_URL,
+        "RECOMMENDER_ARTIFACT_DIR": artifacts,
+        "DJANGO_SETTINGS_MODULE": "config.settings.dev",
+        "PYTHONPATH": str(ROOT),
+        "SECRET_KEY": secret_key(),
+    }
 
 
 def prod_env(port: int, capacity: bool) -> dict[str, str]:
-    env = {**base_env(), "DJANGO_SETTINGS_MODULE": "config.settings.prod",
-           "ALLOWED_HOSTS": "127.0.0.1", "REDIS_URL": REDIS_URL, "CELERY_BROKER_URL": REDIS_URL,
-           "SECURE_SSL_REDIRECT": "0", "SECURE_HSTS_SECONDS": "0", "GUNICORN_BIND": f"127.0.0.1:{port}"}  # fmt: skip
+    env = {
+        **base_env(),
+        "DJANGO_SETTINGS_MODULE": "config.settings.prod",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "REDIS_URL": REDIS_URL,
+        "CELERY_BROKER_URL": REDIS_URL,
+        "SECURE_SSL_REDIRECT": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+    }
     return {**env, **(CAPACITY_THROTTLES if capacity else {})}
 
 
@@ -131,13 +143,34 @@ def gunicorn_start(env: dict[str, str], port: int, log: Path) -> subprocess.Pope
 
 
 def locust_run(args: argparse.Namespace, prefix: Path, server: subprocess.Popen) -> None:
-    command = [str(VENV / "locust"), "-f", str(ROOT / "bench" / "load" / "locustfile.py"), "--headless",
-               "-u", str(args.users), "-r", str(args.spawn_rate), "-t", f"{args.duration + 180}s",
-               "--host", f"http://127.0.0.1:{args.port}", "--csv", str(prefix), "--only-summary",
-               "--stop-timeout", "10", "EagerStudent" if args.capacity else "Student"]  # fmt: skip
-    env = {**os.environ, "LOAD_STUDENTS": str(args.students), "LOAD_PASSWORD": PASSWORD,
-           "LOAD_DURATION": str(args.duration), "LOAD_SERVER_PID": str(server.pid),
-           "LOAD_CPU_FILE": f"{prefix}_cpu.json"}  # fmt: skip
+    command = [
+        str(VENV / "locust"),
+        "-f",
+        str(ROOT / "bench" / "load" / "locustfile.py"),
+        "--headless",
+        "-u",
+        str(args.users),
+        "-r",
+        str(args.spawn_rate),
+        "-t",
+        f"{args.duration + 180}s",
+        "--host",
+        f"http://127.0.0.1:{args.port}",
+        "--csv",
+        str(prefix),
+        "--only-summary",
+        "--stop-timeout",
+        "10",
+        "EagerStudent" if args.capacity else "Student",
+    ]
+    env = {
+        **os.environ,
+        "LOAD_STUDENTS": str(args.students),
+        "LOAD_PASSWORD": PASSWORD,
+        "LOAD_DURATION": str(args.duration),
+        "LOAD_SERVER_PID": str(server.pid),
+        "LOAD_CPU_FILE": f"{prefix}_cpu.json",
+    }
     subprocess.run(command, cwd=ROOT, env=env, check=False, stdout=subprocess.DEVNULL)
 
 
@@ -148,15 +181,19 @@ def report(prefix: Path, duration: int) -> None:
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for row in (r for r in rows if r["Request Count"] != "0"):  # the sign-in requests came before the window
         name = row["Name"] if row["Type"] else "**all**"
-        print(f"| {row['Type']} {name} | {row['Request Count']} | {float(row['Requests/s']):.1f} | "
-              f"{row['Failure Count']} | {row['50%']} | {row['95%']} | {row['99%']} |")  # fmt: skip
+        print(
+            f"| {row['Type']} {name} | {row['Request Count']} | {float(row['Requests/s']):.1f} | "
+            f"{row['Failure Count']} | {row['50%']} | {row['95%']} | {row['99%']} |"
+        )
     if not Path(f"{prefix}_cpu.json").exists():
         raise SystemExit("The measured window never started: a user failed to sign in (see locust's output).")
     cpu = json.loads(Path(f"{prefix}_cpu.json").read_text())
     per_request = cpu["server_cpu_seconds"] * 1000 / max(cpu["requests"], 1)
     busy = cpu["server_cpu_seconds"] / cpu["wall_seconds"]
-    print(f"\nserver CPU: {cpu['server_cpu_seconds']:.1f} s in {cpu['wall_seconds']:.0f} s for {cpu['requests']} "
-          f"requests: {per_request:.1f} ms a request, {busy:.2f} cores busy")  # fmt: skip
+    print(
+        f"\nserver CPU: {cpu['server_cpu_seconds']:.1f} s in {cpu['wall_seconds']:.0f} s for {cpu['requests']} "
+        f"requests: {per_request:.1f} ms a request, {busy:.2f} cores busy"
+    )
     failures = Path(f"{prefix}_failures.csv").read_text().strip().splitlines()[1:]
     for line in failures:
         print("failure:", line)

@@ -149,12 +149,15 @@ STORAGES = {
 CACHE_TIMEOUT_SECONDS = env_int("CACHE_TIMEOUT_MS", 500) / 1000
 CACHES = {
     "default": (
-        {"BACKEND": "config.cache.FailSoftRedisCache", "LOCATION": env_str("REDIS_URL", ""),
-         "OPTIONS": {"socket_connect_timeout": CACHE_TIMEOUT_SECONDS, "socket_timeout": CACHE_TIMEOUT_SECONDS}}
+        {
+            "BACKEND": "config.cache.FailSoftRedisCache",
+            "LOCATION": env_str("REDIS_URL", ""),
+            "OPTIONS": {"socket_connect_timeout": CACHE_TIMEOUT_SECONDS, "socket_timeout": CACHE_TIMEOUT_SECONDS},
+        }
         if env_str("REDIS_URL", "")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
-}  # fmt: skip
+}
 
 # Celery: no broker URL means no services; tasks then run in-process.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
@@ -243,7 +246,7 @@ REST_FRAMEWORK = {
         "signup": "100/hour",
         "join": "20/hour",
         **env_rates("THROTTLE_RATES"),
-    },  # fmt: skip
+    },
 }
 API_MAX_PAGE_SIZE = 100
 SPECTACULAR_SETTINGS = {

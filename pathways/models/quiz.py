@@ -155,7 +155,7 @@ class QuizAttempt(models.Model):
                     score_r__lte=40, score_i__lte=40, score_a__lte=40, score_s__lte=40, score_e__lte=40, score_c__lte=40
                 ),
                 name="quiz_attempt_scores_0_40",
-            ),  # fmt: skip
+            ),
         ]
 
     def __str__(self) -> str:
@@ -260,8 +260,12 @@ class StudentRecommendation(models.Model):
     flat = models.BooleanField(_("exploration view"), default=False)
     specialties = models.JSONField(_("specialties"), default=list)
     programs = models.JSONField(_("programs"), default=list)
-    basis = models.CharField(_("computed from"), max_length=32, blank=True,
-                             help_text=_("The model version and catalog state it was computed from."))  # fmt: skip
+    basis = models.CharField(
+        _("computed from"),
+        max_length=32,
+        blank=True,
+        help_text=_("The model version and catalog state it was computed from."),
+    )
     computed_at = models.DateTimeField(_("computed at"))
 
     class Meta:
@@ -287,8 +291,9 @@ class RecommendationFeedback(models.Model):
 
     student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feedback")
     # A counselor's endorsements stay with the student when the counselor's account is deleted.
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                              related_name="feedback_given")  # fmt: skip
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="feedback_given"
+    )
     attempt = models.ForeignKey(QuizAttempt, on_delete=models.CASCADE, related_name="feedback")
     program = models.ForeignKey("programs.Program", on_delete=models.CASCADE, related_name="feedback")
     kind = models.CharField(_("kind"), max_length=16, choices=FeedbackKind.choices)

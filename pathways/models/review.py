@@ -28,9 +28,13 @@ class Cohort(models.Model):
     academic_year = models.PositiveSmallIntegerField(_("academic year"))
     counselors = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="cohorts_counseled", blank=True)
     join_code = models.CharField(
-        _("class join code"), max_length=16, unique=True, null=True, blank=True,
+        _("class join code"),
+        max_length=16,
+        unique=True,
+        null=True,
+        blank=True,
         help_text=_("Students join the class by typing this code on their own page."),
-    )  # fmt: skip
+    )
 
     class Meta:
         ordering = ["school__name", "name"]
@@ -79,8 +83,9 @@ class CohortInvitation(models.Model):
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="invitations")
     student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations")
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    status = models.CharField(_("status"), max_length=16, choices=InvitationStatus.choices,
-                              default=InvitationStatus.PENDING)  # fmt: skip
+    status = models.CharField(
+        _("status"), max_length=16, choices=InvitationStatus.choices, default=InvitationStatus.PENDING
+    )
     created_at = models.DateTimeField(_("invited at"), auto_now_add=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
 

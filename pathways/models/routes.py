@@ -55,9 +55,12 @@ class RouteKind(models.Model):
     admission = models.CharField(_("admission"), max_length=16, choices=Admission.choices)
     entry = models.CharField(_("who enters"), max_length=16, choices=Entry.choices)
     from_level = models.CharField(
-        _("earlier stage level"), max_length=16, choices=Level.choices, blank=True,
+        _("earlier stage level"),
+        max_length=16,
+        choices=Level.choices,
+        blank=True,
         help_text=_("Blank when the route is entered straight from 初中."),
-    )  # fmt: skip
+    )
     to_levels = models.CharField(
         _("later stage levels"),
         max_length=40,
@@ -208,17 +211,29 @@ class Articulation(models.Model):
     )
     academic_year = models.PositiveSmallIntegerField(_("academic year"))
     from_program = models.ForeignKey(
-        Program, on_delete=models.PROTECT, null=True, blank=True, related_name="articulations_out",
+        Program,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="articulations_out",
         verbose_name=_("earlier program"),
-    )  # fmt: skip
+    )
     from_skill_category = models.ForeignKey(
-        SkillCategory, on_delete=models.PROTECT, null=True, blank=True, related_name="articulations",
+        SkillCategory,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="articulations",
         verbose_name=_("skills category (职教高考)"),
-    )  # fmt: skip
+    )
     from_class = models.ForeignKey(
-        SpecialtyClass, on_delete=models.PROTECT, null=True, blank=True, related_name="upgrade_articulations",
+        SpecialtyClass,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="upgrade_articulations",
         verbose_name=_("earlier 专业类 (专升本)"),
-    )  # fmt: skip
+    )
     to_program = models.ForeignKey(
         Program, on_delete=models.PROTECT, related_name="articulations_in", verbose_name=_("later program")
     )

@@ -17,15 +17,26 @@ from tests.browser.test_counsel_browser import setup_class, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 AXE = Path(__file__).resolve().parent.parent.parent / ".venv" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
-PAGES = ["/", "/quiz/", "/quiz/quick/", "/pathways/?start=junior&district=奉节县", "/routes/3-2/",
-         "/specialties/520201/", "/accounts/signup/", "/privacy/"]  # fmt: skip
+PAGES = [
+    "/",
+    "/quiz/",
+    "/quiz/quick/",
+    "/pathways/?start=junior&district=奉节县",
+    "/routes/3-2/",
+    "/specialties/520201/",
+    "/accounts/signup/",
+    "/privacy/",
+]
 
 
 def serious_problems(page: Page) -> list[str]:
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [f"{v['id']}: {v['help']} ({len(v['nodes'])})" for v in result["violations"]
-            if v["impact"] in ("serious", "critical")]  # fmt: skip
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])})"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 @pytest.mark.skipif(not AXE.exists(), reason="axe-core is installed by scripts/browser.sh when npm is available")
@@ -69,11 +80,20 @@ def test_signed_in_pages_have_no_serious_accessibility_problems(
     plan_choose(student=attempt.student, program_id=Program.objects.published().first().pk)
     cohort = people["li"].cohorts_counseled.first()
     pages = {
-        "browser_wang": [f"/quiz/history/{attempt.pk}/recommendations/", "/quiz/plan/", "/quiz/history/",
-                         "/me/data/", "/quiz/report/", "/me/classes/"],
-        "browser_counselor_li": ["/counsel/", f"/counsel/students/{attempt.student_id}/",
-                                 f"/counsel/cohorts/{cohort.pk}/"],
-    }  # fmt: skip
+        "browser_wang": [
+            f"/quiz/history/{attempt.pk}/recommendations/",
+            "/quiz/plan/",
+            "/quiz/history/",
+            "/me/data/",
+            "/quiz/report/",
+            "/me/classes/",
+        ],
+        "browser_counselor_li": [
+            "/counsel/",
+            f"/counsel/students/{attempt.student_id}/",
+            f"/counsel/cohorts/{cohort.pk}/",
+        ],
+    }
     problems = {}
     for username, paths in pages.items():
         page = open_page(viewport={"width": 390, "height": 844}, is_mobile=True, bypass_csp=True)

@@ -28,8 +28,10 @@ def test_an_admin_fixes_a_bad_row_and_imports(
     page.get_by_role("button", name="登录").click()
 
     bad = tmp_path / "programs.csv"
-    bad.write_text(HEADER + "奉节职业教育中心,610101,2027,draft,45,,0,,False\n"
-                   "奉节职业教育中心,999999,2027,draft,45,,0,,False\n", encoding="utf-8")  # fmt: skip
+    bad.write_text(
+        HEADER + "奉节职业教育中心,610101,2027,draft,45,,0,,False\n奉节职业教育中心,999999,2027,draft,45,,0,,False\n",
+        encoding="utf-8",
+    )
     page.goto(f"{app_url}/admin/programs/program/import/")
     page.locator("input[type=file]").set_input_files(str(bad))
     page.locator("select[name=format]").select_option("0")
@@ -38,8 +40,10 @@ def test_an_admin_fixes_a_bad_row_and_imports(
     assert not Program.objects.filter(academic_year=2027).exists()
 
     good = tmp_path / "programs-fixed.csv"
-    good.write_text(HEADER + "奉节职业教育中心,610101,2027,draft,45,,0,,False\n"
-                    "奉节职业教育中心,610102,2027,draft,45,,0,,False\n", encoding="utf-8")  # fmt: skip
+    good.write_text(
+        HEADER + "奉节职业教育中心,610101,2027,draft,45,,0,,False\n奉节职业教育中心,610102,2027,draft,45,,0,,False\n",
+        encoding="utf-8",
+    )
     page.goto(f"{app_url}/admin/programs/program/import/")
     page.locator("input[type=file]").set_input_files(str(good))
     page.locator("select[name=format]").select_option("0")

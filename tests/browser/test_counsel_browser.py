@@ -54,8 +54,13 @@ def test_a_counselor_endorses_rejects_and_adds_and_the_student_sees_all_three(
     people = setup_class()
     attempt = people["browser_wang"]
     suggestions = recommendations_for_attempt(attempt=attempt, stage="junior").programs
-    extra = Program.objects.published().filter(specialty__level="secondary").exclude(
-        pk__in=[s.program.pk for s in suggestions]).select_related("institution", "specialty").first()  # fmt: skip
+    extra = (
+        Program.objects.published()
+        .filter(specialty__level="secondary")
+        .exclude(pk__in=[s.program.pk for s in suggestions])
+        .select_related("institution", "specialty")
+        .first()
+    )
     counselor = open_page(viewport={"width": 1200, "height": 900})
     sign_in(counselor, app_url, "browser_counselor_li")
     counselor.goto(f"{app_url}/counsel/")

@@ -52,8 +52,15 @@ def program(school: object, code: str) -> Program:
 
 
 def link(code: str, to: Program, first: int, second: int, quota: int, **source: object) -> Articulation:
-    articulation = Articulation(route=route(code), academic_year=YEAR, to_program=to, first_years=first,
-                                second_years=second, quota=quota, **source)  # fmt: skip
+    articulation = Articulation(
+        route=route(code),
+        academic_year=YEAR,
+        to_program=to,
+        first_years=first,
+        second_years=second,
+        quota=quota,
+        **source,
+    )
     articulation.full_clean()
     articulation.save()
     return articulation
@@ -70,10 +77,14 @@ def world(db: None) -> World:
     r1 = program(ding, "310201")
     computing = SkillCategory.objects.get(code="computing")
     return World(
-        p1=p1, p3=p3, q1=q1, q2=q2, r1=r1,
+        p1=p1,
+        p3=p3,
+        q1=q1,
+        q2=q2,
+        r1=r1,
         three_two=link("3-2", q1, 3, 2, 40, from_program=p1),
         three_four=link("3-4", r1, 3, 4, 10, from_program=p1),
         skills=link("skills-exam", q2, 3, 3, 30, from_skill_category=computing),
         upgrade_q=link("upgrade", r1, 3, 2, 20, from_class=SpecialtyClass.objects.get(code="5102")),
         direct=link("five-year-integrated", q1, 3, 2, 25),
-    )  # fmt: skip
+    )

@@ -40,8 +40,13 @@ def people(curator_chen: User) -> dict:
     people = two_classes(curator_chen, "access")
     wang = people["attempt"]
     suggested = recommendations_for_attempt(attempt=wang, stage="junior").programs[0].program.pk
-    return {"users": people["users"], "attempt": wang.pk, "student": wang.student_id, "cohort": people["cohort"].pk,
-            "suggested": suggested}  # fmt: skip
+    return {
+        "users": people["users"],
+        "attempt": wang.pk,
+        "student": wang.student_id,
+        "cohort": people["cohort"].pk,
+        "suggested": suggested,
+    }
 
 
 def body_for(path: str, people: dict) -> dict:

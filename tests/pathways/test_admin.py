@@ -17,10 +17,21 @@ pytestmark = pytest.mark.django_db
 
 CSV, XLSX = "0", "1"
 HEADER = [
-    "route", "academic_year", "from_institution", "from_specialty_code", "skill_category", "from_class_code",
-    "to_institution", "to_specialty_code", "quota", "first_years", "second_years", "same_specialty_required",
-    "is_sample", "source",
-]  # fmt: skip
+    "route",
+    "academic_year",
+    "from_institution",
+    "from_specialty_code",
+    "skill_category",
+    "from_class_code",
+    "to_institution",
+    "to_specialty_code",
+    "quota",
+    "first_years",
+    "second_years",
+    "same_specialty_required",
+    "is_sample",
+    "source",
+]
 URL = "/admin/pathways/articulation/"
 
 

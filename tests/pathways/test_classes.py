@@ -30,8 +30,15 @@ def world(curator_chen: User) -> dict:
     one = Cohort.objects.create(school=school, name="一班", academic_year=2026)
     one.counselors.add(li)
     root = User.objects.create_superuser("root", password="pw")
-    return {"li": li, "zhao": zhao, "one": one, "curator": curator_chen, "root": root,
-            "wang": student_account("student_wang"), "xiao": student_account("student_xiao", age=13, guardian=True)}
+    return {
+        "li": li,
+        "zhao": zhao,
+        "one": one,
+        "curator": curator_chen,
+        "root": root,
+        "wang": student_account("student_wang"),
+        "xiao": student_account("student_xiao", age=13, guardian=True),
+    }
 
 
 def upload(client: Client, cohort: Cohort, text: str) -> str:
@@ -106,8 +113,16 @@ def test_under_14_a_guardian_agrees_to_joining(world: dict) -> None:
     assert "监护人也需同意" in mine.get("/me/classes/").content.decode()
     page = mine.post("/me/classes/", {"action": "join", "code": one.join_code}, follow=True).content.decode()
     assert "须经监护人同意" in page and not CohortMembership.objects.exists()
-    mine.post("/me/classes/", {"action": "join", "code": one.join_code, "guardian_name": "肖爸爸",
-                               "guardian_relation": "父亲", "guardian_agree": "on"})  # fmt: skip
+    mine.post(
+        "/me/classes/",
+        {
+            "action": "join",
+            "code": one.join_code,
+            "guardian_name": "肖爸爸",
+            "guardian_relation": "父亲",
+            "guardian_agree": "on",
+        },
+    )
     membership = CohortMembership.objects.get(student=xiao)
     assert (membership.guardian_name, membership.guardian_relation) == ("肖爸爸", "父亲")
 
@@ -144,8 +159,10 @@ def test_the_api_lists_joins_answers_and_leaves(world: dict) -> None:
     invitation = api.get("/api/v1/me/classes/").json()["invitations"][0]
     strange = APIClient()
     strange.force_login(student_account("student_lu"))
-    assert strange.post(f"/api/v1/me/invitations/{invitation['id']}/", {"answer": "accept"},
-                        format="json").status_code == 404  # fmt: skip
+    assert (
+        strange.post(f"/api/v1/me/invitations/{invitation['id']}/", {"answer": "accept"}, format="json").status_code
+        == 404
+    )
     answered = api.post(f"/api/v1/me/invitations/{invitation['id']}/", {"answer": "accept"}, format="json")
     assert answered.status_code == 200 and answered.json()["membership"]["name"] == "一班"
     assert api.post("/api/v1/me/classes/", {"code": one.join_code, "cohort": 9}, format="json").status_code == 400

@@ -20,10 +20,13 @@ def shapes(start: object, **filters: object) -> set[tuple]:
     pathways = results[0 : len(results)]
     assert len(pathways) == len(results)
     return {
-        (tuple(s.program.institution.name + s.program.specialty.code for s in p.steps),
-         tuple(r.code for r in p.routes), p.total_years)
+        (
+            tuple(s.program.institution.name + s.program.specialty.code for s in p.steps),
+            tuple(r.code for r in p.routes),
+            p.total_years,
+        )
         for p in pathways
-    }  # fmt: skip
+    }
 
 
 def test_every_pathway_from_a_secondary_program(world: World) -> None:
@@ -74,8 +77,9 @@ def test_route_kind_filter_keeps_pathways_that_use_only_those_routes(world: Worl
         (("甲中职710201", "丙学院510201"), ("3-2",), 5),
     }
     assert {p[1] for p in shapes(world.p1, routes=frozenset({"skills-exam", "upgrade"}))} == {
-        ("skills-exam",), ("skills-exam", "upgrade"),
-    }  # fmt: skip
+        ("skills-exam",),
+        ("skills-exam", "upgrade"),
+    }
 
 
 def test_maximum_years_filter(world: World) -> None:
@@ -92,8 +96,9 @@ def test_cluster_filter_keeps_pathways_ending_in_that_industry(world: World) -> 
 
 
 def test_a_route_whose_later_stage_is_archived_is_no_longer_offered(world: World) -> None:
-    programs_set_status(programs=type(world.r1).objects.filter(pk=world.r1.pk), status=ProgramStatus.ARCHIVED,
-                        reason="closed")  # fmt: skip
+    programs_set_status(
+        programs=type(world.r1).objects.filter(pk=world.r1.pk), status=ProgramStatus.ARCHIVED, reason="closed"
+    )
     assert shapes(world.p1) == {
         (("甲中职710201", "丙学院510201"), ("3-2",), 5),
         (("甲中职710201", "丙学院510202"), ("skills-exam",), 6),

@@ -27,9 +27,14 @@ def test_every_secondary_specialty_has_one_skills_category() -> None:
 def test_the_seven_route_kinds_are_loaded_with_their_years() -> None:
     years = dict(RouteKind.objects.values_list("code", "total_years"))
     assert years == {
-        "3-2": 5, "3-4": 7, "five-year-integrated": 5, "five-year": 5,
-        "skills-exam": None, "upgrade": None, "associate-bachelor": 5,
-    }  # fmt: skip
+        "3-2": 5,
+        "3-4": 7,
+        "five-year-integrated": 5,
+        "five-year": 5,
+        "skills-exam": None,
+        "upgrade": None,
+        "associate-bachelor": 5,
+    }
 
 
 def test_loading_twice_writes_nothing_the_second_time() -> None:

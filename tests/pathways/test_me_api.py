@@ -41,8 +41,11 @@ def test_a_student_chooses_a_plan_and_reads_it_back(klass: dict) -> None:
     assert response.status_code == 200 and response.json()["program"]["specialty_code"] == program.specialty.code
     assert client.get("/api/v1/me/plan/").json()["program"]["id"] == program.pk
     draft = Program.objects.exclude(status=ProgramStatus.PUBLISHED).first() or Program.objects.create(
-        institution=program.institution, specialty=program.specialty, academic_year=program.academic_year + 1,
-        status=ProgramStatus.DRAFT)  # fmt: skip
+        institution=program.institution,
+        specialty=program.specialty,
+        academic_year=program.academic_year + 1,
+        status=ProgramStatus.DRAFT,
+    )
     refused = client.put("/api/v1/me/plan/", {"program": draft.pk}, format="json")
     assert refused.status_code == 400 and "program" in refused.json()
     assert client.put("/api/v1/me/plan/", {"program": program.pk, "student": 1}, format="json").status_code == 400

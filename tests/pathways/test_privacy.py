@@ -72,9 +72,15 @@ def test_deleting_removes_everything_and_the_next_training_without_it(wang: Quiz
     assert User.objects.filter(pk=student.pk).exists()
     response = client.post("/me/data/", {"action": "delete", "confirm": "student_wang"})
     assert "你的账号和数据已删除。" in response.content.decode()
-    for model, field in ((StudentProfile, "user"), (Consent, "user"), (QuizAttempt, "student"),
-                         (StudentRecommendation, "student"), (RecommendationFeedback, "student"),
-                         (Review, "student"), (AuditEntry, "student")):  # fmt: skip
+    for model, field in (
+        (StudentProfile, "user"),
+        (Consent, "user"),
+        (QuizAttempt, "student"),
+        (StudentRecommendation, "student"),
+        (RecommendationFeedback, "student"),
+        (Review, "student"),
+        (AuditEntry, "student"),
+    ):
         assert not model.objects.filter(**{f"{field}_id": student.pk}).exists(), model
     assert not QuizAnswer.objects.filter(attempt_id=wang.pk).exists()
     assert feedback_dataset() is None  # the re-ranker's next training has nothing of hers
@@ -105,8 +111,11 @@ def test_the_retention_purge_with_a_fixed_clock(wang: QuizAttempt, settings: obj
 def test_only_a_students_account_is_deleted_on_the_page_and_in_the_api_alike(
     wang: QuizAttempt, curator_chen: User, who: str
 ) -> None:
-    account = {"counselor": User.objects.get(username="counselor_li"), "curator": curator_chen,
-               "superuser": User.objects.create_superuser("root", password="pw")}[who]  # fmt: skip
+    account = {
+        "counselor": User.objects.get(username="counselor_li"),
+        "curator": curator_chen,
+        "superuser": User.objects.create_superuser("root", password="pw"),
+    }[who]
     client = Client()
     client.force_login(account)
     page = client.post("/me/data/", {"action": "delete", "confirm": account.username}, follow=True)
@@ -121,8 +130,13 @@ def test_only_a_students_account_is_deleted_on_the_page_and_in_the_api_alike(
 def test_a_deleted_counselor_leaves_the_audit_trail_and_their_endorsements(wang: QuizAttempt) -> None:
     li = User.objects.get(username="counselor_li")
     program = StudentRecommendation.objects.get(student=wang.student).programs[1]["program"]
-    review_decide(counselor=li, student=wang.student, program=Program.objects.get(pk=program), decision="endorsed",
-                  version=Review.objects.get(student=wang.student).version)  # fmt: skip
+    review_decide(
+        counselor=li,
+        student=wang.student,
+        program=Program.objects.get(pk=program),
+        decision="endorsed",
+        version=Review.objects.get(student=wang.student).version,
+    )
     li.delete()  # by an administrator
     rows = AuditEntry.objects.filter(student=wang.student, action__startswith="review_")
     assert rows.exists() and set(rows.values_list("actor_username", flat=True)) == {"counselor_li"}
@@ -153,8 +167,13 @@ def test_personal_pages_are_not_kept_by_the_browser(wang: QuizAttempt) -> None:
     client.force_login(wang.student)
     api = APIClient()
     api.force_login(wang.student)
-    personal = [client.get("/me/data/"), client.get("/quiz/report/"), api.get("/api/v1/me/data/"),
-                client.get(f"/quiz/history/{wang.pk}/recommendations/"), api.get("/api/v1/me/recommendations/")]
+    personal = [
+        client.get("/me/data/"),
+        client.get("/quiz/report/"),
+        api.get("/api/v1/me/data/"),
+        client.get(f"/quiz/history/{wang.pk}/recommendations/"),
+        api.get("/api/v1/me/recommendations/"),
+    ]
     for response in personal:
         assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
     assert "no-store" not in Client().get("/specialties/").get("Cache-Control", "")  # the public catalog may be cached
@@ -163,15 +182,24 @@ def test_personal_pages_are_not_kept_by_the_browser(wang: QuizAttempt) -> None:
 def test_a_reviews_updated_at_moves_with_each_change(wang: QuizAttempt) -> None:
     review = Review.objects.get(student=wang.student)
     Review.objects.filter(pk=review.pk).update(updated_at=timezone.now() - timedelta(days=3))
-    review_note(counselor=User.objects.get(username="counselor_li"), student=wang.student, note="再看看",
-                version=review.version)  # fmt: skip
+    review_note(
+        counselor=User.objects.get(username="counselor_li"), student=wang.student, note="再看看", version=review.version
+    )
     assert timezone.now() - Review.objects.get(pk=review.pk).updated_at < timedelta(minutes=1)
 
 
 @pytest.mark.parametrize("year, month", [(2100, 1), (timezone.localdate().year + 1, 1), (1900, 1), (1949, 6)])
 def test_a_month_of_birth_in_the_future_or_long_ago_is_refused(year: int, month: int) -> None:
-    response = Client().post("/accounts/signup/", {"username": "student_new", "password1": "a-long-pass-2026",
-                                                   "password2": "a-long-pass-2026", "birth_year": year,
-                                                   "birth_month": month, "agree": "on"})  # fmt: skip
+    response = Client().post(
+        "/accounts/signup/",
+        {
+            "username": "student_new",
+            "password1": "a-long-pass-2026",
+            "password2": "a-long-pass-2026",
+            "birth_year": year,
+            "birth_month": month,
+            "agree": "on",
+        },
+    )
     assert response.status_code == 200 and not User.objects.filter(username="student_new").exists()
     assert response.context["form"].errors["birth_year"]

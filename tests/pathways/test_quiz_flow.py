@@ -36,8 +36,16 @@ def token_of(html: str) -> str:
 
 
 def signup_fields(username: str, year: int, **extra: str) -> dict[str, object]:
-    return {"action": "signup", "username": username, "password1": "a-long-pass-2026", "password2": "a-long-pass-2026",
-            "birth_year": year, "birth_month": 1, "agree": "on", **extra}  # fmt: skip
+    return {
+        "action": "signup",
+        "username": username,
+        "password1": "a-long-pass-2026",
+        "password2": "a-long-pass-2026",
+        "birth_year": year,
+        "birth_month": 1,
+        "agree": "on",
+        **extra,
+    }
 
 
 def test_an_anonymous_result_is_shown_and_nothing_is_stored(client: Client) -> None:
@@ -71,8 +79,11 @@ def test_the_quiz_page_has_progress_and_screens(client: Client) -> None:
     assets = re.findall(r'(?:src|href)="([^"]*)"', body)
     assert "/static/js/quiz.js" in assets
     # Every asset and link is our own origin (a path) or an inline data: icon: nothing loads from elsewhere.
-    assert [a for a in assets if not (a.startswith("/") and not a.startswith("//")) and not a.startswith(
-        ("data:", "#", "?"))] == []  # fmt: skip
+    assert [
+        a
+        for a in assets
+        if not (a.startswith("/") and not a.startswith("//")) and not a.startswith(("data:", "#", "?"))
+    ] == []
 
 
 def test_signing_up_with_consent_saves_the_result(client: Client) -> None:
@@ -114,8 +125,10 @@ def test_a_signed_in_student_without_consent_is_asked_first(client: Client) -> N
     response = client.post("/quiz/save/", {"token": token})
     assert response.status_code == 200 and "确认同意" in response.content.decode()
     assert not QuizAttempt.objects.exists()
-    response = client.post("/quiz/save/", {"token": token, "action": "consent", "birth_year": THIS_YEAR - 17,
-                                           "birth_month": 3, "agree": "on"})  # fmt: skip
+    response = client.post(
+        "/quiz/save/",
+        {"token": token, "action": "consent", "birth_year": THIS_YEAR - 17, "birth_month": 3, "agree": "on"},
+    )
     assert response.status_code == 302 and QuizAttempt.objects.count() == 1
 
 
@@ -123,8 +136,9 @@ def test_signing_in_to_save_works_for_a_consenting_student(client: Client) -> No
     student = User.objects.create_user("student_he", password="pw-student-he")
     consent_record(user=student, birth_year=THIS_YEAR - 15, birth_month=1)
     token = token_of(client.post("/quiz/quick/", answers(quick())).content.decode())
-    response = client.post("/quiz/save/", {"token": token, "action": "login", "username": "student_he",
-                                           "password": "pw-student-he"})  # fmt: skip
+    response = client.post(
+        "/quiz/save/", {"token": token, "action": "login", "username": "student_he", "password": "pw-student-he"}
+    )
     assert response.status_code == 302 and QuizAttempt.objects.filter(student=student).count() == 1
 
 
@@ -176,10 +190,19 @@ def test_editing_an_item_makes_a_new_version_and_old_answers_keep_theirs(
     saved = QuizAttempt.objects.get(student=student)
     item = QuizItem.objects.filter(in_quick=True).order_by("position").first()
     old_text = item.text
-    response = curator_client.post(f"/admin/pathways/quizitem/{item.pk}/change/", {
-        "code": item.code, "area": item.area, "position": item.position, "in_quick": "on", "active": "on",
-        "text": "给电动汽车检查电池", "text_en": "check an electric car's battery",
-    }, follow=True)  # fmt: skip
+    response = curator_client.post(
+        f"/admin/pathways/quizitem/{item.pk}/change/",
+        {
+            "code": item.code,
+            "area": item.area,
+            "position": item.position,
+            "in_quick": "on",
+            "active": "on",
+            "text": "给电动汽车检查电池",
+            "text_en": "check an electric car's battery",
+        },
+        follow=True,
+    )
     assert "已更新为第 2 版" in response.content.decode()
     new = quick()
     assert new.number == old.number + 1 and not FormVersion.objects.get(pk=old.pk).is_current
@@ -210,15 +233,16 @@ def test_a_change_that_would_break_a_form_keeps_the_current_version(curator_clie
             "text_en": item.text_en,
         },
         follow=True,
-    )  # fmt: skip  -- in_quick unticked: the quick form would have 4 S items
+    )  # in_quick unticked: the quick form would have 4 S items
     body = response.content.decode()
     assert "快速版（30 题）没有变更" in body and "现在是 4 道" in body
     assert quick().number == before
 
 
 def test_the_signup_page_makes_a_student_account_with_consent(client: Client) -> None:
-    response = client.post("/accounts/signup/", {k: v for k, v in signup_fields("xiaobai", THIS_YEAR - 15).items()
-                                                 if k != "action"})  # fmt: skip
+    response = client.post(
+        "/accounts/signup/", {k: v for k, v in signup_fields("xiaobai", THIS_YEAR - 15).items() if k != "action"}
+    )
     assert response.status_code == 302
     student = User.objects.get(username="xiaobai")
     assert student.groups.filter(name="student").exists() and not student.is_staff

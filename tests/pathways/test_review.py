@@ -61,8 +61,14 @@ def two_classes(curator: User, prefix: str) -> dict:
     one.counselors.add(li)
     two.counselors.add(zhao)
     attempt, other = student_in(one, f"{prefix}_wang"), student_in(two, f"{prefix}_zhang")
-    users = {"anonymous": None, "owner": attempt.student, "other_student": other.student, "counselor": li,
-             "other_counselor": zhao, "curator": curator}  # fmt: skip
+    users = {
+        "anonymous": None,
+        "owner": attempt.student,
+        "other_student": other.student,
+        "counselor": li,
+        "other_counselor": zhao,
+        "curator": curator,
+    }
     return {"users": users, "attempt": attempt, "cohort": one, "other_cohort": two}
 
 
@@ -126,8 +132,12 @@ def test_endorse_reject_and_add_reach_the_student(world: dict) -> None:
     li, attempt = world["li"], world["wang"]
     wang = attempt.student
     shown = recommendations_for_attempt(attempt=attempt, stage="junior").programs
-    extra = Program.objects.published().filter(specialty__level="secondary").exclude(
-        pk__in=[p.program.pk for p in shown]).first()  # fmt: skip
+    extra = (
+        Program.objects.published()
+        .filter(specialty__level="secondary")
+        .exclude(pk__in=[p.program.pk for p in shown])
+        .first()
+    )
     client = as_user(li)
     url = f"/counsel/students/{wang.pk}/"
     client.post(url, {"version": 0, "action": "endorsed", "program": shown[0].program.pk})
@@ -156,8 +166,9 @@ def test_a_stale_version_gets_409_and_loses_nothing(world: dict) -> None:
     second = li.post(url, {"version": 0, "action": "note", "note": "第二位老师"})
     assert second.status_code == 409 and second.json()["version"] == 1
     assert Review.objects.get(student=wang).note == "第一位老师"
-    html = as_user(world["li"]).post(f"/counsel/students/{wang.pk}/", {"version": 0, "action": "note", "note": "x"},
-                                     follow=True)  # fmt: skip
+    html = as_user(world["li"]).post(
+        f"/counsel/students/{wang.pk}/", {"version": 0, "action": "note", "note": "x"}, follow=True
+    )
     assert "另一位指导老师先修改了" in html.content.decode()
     assert Review.objects.get(student=wang).note == "第一位老师"
 
@@ -175,9 +186,13 @@ def test_the_data_protection_role_reads_and_exports_the_audit_and_curators_do_no
     listing = dpo.get("/admin/pathways/auditentry/")
     assert listing.status_code == 200 and "counselor_li" in listing.content.decode()
     assert dpo.get("/admin/programs/program/").status_code == 403  # and nothing else
-    export = dpo.post("/admin/pathways/auditentry/export/", {
-        "format": "0", **{f"auditresource_{f}": "on" for f in ["at", "actor", "student", "action", "detail"]},
-    })  # fmt: skip
+    export = dpo.post(
+        "/admin/pathways/auditentry/export/",
+        {
+            "format": "0",
+            **{f"auditresource_{f}": "on" for f in ["at", "actor", "student", "action", "detail"]},
+        },
+    )
     lines = export.content.decode("utf-8-sig").splitlines()
     assert lines[0] == "at,actor,student,action,detail"
     assert any("counselor_li,student_wang,review_view" in line for line in lines)
@@ -192,9 +207,13 @@ def test_cohort_analytics_on_a_hand_built_class(world: dict, school: Institution
     big = Program.objects.published().filter(quota__gte=100).order_by("pk").first()
     Program.objects.filter(pk=small.pk).update(quota=1)
     for attempt in (world["wang"], second):
-        StudentRecommendation.objects.create(student=attempt.student, attempt=attempt, stage="junior",
-                                             computed_at=timezone.now(),
-                                             programs=[{"program": small.pk}, {"program": big.pk}])  # fmt: skip
+        StudentRecommendation.objects.create(
+            student=attempt.student,
+            attempt=attempt,
+            stage="junior",
+            computed_at=timezone.now(),
+            programs=[{"program": small.pk}, {"program": big.pk}],
+        )
     review_one = Review.objects.create(student=world["wang"].student)
     ReviewItem.objects.create(review=review_one, program=big, decision="endorsed")
     response = as_user(li).get(f"/counsel/cohorts/{cohort.pk}/")

@@ -24,8 +24,9 @@ pytestmark = [
 
 def test_two_simultaneous_saves_one_wins_one_conflicts(demo_data: None) -> None:
     li, wu = counselor("counselor_li2"), counselor("counselor_wu")
-    cohort = Cohort.objects.create(school=Institution.objects.get(name="奉节职业教育中心"), name="三班",
-                                   academic_year=timezone.localdate().year)  # fmt: skip
+    cohort = Cohort.objects.create(
+        school=Institution.objects.get(name="奉节职业教育中心"), name="三班", academic_year=timezone.localdate().year
+    )
     cohort.counselors.add(li, wu)
     student = joined(student_account("student_tang"), cohort)
     Review.objects.create(student=student)

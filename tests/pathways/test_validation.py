@@ -21,8 +21,9 @@ def errors_of(articulation: Articulation) -> str:
 
 
 def draft(code: str, to: object, first: int = 3, second: int = 2, **source: object) -> Articulation:
-    return Articulation(route=route(code), academic_year=YEAR, to_program=to, first_years=first, second_years=second,
-                        quota=10, **source)  # fmt: skip
+    return Articulation(
+        route=route(code), academic_year=YEAR, to_program=to, first_years=first, second_years=second, quota=10, **source
+    )
 
 
 def test_a_valid_articulation_passes(world: World) -> None:
@@ -41,8 +42,9 @@ def test_the_route_kind_fixes_the_levels(world: World) -> None:
 
 def test_each_stage_institution_kind_fits_its_level(world: World) -> None:
     secondary_school = InstitutionFactory(name="戊中职", kind=InstitutionKind.SECONDARY)
-    wrong = ProgramFactory(institution=secondary_school, specialty=Specialty.objects.get(code="510203"),
-                           academic_year=YEAR)  # saved without clean(), as a bad bulk load would  # fmt: skip
+    wrong = ProgramFactory(
+        institution=secondary_school, specialty=Specialty.objects.get(code="510203"), academic_year=YEAR
+    )  # saved without clean(), as a bad bulk load would
     message = errors_of(draft("3-2", wrong, from_program=world.p1))
     assert "戊中职（中职学校）不能承担高职专科阶段。" in message
 
@@ -107,10 +109,20 @@ def test_both_programs_belong_to_the_articulation_year(world: World) -> None:
 
 
 def test_the_admin_form_shows_the_rule_that_failed(world: World, curator_client: Client) -> None:
-    response = curator_client.post("/admin/pathways/articulation/add/", {
-        "route": route("3-2").pk, "academic_year": YEAR, "from_program": world.p1.pk, "to_program": world.q2.pk,
-        "quota": 40, "first_years": 3, "second_years": 3, "same_specialty_required": "on", "source": "test",
-    })  # fmt: skip
+    response = curator_client.post(
+        "/admin/pathways/articulation/add/",
+        {
+            "route": route("3-2").pk,
+            "academic_year": YEAR,
+            "from_program": world.p1.pk,
+            "to_program": world.q2.pk,
+            "quota": 40,
+            "first_years": 3,
+            "second_years": 3,
+            "same_specialty_required": "on",
+            "source": "test",
+        },
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert "errornote" in body and "这一条加起来是 6 年（3 + 3）" in body

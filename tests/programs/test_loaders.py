@@ -44,8 +44,10 @@ def test_chongqing_institutions_load_from_the_moe_list() -> None:
     assert real.count() == 75
     assert real.filter(kind="associate").count() == 46
     assert set(real.filter(kind="vocational_bachelor").values_list("name", flat=True)) == {
-        "重庆机电职业技术大学", "重庆电子科技职业大学", "重庆工业职业技术大学",
-    }  # fmt: skip
+        "重庆机电职业技术大学",
+        "重庆电子科技职业大学",
+        "重庆工业职业技术大学",
+    }
     assert not real.filter(is_sample=True).exists()
 
 
@@ -90,8 +92,19 @@ def _catalog_with(tmp_path: Path, extra_rows: list[list[str]]) -> Path:
 
 
 def test_a_bad_catalog_row_names_its_line_and_nothing_is_written(tmp_path: Path) -> None:
-    good = ["MOE_VOCATIONAL_2021", "VOCATIONAL_SECONDARY", "61", "农林牧渔大类", "6101", "农业类",
-            "610199", "新设示范专业", "6101", "MAJOR", "中华人民共和国教育部"]  # fmt: skip
+    good = [
+        "MOE_VOCATIONAL_2021",
+        "VOCATIONAL_SECONDARY",
+        "61",
+        "农林牧渔大类",
+        "6101",
+        "农业类",
+        "610199",
+        "新设示范专业",
+        "6101",
+        "MAJOR",
+        "中华人民共和国教育部",
+    ]
     wrong_level = good[:6] + ["410199", "层次不符专业", "6101", "MAJOR", "中华人民共和国教育部"]
     path = _catalog_with(tmp_path, [good, wrong_level])
     with pytest.raises(CommandError) as error:
@@ -103,8 +116,19 @@ def test_a_bad_catalog_row_names_its_line_and_nothing_is_written(tmp_path: Path)
 
 
 def test_a_new_specialty_in_the_file_is_added_and_reported(tmp_path: Path) -> None:
-    good = ["MOE_VOCATIONAL_2021", "VOCATIONAL_SECONDARY", "61", "农林牧渔大类", "6101", "农业类",
-            "610199", "新设示范专业", "6101", "MAJOR", "中华人民共和国教育部"]  # fmt: skip
+    good = [
+        "MOE_VOCATIONAL_2021",
+        "VOCATIONAL_SECONDARY",
+        "61",
+        "农林牧渔大类",
+        "6101",
+        "农业类",
+        "610199",
+        "新设示范专业",
+        "6101",
+        "MAJOR",
+        "中华人民共和国教育部",
+    ]
     output = run("load_catalog", "--file", str(_catalog_with(tmp_path, [good])))
     assert "specialties: created 1, updated 0, unchanged 1349" in output
     assert Specialty.objects.get(code="610199").specialty_class.code == "6101"

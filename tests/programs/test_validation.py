@@ -17,8 +17,13 @@ def messages_of(error: ValidationError) -> str:
 
 
 def test_it_rejects_a_specialty_code_of_the_wrong_level() -> None:
-    spec = Specialty(specialty_class=SpecialtyClass.objects.get(code="6101"), level="secondary",
-                     code="410199", name="层次不符", years=3)  # fmt: skip
+    spec = Specialty(
+        specialty_class=SpecialtyClass.objects.get(code="6101"),
+        level="secondary",
+        code="410199",
+        name="层次不符",
+        years=3,
+    )
     with pytest.raises(ValidationError) as error:
         spec.full_clean()
     assert "410199" in messages_of(error.value)
@@ -32,8 +37,13 @@ def test_the_database_itself_refuses_a_code_that_does_not_fit_its_level() -> Non
 
 
 def test_it_rejects_a_specialty_code_outside_its_class() -> None:
-    spec = Specialty(specialty_class=SpecialtyClass.objects.get(code="6101"), level="secondary",
-                     code="610299", name="类不符", years=3)  # fmt: skip
+    spec = Specialty(
+        specialty_class=SpecialtyClass.objects.get(code="6101"),
+        level="secondary",
+        code="610299",
+        name="类不符",
+        years=3,
+    )
     with pytest.raises(ValidationError) as error:
         spec.full_clean()
     assert "6101" in messages_of(error.value)

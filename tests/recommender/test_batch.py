@@ -47,15 +47,19 @@ def test_the_level_decides_the_codes(tmp_path: Path) -> None:
     [
         ("id,R,I,A,S,E\nwang,0.9,0.5,0.1,0.2,0.3\n", "line 1: the header must be id,R,I,A,S,E,C"),
         ("id,R,I,A,S,E,C\nwang,0.9,0.5,x,0.2,0.3,0.4\n", "line 2, column A: 'x' is not a number"),
-        ("id,R,I,A,S,E,C\nwang,0.9,0.5,0.1,0.2,0.3,0.4\nli,0.9,1.5,0.1,0.2,0.3,0.4\n",
-         "line 3, column I: 1.5 is outside 0 to 1"),
+        (
+            "id,R,I,A,S,E,C\nwang,0.9,0.5,0.1,0.2,0.3,0.4\nli,0.9,1.5,0.1,0.2,0.3,0.4\n",
+            "line 3, column I: 1.5 is outside 0 to 1",
+        ),
         ("id,R,I,A,S,E,C\nwang,0.9,0.5,0.1,0.2,0.3\n", "line 2: expected 7 columns, found 6"),
-        ("id,R,I,A,S,E,C\nwang,0.9,0.5,0.1,0.2,0.3,0.4\nwang,0.1,0.5,0.1,0.2,0.3,0.4\n",
-         "line 3, column id: wang appears twice"),
+        (
+            "id,R,I,A,S,E,C\nwang,0.9,0.5,0.1,0.2,0.3,0.4\nwang,0.1,0.5,0.1,0.2,0.3,0.4\n",
+            "line 3, column id: wang appears twice",
+        ),
         ("id,R,I,A,S,E,C\n,0.9,0.5,0.1,0.2,0.3,0.4\n", "line 2, column id: the id is empty"),
         ("id,R,I,A,S,E,C\n", "no profiles"),
     ],
-)  # fmt: skip
+)
 def test_a_malformed_file_names_the_line_and_column(tmp_path: Path, content: str, message: str) -> None:
     with pytest.raises(CommandError, match=message.replace("(", r"\(")):
         run(tmp_path, content)
@@ -66,6 +70,9 @@ def test_a_malformed_file_exits_non_zero(tmp_path: Path) -> None:
     path.write_text("id,R,I,A,S,E,C\nwang,0.9,0.5,x,0.2,0.3,0.4\n", encoding="utf-8")
     result = subprocess.run(
         [sys.executable, "manage.py", "recommend_specialties", "--input", str(path), "--level", "secondary"],
-        cwd=settings.BASE_DIR, capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode != 0 and "line 2, column A" in result.stderr

@@ -57,8 +57,11 @@ def cohort() -> list[QuizAttempt]:
     attempts = _students()
     out = saved_student("student_out")
     StudentProfile.objects.filter(user_id=out.student_id).update(profiling_opt_out=True)
-    for name, age, notice in (("student_no_consent", 16, None), ("student_young", 12, NOTICE_VERSION),
-                              ("student_old_notice", 16, "2020-01")):  # fmt: skip
+    for name, age, notice in (
+        ("student_no_consent", 16, None),
+        ("student_young", 12, NOTICE_VERSION),
+        ("student_old_notice", 16, "2020-01"),
+    ):
         attempt = saved_student(name)
         Consent.objects.filter(user_id=attempt.student_id).delete()
         StudentProfile.objects.filter(user_id=attempt.student_id).update(birth_year=timezone.localdate().year - age)

@@ -37,18 +37,35 @@ def test_a_specialty_leads_with_the_expected_area(row: dict[str, str]) -> None:
 
 @pytest.mark.parametrize(
     ("code", "lead"),
-    [("720201", "S"), ("520201", "S"), ("570102K", "S"), ("530302", "C"), ("550101", "A"), ("500211", "R"),
-     ("530701", "E"), ("530605", "E")],
-)  # fmt: skip
+    [
+        ("720201", "S"),
+        ("520201", "S"),
+        ("570102K", "S"),
+        ("530302", "C"),
+        ("550101", "A"),
+        ("500211", "R"),
+        ("530701", "E"),
+        ("530605", "E"),
+    ],
+)
 def test_the_examples_of_the_issue(code: str, lead: str) -> None:
     assert SpecialtyProfile.objects.get(specialty__code=code).code[0] == lead
 
 
 def test_an_admin_override_is_kept_with_history(curator_client: Client) -> None:
     profile = SpecialtyProfile.objects.get(specialty__code="520201")
-    response = curator_client.post(f"/admin/recommender/specialtyprofile/{profile.pk}/change/", {
-        "r": 0.2, "i": 0.5, "a": 0.3, "s": 0.95, "e": 0.4, "c": 0.35, "provenance": profile.provenance,
-    })  # fmt: skip
+    response = curator_client.post(
+        f"/admin/recommender/specialtyprofile/{profile.pk}/change/",
+        {
+            "r": 0.2,
+            "i": 0.5,
+            "a": 0.3,
+            "s": 0.95,
+            "e": 0.4,
+            "c": 0.35,
+            "provenance": profile.provenance,
+        },
+    )
     assert response.status_code == 302
     profile.refresh_from_db()
     assert (profile.s, profile.source) == (0.95, ProfileSource.ADMIN)

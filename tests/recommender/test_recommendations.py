@@ -32,8 +32,9 @@ def saved_student(username: str, by_area: dict[str, int] = BY_AREA, age: int = 1
 
 
 def test_the_api_returns_specialties_programs_and_industries_with_reasons() -> None:
-    response = APIClient().post("/api/v1/recommendations/", {"profile": MECHANIC, "stage": "junior",
-                                "district": "万州区"}, format="json")  # fmt: skip
+    response = APIClient().post(
+        "/api/v1/recommendations/", {"profile": MECHANIC, "stage": "junior", "district": "万州区"}, format="json"
+    )
     assert response.status_code == 200
     data = response.json()
     assert data["flat"] is False and data["model_version"]
@@ -76,7 +77,7 @@ def test_a_flat_profile_gets_the_exploration_view_and_says_why() -> None:
         {"profile": {**MECHANIC, "R": 1.4}, "stage": "junior"},
         {"profile": MECHANIC, "stage": "junior", "routes": ["7+1"]},
     ],
-)  # fmt: skip
+)
 def test_a_bad_request_is_a_400(bad: dict) -> None:
     assert APIClient().post("/api/v1/recommendations/", bad, format="json").status_code == 400
 

@@ -62,10 +62,22 @@ class PrivateRedis:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(self.folder)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.folder),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         wait_for(self.ping, 10, "the private redis-server")
 
     def stop(self) -> None:
@@ -139,27 +151,58 @@ class Worker:
     def environment(self) -> dict[str, str]:
         return {
             **os.environ,
-            "DJANGO_SETTINGS_MODULE": "config.settings.dev", "DEBUG": "0", "SECRET_KEY": settings.SECRET_KEY,
-            "DATABASE_URL": _database_url(), "RECOMMENDER_ARTIFACT_DIR": settings.RECOMMENDER_ARTIFACT_DIR,
-            "CELERY_BROKER_URL": self.broker_url, "REDIS_URL": self.broker_url.replace("/0", "/1"),
-            "TASK_VISIBILITY_TIMEOUT": "10", "TASK_RESTORE_INTERVAL": "1", "TASK_MAX_DELIVERIES": "3",
-            "TASK_DB_RETRIES": "8", "TASK_RETRY_BACKOFF": "1", "TASK_RETRY_BACKOFF_MAX": "4",
-            "RECOMPUTE_CHUNK_SIZE": "10", "RECOMPUTE_STALE_EVERY": "3", "RECOMMENDER_POINTER_TTL": "2",
+            "DJANGO_SETTINGS_MODULE": "config.settings.dev",
+            "DEBUG": "0",
+            "SECRET_KEY": settings.SECRET_KEY,
+            "DATABASE_URL": _database_url(),
+            "RECOMMENDER_ARTIFACT_DIR": settings.RECOMMENDER_ARTIFACT_DIR,
+            "CELERY_BROKER_URL": self.broker_url,
+            "REDIS_URL": self.broker_url.replace("/0", "/1"),
+            "TASK_VISIBILITY_TIMEOUT": "10",
+            "TASK_RESTORE_INTERVAL": "1",
+            "TASK_MAX_DELIVERIES": "3",
+            "TASK_DB_RETRIES": "8",
+            "TASK_RETRY_BACKOFF": "1",
+            "TASK_RETRY_BACKOFF_MAX": "4",
+            "RECOMPUTE_CHUNK_SIZE": "10",
+            "RECOMPUTE_STALE_EVERY": "3",
+            "RECOMMENDER_POINTER_TTL": "2",
             **self.extra,
-        }  # fmt: skip
+        }
 
     def start(self) -> None:
         self.starts += 1
-        command = [CELERY, "-A", "config", "worker", "-Q", "interactive,recompute,train", "-c", "2", "-l", "info",
-                   "-n", f"reliability-{uuid.uuid4().hex[:8]}@%h", "--without-mingle", "--without-gossip",
-                   "-I", "tests.reliability.poison"]  # fmt: skip
+        command = [
+            CELERY,
+            "-A",
+            "config",
+            "worker",
+            "-Q",
+            "interactive,recompute,train",
+            "-c",
+            "2",
+            "-l",
+            "info",
+            "-n",
+            f"reliability-{uuid.uuid4().hex[:8]}@%h",
+            "--without-mingle",
+            "--without-gossip",
+            "-I",
+            "tests.reliability.poison",
+        ]
         if self.beat:
             command += ["-B", "-s", str(self.folder / f"beat-{self.starts}")]
         with self.log.open("a") as log:
             log.write(f"\n===== start {self.starts} at {timezone.now():%H:%M:%S.%f} =====\n")
         offset = len(self.output())
-        self.process = subprocess.Popen(command, cwd=ROOT, env=self.environment(), start_new_session=True,
-                                        stdout=self.log.open("a"), stderr=subprocess.STDOUT)  # fmt: skip
+        self.process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=self.environment(),
+            start_new_session=True,
+            stdout=self.log.open("a"),
+            stderr=subprocess.STDOUT,
+        )
         wait_for(lambda: " ready." in self.output()[offset:] or self.dead(), 60, "the worker to be ready")
         assert not self.dead(), self.log.read_text()[-3000:]
 
@@ -203,8 +246,11 @@ def start_worker(
     shutil.rmtree(folder, ignore_errors=True)
 
 
-BY_AREA = ({"R": 5, "I": 4, "A": 1, "S": 2, "E": 2, "C": 3}, {"R": 1, "I": 2, "A": 5, "S": 4, "E": 3, "C": 1},
-           {"R": 2, "I": 5, "A": 3, "S": 1, "E": 2, "C": 4})  # fmt: skip
+BY_AREA = (
+    {"R": 5, "I": 4, "A": 1, "S": 2, "E": 2, "C": 3},
+    {"R": 1, "I": 2, "A": 5, "S": 4, "E": 3, "C": 1},
+    {"R": 2, "I": 5, "A": 3, "S": 1, "E": 2, "C": 4},
+)
 
 
 def students(count: int, prefix: str) -> list[QuizAttempt]:

@@ -57,9 +57,12 @@ def test_a_model_swap_under_traffic_gives_no_errors_and_never_mixes_versions(
         n = 0
         while not stop.is_set():
             ask = (thread + n) % len(ASKS)
-            request = urllib.request.Request(f"{live_server.url}/api/v1/recommendations/", method="POST",
-                                             data=json.dumps(ASKS[ask]).encode(),
-                                             headers={"Content-Type": "application/json"})  # fmt: skip
+            request = urllib.request.Request(
+                f"{live_server.url}/api/v1/recommendations/",
+                method="POST",
+                data=json.dumps(ASKS[ask]).encode(),
+                headers={"Content-Type": "application/json"},
+            )
             try:
                 with urllib.request.urlopen(request, timeout=10) as response:
                     responses.append((thread, ask, response.status, json.loads(response.read())))
@@ -84,13 +87,18 @@ def test_a_model_swap_under_traffic_gives_no_errors_and_never_mixes_versions(
     assert expected[new.number] != expected[old.number]  # else mixing could not be seen
     errors = [r for r in responses if r[2] != 200]
     assert not errors, errors[:3]
-    mixed = [(body["model_version"], ask, [v for v in expected if expected[v][ask] == body])
-             for _t, ask, _s, body in responses if body != expected[body["model_version"]][ask]]  # fmt: skip
+    mixed = [
+        (body["model_version"], ask, [v for v in expected if expected[v][ask] == body])
+        for _t, ask, _s, body in responses
+        if body != expected[body["model_version"]][ask]
+    ]
     assert not mixed, f"{len(mixed)} of {len(responses)} responses not wholly the version they name: {mixed[:5]}"
     seen = [body["model_version"] for _t, _a, _s, body in responses]
     assert set(seen) == {old.number, new.number}
     for thread in range(4):  # each client moves from the old version to the new once, never back
         mine = [body["model_version"] for t, _a, _s, body in responses if t == thread]
         assert mine == sorted(mine)
-    print(f"{len(responses)} responses, {seen.count(old.number)} from v{old.number}, "
-          f"{seen.count(new.number)} from v{new.number}; worker log {len(worker.output())} chars")  # fmt: skip
+    print(
+        f"{len(responses)} responses, {seen.count(old.number)} from v{old.number}, "
+        f"{seen.count(new.number)} from v{new.number}; worker log {len(worker.output())} chars"
+    )

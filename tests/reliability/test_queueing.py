@@ -71,8 +71,11 @@ def test_a_transient_database_outage_is_retried_with_backoff_then_succeeds(start
     finally:
         admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
         admin.close()
-    wait_for(lambda: StudentRecommendation.objects.filter(student_id__in=[a.student_id for a in attempts]).count() == 4,
-             40, "the retried chunk to store the four sets")  # fmt: skip
+    wait_for(
+        lambda: StudentRecommendation.objects.filter(student_id__in=[a.student_id for a in attempts]).count() == 4,
+        40,
+        "the retried chunk to store the four sets",
+    )
     # the task commits its rows a moment before the worker logs its success: wait for that line, too
     wait_for(lambda: "succeeded" in worker.output().split("Retry in")[-1], 10, "the retried task to log its success")
     log = worker.output()

@@ -30,8 +30,13 @@ def test_with_redis_down_for_30_s_reads_work_enqueues_fail_fast_and_the_work_com
     broker,  # noqa: ANN001, ANN201
     settings,
 ):  # noqa: ANN001
-    settings.CACHES = {"default": {"BACKEND": "config.cache.FailSoftRedisCache", "LOCATION": broker.url[:-1] + "1",
-                                   "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}}  # fmt: skip
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "config.cache.FailSoftRedisCache",
+            "LOCATION": broker.url[:-1] + "1",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
     attempts = students(12, "outage_")
     recommendations_recompute_range(first_user_id=attempts[0].student_id, last_user_id=attempts[-1].student_id)
     new = model_train(activate=False, force=True)
@@ -43,8 +48,12 @@ def test_with_redis_down_for_30_s_reads_work_enqueues_fail_fast_and_the_work_com
     broker.stop()
     down_at = time.monotonic()
     started = time.monotonic()
-    response = admin.post("/admin/recommender/modelversion/", {"action": "activate", "_selected_action": [new.pk]},
-                          follow=True, HTTP_ACCEPT_LANGUAGE="en")  # fmt: skip
+    response = admin.post(
+        "/admin/recommender/modelversion/",
+        {"action": "activate", "_selected_action": [new.pk]},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     took = time.monotonic() - started
     assert response.status_code == 200 and took < 2.5, took
     shown = [str(m) for m in response.context["messages"]]
@@ -62,6 +71,8 @@ def test_with_redis_down_for_30_s_reads_work_enqueues_fail_fast_and_the_work_com
     mine = StudentRecommendation.objects.filter(student_id__in=[a.student_id for a in attempts])
     on_new = lambda: set(mine.values_list("model_version", flat=True)) == {new.number}  # noqa: E731
     wait_for(on_new, 90, "the sets on the new version")
-    print(f"enqueue refused in {took:.2f}s; {reads} reads while down, all 200; "
-          f"work done {time.monotonic() - back_at:.1f}s after Redis returned")  # fmt: skip
+    print(
+        f"enqueue refused in {took:.2f}s; {reads} reads while down, all 200; "
+        f"work done {time.monotonic() - back_at:.1f}s after Redis returned"
+    )
     assert mine.count() == len(attempts)

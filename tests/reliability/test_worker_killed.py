@@ -56,11 +56,17 @@ def test_a_worker_killed_mid_recompute_leaves_one_set_per_student_all_from_the_n
     worker.start()  # the restarted worker puts them back once TASK_VISIBILITY_TIMEOUT (10 s) has passed
     wait_for(lambda: on_new.count() == len(ids), 90, "every set on the new version")
     print(f"killed with {done}/{len(ids)} done; all done {time.monotonic() - killed_at:.1f}s after the kill")
-    wait_for(lambda: in_flight <= set(re.findall(r"\[([0-9a-f-]{36})\] succeeded", worker.output()[restarted:])), 30,
-             f"the dead worker's unacknowledged tasks {sorted(in_flight)} to run again")  # fmt: skip
+    wait_for(
+        lambda: in_flight <= set(re.findall(r"\[([0-9a-f-]{36})\] succeeded", worker.output()[restarted:])),
+        30,
+        f"the dead worker's unacknowledged tasks {sorted(in_flight)} to run again",
+    )
     rows = StudentRecommendation.objects.filter(student_id__in=[a.student_id for a in attempts])
     assert rows.count() == len(attempts) == len(set(rows.values_list("student_id", flat=True)))
     assert set(rows.values_list("model_version", flat=True)) == {new.number}
     assert all(basis.startswith(f"v{new.number}:") for basis in rows.values_list("basis", flat=True))
-    wait_for(lambda: broker.client().hlen("unacked") == 0 and broker.client().llen("recompute") == 0, 10,
-             "the queue to drain")  # fmt: skip
+    wait_for(
+        lambda: broker.client().hlen("unacked") == 0 and broker.client().llen("recompute") == 0,
+        10,
+        "the queue to drain",
+    )

@@ -34,16 +34,22 @@ def fresh_counters() -> None:
 def test_a_forged_forwarded_for_header_is_not_a_new_identity() -> None:
     with override_settings(**rates(quiz="3/min")):
         api = APIClient(REMOTE_ADDR="10.2.2.2")
-        codes = [api.post("/api/v1/quiz/score/", score_body(), format="json", HTTP_X_FORWARDED_FOR=f"10.7.7.{n}")
-                 .status_code for n in range(5)]  # fmt: skip
+        codes = [
+            api.post("/api/v1/quiz/score/", score_body(), format="json", HTTP_X_FORWARDED_FOR=f"10.7.7.{n}").status_code
+            for n in range(5)
+        ]
         assert codes == [200, 200, 200, 429, 429]
 
 
 def test_behind_a_trusted_proxy_the_client_is_the_address_the_proxy_saw() -> None:
     with override_settings(TRUSTED_PROXY_COUNT=1, **rates(quiz="2/min")):
         proxy = APIClient(REMOTE_ADDR="10.0.0.1")  # every request comes from the proxy
-        first = [proxy.post("/api/v1/quiz/score/", score_body(), format="json",
-                            HTTP_X_FORWARDED_FOR="1.2.3.4, 10.8.8.8").status_code for _n in range(3)]  # fmt: skip
+        first = [
+            proxy.post(
+                "/api/v1/quiz/score/", score_body(), format="json", HTTP_X_FORWARDED_FOR="1.2.3.4, 10.8.8.8"
+            ).status_code
+            for _n in range(3)
+        ]
         other = proxy.post("/api/v1/quiz/score/", score_body(), format="json", HTTP_X_FORWARDED_FOR="10.8.8.9")
         assert first == [200, 200, 429] and other.status_code == 200  # the forged first hop is not trusted
 
@@ -51,8 +57,12 @@ def test_behind_a_trusted_proxy_the_client_is_the_address_the_proxy_saw() -> Non
 def test_the_lockout_ignores_a_forged_forwarded_for_header() -> None:
     User.objects.create_user("student_lin", password="right-password-1")
     attacker = Client(REMOTE_ADDR="10.0.0.66")
-    codes = [attacker.post("/accounts/login/", {"username": "student_lin", "password": "guess"},
-                           HTTP_X_FORWARDED_FOR=f"10.3.3.{n}").status_code for n in range(6)]  # fmt: skip
+    codes = [
+        attacker.post(
+            "/accounts/login/", {"username": "student_lin", "password": "guess"}, HTTP_X_FORWARDED_FOR=f"10.3.3.{n}"
+        ).status_code
+        for n in range(6)
+    ]
     assert codes[4:] == [429, 429]  # the fifth failure locks the pair, whatever the header says
 
 
@@ -61,8 +71,9 @@ def test_one_address_trying_many_usernames_is_stopped() -> None:
     User.objects.create_user("student_real", password="right-password-9")
     codes = [sign_in(Client(), f"guess_{n}", "password", "10.4.4.4") for n in range(8)]
     assert codes == [200] * 8
-    refused = Client().post("/accounts/login/", {"username": "student_real", "password": "right-password-9"},
-                            REMOTE_ADDR="10.4.4.4")  # fmt: skip
+    refused = Client().post(
+        "/accounts/login/", {"username": "student_real", "password": "right-password-9"}, REMOTE_ADDR="10.4.4.4"
+    )
     assert refused.status_code == 429 and "登录失败次数过多" in refused.content.decode()
     assert sign_in(Client(), "student_real", "right-password-9", "10.4.4.5") == 302  # another network signs in
 
@@ -108,8 +119,9 @@ def test_feedback_on_a_program_never_recommended_is_refused(world: dict) -> None
     assert refused.status_code == 400 and "program" in refused.json()
     page = Client()
     page.force_login(owner)
-    shown = page.post(f"/quiz/history/{attempt}/recommendations/feedback/", {"program": stranger.pk, "kind": "dismiss"},
-                      follow=True).content.decode()  # fmt: skip
+    shown = page.post(
+        f"/quiz/history/{attempt}/recommendations/feedback/", {"program": stranger.pk, "kind": "dismiss"}, follow=True
+    ).content.decode()
     assert "不在给你的推荐中" in shown
     assert not RecommendationFeedback.objects.filter(program=stranger).exists()
     accepted = api.post("/api/v1/recommendations/feedback/", {**body, "program": sorted(stored)[0]}, format="json")
@@ -131,8 +143,12 @@ def test_the_listed_inputs_are_400s_with_a_message_and_write_nothing(world: dict
     assert theirs.get("/counsel/?q=%00").status_code == 400
     note = {"version": 0, "action": "note", "note": "好\x00"}
     assert theirs.post(f"/counsel/students/{student}/", note).status_code == 400
-    assert mine.post(f"/quiz/history/{attempt}/recommendations/feedback/",
-                     {"program": "1", "kind": "dismiss", "reason": "\x00"}).status_code == 400  # fmt: skip
+    assert (
+        mine.post(
+            f"/quiz/history/{attempt}/recommendations/feedback/", {"program": "1", "kind": "dismiss", "reason": "\x00"}
+        ).status_code
+        == 400
+    )
     assert api.post("/api/v1/quiz/score/", "[" * 5000 + "]" * 5000, content_type="application/json").status_code == 400
     digits = score_body()
     digits["answers"][0]["value"] = "9" * 5000
@@ -140,10 +156,16 @@ def test_the_listed_inputs_are_400s_with_a_message_and_write_nothing(world: dict
     page = answers(quick())
     page[next(k for k in page if k.startswith("item_"))] = "9" * 5000
     assert "答案只能是 1（非常不喜欢）到 5" in Client().post("/quiz/quick/", page).content.decode()
-    assert mine.post(f"/quiz/history/{attempt}/recommendations/feedback/", {"program": "abc", "kind": "save"}
-                     ).status_code == 404  # fmt: skip
-    assert theirs.post(f"/counsel/students/{student}/", {"version": 0, "action": "endorsed", "program": "abc"},
-                       follow=True).status_code == 200  # fmt: skip
+    assert (
+        mine.post(f"/quiz/history/{attempt}/recommendations/feedback/", {"program": "abc", "kind": "save"}).status_code
+        == 404
+    )
+    assert (
+        theirs.post(
+            f"/counsel/students/{student}/", {"version": 0, "action": "endorsed", "program": "abc"}, follow=True
+        ).status_code
+        == 200
+    )
     assert Review.objects.get(student=owner).version == 0 and not Review.objects.get(student=owner).note
     # Saving while profiling is off: a clear refusal, not a 500.
     StudentProfile.objects.filter(user=owner).update(profiling_opt_out=True)
@@ -159,6 +181,9 @@ def test_no_feedback_is_kept_and_nothing_computed_once_profiling_is_off(world: d
     api = APIClient()
     api.force_login(owner)
     api.patch("/api/v1/me/", {"profiling_opt_out": True}, format="json")
-    refused = api.post("/api/v1/recommendations/feedback/", {"attempt": world["attempt"], "program": program,
-                                                              "kind": "save"}, format="json")  # fmt: skip
+    refused = api.post(
+        "/api/v1/recommendations/feedback/",
+        {"attempt": world["attempt"], "program": program, "kind": "save"},
+        format="json",
+    )
     assert refused.status_code == 400 and not RecommendationFeedback.objects.filter(student=owner).exists()

@@ -52,8 +52,9 @@ def role_headers(request: pytest.FixtureRequest, curator_chen: User) -> dict[str
     from programs.models import Institution
 
     cache.clear()
-    cohort = Cohort.objects.create(school=Institution.objects.get(name="奉节职业教育中心"), name="一班",
-                                   academic_year=2026)  # fmt: skip
+    cohort = Cohort.objects.create(
+        school=Institution.objects.get(name="奉节职业教育中心"), name="一班", academic_year=2026
+    )
     li = counselor("fuzz_li")
     cohort.counselors.add(li)
     attempt = student_in(cohort, "fuzz_wang")

@@ -61,8 +61,12 @@ def test_the_audit_export_writes_a_computed_username_as_text(world: dict) -> Non
     officer.groups.add(data_protection_group_ensure())
     client = Client()
     client.force_login(officer)
-    response = client.post("/admin/pathways/auditentry/export/", {
-        "format": "0", **{f"auditresource_{f}": "on" for f in ["at", "actor", "student", "action", "detail"]},
-    })  # fmt: skip
+    response = client.post(
+        "/admin/pathways/auditentry/export/",
+        {
+            "format": "0",
+            **{f"auditresource_{f}": "on" for f in ["at", "actor", "student", "action", "detail"]},
+        },
+    )
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [row[2] for row in rows if row[2].endswith("+1-1")] == ["'+1-1"]

@@ -32,15 +32,49 @@ from tests.security.test_url_walk import ALLOWED, POST_ONLY, concrete, url_patte
 
 pytestmark = pytest.mark.django_db
 
-TEXT = ["\x00", "a\x00b", "\x1b[31m\x07", "9" * 5000, "-1", "abc", "1e999", "", "<script>x</script>", "' OR 1=1--",
-        "../../etc/passwd", "\u202e\ufeff", "x" * 140_000]  # fmt: skip
+TEXT = [
+    "\x00",
+    "a\x00b",
+    "\x1b[31m\x07",
+    "9" * 5000,
+    "-1",
+    "abc",
+    "1e999",
+    "",
+    "<script>x</script>",
+    "' OR 1=1--",
+    "../../etc/passwd",
+    "\u202e\ufeff",
+    "x" * 140_000,
+]
 # A query value that is not rejected at the door renders a whole page, so the query walk takes one of each class.
 QUERY = ["\x00", "\x1b[31m\x07", "9" * 5000, "-1", "abc", "\u202e\ufeff", "' OR 1=1--"]
 PATH = ["%00", "9" * 5000, "-1", "abc", "%2e%2e%2f", "%E2%80%AE", "%ED%A0%80"]
-JSON_VALUES: list[object] = ["\x00", "\ud800", "9" * 5000, 10**30, -(10**30), 1.5, True, None, [], {}, [[[[]]]],
-                             {"a": {"b": "\x00"}}, "x" * 140_000]  # fmt: skip
-RAW_BODIES = [b"[" * 5000 + b"]" * 5000, b'{"a":' * 5000 + b"1" + b"}" * 5000, b"\xff\xfe", b"1e400", b'"\\ud800"',
-              b"9" * 5000, b'{"form": "quick", "version": 1e400}', b"null"]  # fmt: skip
+JSON_VALUES: list[object] = [
+    "\x00",
+    "\ud800",
+    "9" * 5000,
+    10**30,
+    -(10**30),
+    1.5,
+    True,
+    None,
+    [],
+    {},
+    [[[[]]]],
+    {"a": {"b": "\x00"}},
+    "x" * 140_000,
+]
+RAW_BODIES = [
+    b"[" * 5000 + b"]" * 5000,
+    b'{"a":' * 5000 + b"1" + b"}" * 5000,
+    b"\xff\xfe",
+    b"1e400",
+    b'"\\ud800"',
+    b"9" * 5000,
+    b'{"form": "quick", "version": 1e400}',
+    b"null",
+]
 PREFERENCE = ("owner", "counselor", "curator", "anonymous")
 
 
@@ -66,8 +100,9 @@ class FormParser(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
         if tag == "form":
-            self.forms.append(Form(a.get("action", ""), a.get("method", "get").lower(),
-                                   "multipart" in a.get("enctype", "")))  # fmt: skip
+            self.forms.append(
+                Form(a.get("action", ""), a.get("method", "get").lower(), "multipart" in a.get("enctype", ""))
+            )
             return
         if not self.forms or not a.get("name"):
             return
@@ -137,8 +172,13 @@ def query_names(client: Client, path: str, schema: dict) -> set[str]:
     if path.startswith("/api/"):
         for template, operations in schema["paths"].items():
             if re.fullmatch(re.sub(r"\{\w+\}", "[^/]+", template), path):
-                names |= {p["name"] for op in operations.values() if isinstance(op, dict)
-                          for p in op.get("parameters", []) if p["in"] == "query"}  # fmt: skip
+                names |= {
+                    p["name"]
+                    for op in operations.values()
+                    if isinstance(op, dict)
+                    for p in op.get("parameters", [])
+                    if p["in"] == "query"
+                }
         return names
     response = client.get(path)
     if response.status_code == 200 and "html" in response.get("Content-Type", ""):
@@ -158,8 +198,12 @@ def test_hostile_query_parameters(world: dict) -> None:  # noqa: F811
         base = urlsplit(path)
         for param in sorted(query_names(client, base.path, schema)):
             for hostile in QUERY:  # (a 140,000-character query is refused by the server before Django sees it)
-                query = urlencode([*[(k, v) for k, v in [q.split("=", 1) for q in base.query.split("&") if q]
-                                     if k != param], (param, hostile)])  # fmt: skip
+                query = urlencode(
+                    [
+                        *[(k, v) for k, v in [q.split("=", 1) for q in base.query.split("&") if q] if k != param],
+                        (param, hostile),
+                    ]
+                )
                 no_5xx(client, "get", f"{base.path}?{query}")
                 checked += 1
     assert checked > 700
@@ -195,16 +239,29 @@ def test_hostile_form_fields(world: dict) -> None:  # noqa: F811
                 for hostile in TEXT:
                     no_5xx(client, "post", form.action, {**base, name: hostile})
             for upload in form.files:
-                for content in (b"username\n\x00\n", b"username\n" + b"a" * 140_000 + b"\n", b"\xff\xfe\x00",
-                                b'username\n"unclosed\n', b"PK\x03\x04binary"):  # fmt: skip
+                for content in (
+                    b"username\n\x00\n",
+                    b"username\n" + b"a" * 140_000 + b"\n",
+                    b"\xff\xfe\x00",
+                    b'username\n"unclosed\n',
+                    b"PK\x03\x04binary",
+                ):
                     no_5xx(client, "post", form.action, {**base, upload: SimpleUploadedFile("x.csv", content)})
 
 
 def base_body(schema: dict, ref: dict, world: dict) -> dict:  # noqa: F811
     """A plausible body for a request schema: real ids from the walk's world, the first choice of each enum."""
     component = schema["components"]["schemas"][ref["$ref"].rsplit("/", 1)[1]]
-    known = {"attempt": world["values"]["attempt_id"], "program": world["values"]["program_id"], "form": "quick",
-             "version": 1, "stage": "junior", "kind": "save", "answer": "accept", "action": "note"}  # fmt: skip
+    known = {
+        "attempt": world["values"]["attempt_id"],
+        "program": world["values"]["program_id"],
+        "form": "quick",
+        "version": 1,
+        "stage": "junior",
+        "kind": "save",
+        "answer": "accept",
+        "action": "note",
+    }
     body: dict[str, object] = {}
     for name, spec in component.get("properties", {}).items():
         if name in known:
@@ -213,15 +270,20 @@ def base_body(schema: dict, ref: dict, world: dict) -> dict:  # noqa: F811
             body[name] = ""
         else:
             body[name] = {"integer": 1, "number": 0.5, "boolean": True, "array": [], "object": {}}.get(
-                spec.get("type", "string"), "x")
+                spec.get("type", "string"), "x"
+            )
     return body
 
 
 def json_operations(world: dict) -> Iterator[tuple[str, str, str, dict]]:  # noqa: F811
     """(method, path, persona, base body) for every operation with a JSON request body."""
     schema = Client().get("/api/v1/schema/?format=json").json()
-    values = {"attempt_id": world["values"]["attempt_id"], "student_id": world["values"]["student_id"],
-              "cohort_id": world["values"]["cohort_id"], "invitation_id": world["values"]["invitation_id"]}  # fmt: skip
+    values = {
+        "attempt_id": world["values"]["attempt_id"],
+        "student_id": world["values"]["student_id"],
+        "cohort_id": world["values"]["cohort_id"],
+        "invitation_id": world["values"]["invitation_id"],
+    }
     names = {route.replace("^", "").replace("$", ""): name for name, route, _r in url_patterns()}
     for template, operations in schema["paths"].items():
         path = re.sub(r"\{(\w+)\}", lambda m: str(values.get(m.group(1), 1)), template)
@@ -252,8 +314,12 @@ def test_hostile_json_fields_and_bodies(world: dict) -> None:  # noqa: F811
 
 
 def test_hostile_headers_and_cookies_on_sign_in(world: dict) -> None:  # noqa: F811
-    hostile = [{"HTTP_USER_AGENT": "\x00evil"}, {"HTTP_X_FORWARDED_FOR": "\x00, not-an-address, 999.1.1.1"},
-               {"HTTP_COOKIE": 'sessionid="abcdefgh\\000ij"; csrftoken=\x00'}, {"HTTP_ACCEPT_LANGUAGE": "\x00"}]
+    hostile = [
+        {"HTTP_USER_AGENT": "\x00evil"},
+        {"HTTP_X_FORWARDED_FOR": "\x00, not-an-address, 999.1.1.1"},
+        {"HTTP_COOKIE": 'sessionid="abcdefgh\\000ij"; csrftoken=\x00'},
+        {"HTTP_ACCEPT_LANGUAGE": "\x00"},
+    ]
     for headers in hostile:
         client = Client(**headers)
         no_5xx(client, "post", "/accounts/login/", {"username": "walk_wang", "password": "wrong"})
@@ -270,9 +336,17 @@ def test_the_admin_search_and_filters_take_hostile_values(world: dict, curator_c
                 no_5xx(client, "get", f"{url}?{param}={quote(hostile)}")
 
 
-EXOTIC_TYPES = ["application/json; charset=bogus", "application/json; charset=utf-16", "multipart/form-data",
-                "multipart/form-data; boundary=", "text/plain", "application/xml", "",
-                "application/x-www-form-urlencoded; charset=bogus", "application/x-www-form-urlencoded; charset=utf-7"]
+EXOTIC_TYPES = [
+    "application/json; charset=bogus",
+    "application/json; charset=utf-16",
+    "multipart/form-data",
+    "multipart/form-data; boundary=",
+    "text/plain",
+    "application/xml",
+    "",
+    "application/x-www-form-urlencoded; charset=bogus",
+    "application/x-www-form-urlencoded; charset=utf-7",
+]
 
 
 @pytest.mark.parametrize("path", ["/api/v1/quiz/score/", "/quiz/quick/", "/accounts/login/", "/accounts/signup/"])

@@ -26,8 +26,7 @@ def fresh_counters() -> None:
 
 
 def sign_in(client: Client, username: str, password: str, address: str) -> int:
-    response = client.post("/accounts/login/", {"username": username, "password": password},
-                           REMOTE_ADDR=address)  # fmt: skip
+    response = client.post("/accounts/login/", {"username": username, "password": password}, REMOTE_ADDR=address)
     return response.status_code
 
 
@@ -36,8 +35,9 @@ def test_lockout_is_per_user_and_address_so_an_attacker_cannot_lock_a_student_ou
     attacker, classroom = Client(), Client()
     codes = [sign_in(attacker, "student_lin", "guess", "10.0.0.66") for _ in range(5)]
     assert codes == [200, 200, 200, 200, 429]  # the form again with an error, then the fifth failure locks
-    locked = attacker.post("/accounts/login/", {"username": "student_lin", "password": "right-password-1"},
-                           REMOTE_ADDR="10.0.0.66")  # fmt: skip
+    locked = attacker.post(
+        "/accounts/login/", {"username": "student_lin", "password": "right-password-1"}, REMOTE_ADDR="10.0.0.66"
+    )
     assert locked.status_code == 429 and "登录已暂停" in locked.content.decode()
     # The student, at the classroom computer, still signs in.
     assert sign_in(classroom, "student_lin", "right-password-1", "10.0.0.7") == 302
@@ -60,8 +60,11 @@ def score_body() -> dict:
     from pathways.models import FormVersion
 
     form = FormVersion.objects.get(kind="quick", is_current=True)
-    return {"form": "quick", "version": form.number,
-            "answers": [{"item": i.item_id, "value": 3} for i in form.items.all()]}  # fmt: skip
+    return {
+        "form": "quick",
+        "version": form.number,
+        "answers": [{"item": i.item_id, "value": 3} for i in form.items.all()],
+    }
 
 
 def test_quiz_scoring_is_throttled_per_visitor_with_a_clear_answer() -> None:
@@ -109,8 +112,7 @@ def test_an_oversized_roster_is_refused_with_a_message(world: dict) -> None:  # 
     client = Client()
     client.force_login(world["users"]["counselor"])
     upload = SimpleUploadedFile("roster.csv", b"username\n" + b"a" * 300_000, content_type="text/csv")
-    response = client.post(f"/counsel/cohorts/{world['values']['cohort_id']}/roster/", {"roster": upload},
-                           follow=True)  # fmt: skip
+    response = client.post(f"/counsel/cohorts/{world['values']['cohort_id']}/roster/", {"roster": upload}, follow=True)
     assert "200 KB" in response.content.decode()
 
 
@@ -120,9 +122,15 @@ def test_a_student_cannot_patch_a_role_a_counselor_or_a_model_version(world: dic
     before = StudentRecommendation.objects.get(student=owner).model_version
     client = APIClient()
     client.force_login(owner)
-    for field, value in [("is_staff", True), ("is_superuser", True), ("groups", ["counselors"]),
-                         ("counselor", world["users"]["counselor"].pk), ("model_version", 999),
-                         ("username", "someone_else"), ("user", world["users"]["other_student"].pk)]:  # fmt: skip
+    for field, value in [
+        ("is_staff", True),
+        ("is_superuser", True),
+        ("groups", ["counselors"]),
+        ("counselor", world["users"]["counselor"].pk),
+        ("model_version", 999),
+        ("username", "someone_else"),
+        ("user", world["users"]["other_student"].pk),
+    ]:
         response = client.patch("/api/v1/me/", {field: value, "district": "万州区"}, format="json")
         assert response.status_code == 400 and field in response.json(), field
     owner.refresh_from_db()
@@ -141,8 +149,12 @@ def test_a_counselor_cannot_review_another_counselors_student_through_the_api(wo
     client.force_login(other)
     student = world["values"]["student_id"]
     assert client.get(f"/api/v1/counsel/students/{student}/review/").status_code == 404
-    assert client.post(f"/api/v1/counsel/students/{student}/review/", {"version": 0, "action": "note", "note": "x"},
-                       format="json").status_code == 404  # fmt: skip
+    assert (
+        client.post(
+            f"/api/v1/counsel/students/{student}/review/", {"version": 0, "action": "note", "note": "x"}, format="json"
+        ).status_code
+        == 404
+    )
 
 
 def test_deleting_my_data_through_the_api_needs_my_username_and_removes_everything(world: dict) -> None:  # noqa: F811
@@ -171,8 +183,19 @@ def test_the_api_docs_are_self_hosted() -> None:
     assert schema["openapi"].startswith("3.") and "/api/v1/me/data/" in schema["paths"]
 
 
-@pytest.mark.parametrize("query", ["page_size=abc", "page_size=0", "page_size=-5", "page_size=1.5", "verified=abc",
-                                   "verified=2", "page=abc", "page=0"])  # fmt: skip
+@pytest.mark.parametrize(
+    "query",
+    [
+        "page_size=abc",
+        "page_size=0",
+        "page_size=-5",
+        "page_size=1.5",
+        "verified=abc",
+        "verified=2",
+        "page=abc",
+        "page=0",
+    ],
+)
 def test_page_size_and_verified_take_only_what_the_schema_says(query: str) -> None:
     response = APIClient().get(f"/api/v1/routes/?{query}")
     assert response.status_code in (400, 404), response.status_code

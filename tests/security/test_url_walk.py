@@ -33,34 +33,115 @@ COUNSELORS = {"counselor", "other_counselor"}
 
 ALLOWED: dict[str, set[str]] = {
     # The public catalog, routes and pathways, the quiz itself, and the sign-in/up pages.
-    **dict.fromkeys(["home", "login", "logout", "set_language", "programs:specialty_list",
-                     "programs:specialty_detail", "programs:program_list", "programs:program_detail",
-                     "programs:institution_list", "programs:institution_detail", "programs:cluster_list",
-                     "programs:cluster_detail", "pathways:explorer", "pathways:route_list", "pathways:route_detail",
-                     "pathways:quiz_home", "pathways:quiz_take", "pathways:privacy", "pathways:signup",
-                     "pathways:quiz_save"], EVERYONE),  # saving a result is where a visitor is asked to sign up
-    **dict.fromkeys(["api:api-root", "api:schema", "api:docs", "api:pathways", "api:quiz-forms", "api:quiz-score",
-                     "api:recommendations", "api:route-list", "api:route-detail", "api:skill-category-list",
-                     "api:skill-category-detail", "api:articulation-list", "api:articulation-detail",
-                     "api:specialty-list", "api:specialty-detail", "api:institution-list", "api:institution-detail",
-                     "api:program-list", "api:program-detail", "api:industry-list", "api:industry-detail"], EVERYONE),
+    **dict.fromkeys(
+        [
+            "home",
+            "login",
+            "logout",
+            "set_language",
+            "programs:specialty_list",
+            "programs:specialty_detail",
+            "programs:program_list",
+            "programs:program_detail",
+            "programs:institution_list",
+            "programs:institution_detail",
+            "programs:cluster_list",
+            "programs:cluster_detail",
+            "pathways:explorer",
+            "pathways:route_list",
+            "pathways:route_detail",
+            "pathways:quiz_home",
+            "pathways:quiz_take",
+            "pathways:privacy",
+            "pathways:signup",
+            "pathways:quiz_save",
+        ],
+        EVERYONE,
+    ),  # saving a result is where a visitor is asked to sign up
+    **dict.fromkeys(
+        [
+            "api:api-root",
+            "api:schema",
+            "api:docs",
+            "api:pathways",
+            "api:quiz-forms",
+            "api:quiz-score",
+            "api:recommendations",
+            "api:route-list",
+            "api:route-detail",
+            "api:skill-category-list",
+            "api:skill-category-detail",
+            "api:articulation-list",
+            "api:articulation-detail",
+            "api:specialty-list",
+            "api:specialty-detail",
+            "api:institution-list",
+            "api:institution-detail",
+            "api:program-list",
+            "api:program-detail",
+            "api:industry-list",
+            "api:industry-detail",
+        ],
+        EVERYONE,
+    ),
     # A signed-in user's own things: each shows only the user's own rows.
-    **dict.fromkeys(["pathways:my_plan", "pathways:parent_report", "pathways:quiz_history",
-                     "pathways:my_data", "api:me", "api:me-notifications", "api:me-data", "api:quiz-attempts",
-                     "api:recommendation-feedback", "pathways:my_classes", "api:me-classes"], SIGNED_IN),
+    **dict.fromkeys(
+        [
+            "pathways:my_plan",
+            "pathways:parent_report",
+            "pathways:quiz_history",
+            "pathways:my_data",
+            "api:me",
+            "api:me-notifications",
+            "api:me-data",
+            "api:quiz-attempts",
+            "api:recommendation-feedback",
+            "pathways:my_classes",
+            "api:me-classes",
+        ],
+        SIGNED_IN,
+    ),
     # One attempt, its recommendations and feedback: the student who made it, no one else.
-    **dict.fromkeys(["pathways:quiz_attempt", "pathways:recommendations", "pathways:recommendation_feedback",
-                     "pathways:quiz_compare", "api:quiz-attempt", "api:me-recommendations", "api:me-plan",
-                     "api:me-invitation"], {"owner"}),
+    **dict.fromkeys(
+        [
+            "pathways:quiz_attempt",
+            "pathways:recommendations",
+            "pathways:recommendation_feedback",
+            "pathways:quiz_compare",
+            "api:quiz-attempt",
+            "api:me-recommendations",
+            "api:me-plan",
+            "api:me-invitation",
+        ],
+        {"owner"},
+    ),
     # Counselors: their own dashboard; one student, class or roster: only the counselor of that class.
     **dict.fromkeys(["pathways:counsel_dashboard", "api:counsel-students", "api:counsel-cohorts"], COUNSELORS),
-    **dict.fromkeys(["pathways:counsel_review", "pathways:cohort_analytics", "pathways:roster_upload",
-                     "pathways:join_code_renew", "api:counsel-review", "api:counsel-analytics"], {"counselor"}),
-}  # fmt: skip
+    **dict.fromkeys(
+        [
+            "pathways:counsel_review",
+            "pathways:cohort_analytics",
+            "pathways:roster_upload",
+            "pathways:join_code_renew",
+            "api:counsel-review",
+            "api:counsel-analytics",
+        ],
+        {"counselor"},
+    ),
+}
 # Endpoints that only take POST: the walk posts an empty body to them, so the check is on who, not on the method.
-POST_ONLY = {"logout", "set_language", "pathways:quiz_save", "pathways:recommendation_feedback", "api:quiz-score",
-             "api:recommendations", "api:recommendation-feedback", "pathways:roster_upload",
-             "pathways:join_code_renew", "api:me-invitation"}  # fmt: skip
+POST_ONLY = {
+    "logout",
+    "set_language",
+    "pathways:quiz_save",
+    "pathways:recommendation_feedback",
+    "api:quiz-score",
+    "api:recommendations",
+    "api:recommendation-feedback",
+    "pathways:roster_upload",
+    "pathways:join_code_renew",
+    "api:me-invitation",
+}
 
 
 def url_patterns(resolver: URLResolver | None = None, prefix: str = "", namespace: str = "") -> Iterator:
@@ -85,13 +166,18 @@ def world(curator_chen: User) -> dict:
     attempt, one = people["attempt"], people["cohort"]
     recommendation_store(attempt=attempt, stage="junior", district="")
     plan_choose(student=attempt.student, program_id=Program.objects.published().first().pk)
-    invitation = CohortInvitation.objects.create(cohort=people["other_cohort"], student=attempt.student,
-                                                 invited_by=people["users"]["other_counselor"])  # fmt: skip
+    invitation = CohortInvitation.objects.create(
+        cohort=people["other_cohort"], student=attempt.student, invited_by=people["users"]["other_counselor"]
+    )
     values = {
-        "attempt_id": attempt.pk, "student_id": attempt.student_id, "cohort_id": one.pk, "invitation_id": invitation.pk,
-        "program_id": Program.objects.published().first().pk, "institution_id": Institution.objects.first().pk,
+        "attempt_id": attempt.pk,
+        "student_id": attempt.student_id,
+        "cohort_id": one.pk,
+        "invitation_id": invitation.pk,
+        "program_id": Program.objects.published().first().pk,
+        "institution_id": Institution.objects.first().pk,
         "kind": "quick",
-    }  # fmt: skip
+    }
     return {"values": values, "users": people["users"], "attempt": attempt.pk}
 
 
@@ -111,8 +197,11 @@ DETAIL_VALUES = {
 
 def concrete(name: str, route: str, is_route: bool, values: dict) -> str:
     if is_route:
-        path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(DETAIL_VALUES[name]() if name in DETAIL_VALUES
-                                                          else values[m.group(1)]), route)  # fmt: skip
+        path = re.sub(
+            r"<(?:\w+:)?(\w+)>",
+            lambda m: str(DETAIL_VALUES[name]() if name in DETAIL_VALUES else values[m.group(1)]),
+            route,
+        )
     else:  # a DRF router regex: ^routes/(?P<code>[^/.]+)/$
         path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: str(DETAIL_VALUES[name]()), route)
         path = path.replace("^", "").replace("$", "")

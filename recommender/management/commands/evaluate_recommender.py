@@ -24,8 +24,10 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps({"model_version": version.number if version else None, **report}))
             return
-        self.stdout.write(f"model v{version.number if version else '?'}; synthetic students: each a specialty's "
-                          "profile plus noise, relevant = same 专业类 and level")  # fmt: skip
+        self.stdout.write(
+            f"model v{version.number if version else '?'}; synthetic students: each a specialty's "
+            "profile plus noise, relevant = same 专业类 and level"
+        )
         self.stdout.write(f"{'':20}" + "".join(f"{c:>22}" for c in COLUMNS))
         for name, row in report.items():
             self.stdout.write(f"{name:20}" + "".join(f"{row[c]:>22}" for c in COLUMNS))
