@@ -60,10 +60,10 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from pathways.consent import NOTICE_VERSION  # noqa: E402
+from pathways.matching.recommendations import RECOMPUTE_CHUNK, recommendation_basis, recompute_plan  # noqa: E402
+from pathways.matching.recompute import RangeResult, recompute_range  # noqa: E402
 from pathways.models import FormVersion, QuizItem, StudentRecommendation  # noqa: E402
-from pathways.recommendations import RECOMPUTE_CHUNK, recommendation_basis, recompute_plan  # noqa: E402
-from pathways.recompute import RangeResult, recompute_range  # noqa: E402
+from pathways.students.consent import NOTICE_VERSION  # noqa: E402
 from programs.districts import DISTRICTS  # noqa: E402
 
 PREFIX = "synthetic-"
@@ -322,7 +322,7 @@ def main() -> None:
 
 
 def students_eligible() -> int:
-    from pathways.recompute import eligible_students
+    from pathways.matching.recompute import eligible_students
 
     ranges = recompute_plan()
     return sum(

@@ -27,8 +27,8 @@ from django.db import transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from pathways.access import COUNSELOR_GROUP  # noqa: E402
 from pathways.models import Cohort, CohortMembership, FormVersion, QuizAttempt, Review  # noqa: E402
+from pathways.students.access import COUNSELOR_GROUP  # noqa: E402
 from programs.models import Institution  # noqa: E402
 
 QUERIES = {

@@ -29,9 +29,9 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from pathways.graph import PathwayFilters, graph_build, graph_get  # noqa: E402
 from pathways.models import Articulation  # noqa: E402
-from pathways.selectors import current_academic_year, pathways_search  # noqa: E402
+from pathways.routes.graph import PathwayFilters, graph_build, graph_get  # noqa: E402
+from pathways.routes.selectors import current_academic_year, pathways_search  # noqa: E402
 from programs.districts import DISTRICTS  # noqa: E402
 from programs.models import Level, Program  # noqa: E402
 

@@ -61,7 +61,7 @@ def post_worker_init(worker: object) -> None:
     try:
         from django.db import connections
 
-        from pathways.graph import graph_get
+        from pathways.routes.graph import graph_get
         from recommender.artifacts import ranker_get
 
         graph_get()

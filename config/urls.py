@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from pathways.signin import SignInView
+from pathways.students.signin import SignInView
 from programs import views as program_views
 
 admin.site.site_header = _("Zhitu catalog administration")

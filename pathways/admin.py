@@ -14,7 +14,6 @@ from import_export import fields, resources
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from pathways import quiz
 from pathways.models import (
     Articulation,
     AuditEntry,
@@ -27,7 +26,8 @@ from pathways.models import (
     SpecialtySkillCategory,
 )
 from pathways.queueing import QueueUnavailable, enqueue
-from pathways.resources import ArticulationResource
+from pathways.quiz import services as quiz
+from pathways.routes.resources import ArticulationResource
 from pathways.tasks import recompute_recommendations, train_recommender_and_recompute
 from programs.admin import CatalogAdmin
 from recommender.artifacts import model_version_activate

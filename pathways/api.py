@@ -17,10 +17,10 @@ from rest_framework.views import APIView
 
 from config.api import Pages
 from config.schema import paged
-from pathways import selectors
 from pathways.forms import SCOPE_CHOICES, START_CHOICES, PathwayQueryForm
 from pathways.models import Articulation, RouteKind, SkillCategory
-from pathways.serializers import (
+from pathways.routes import selectors
+from pathways.routes.serializers import (
     ArticulationSerializer,
     PathwaySerializer,
     RouteKindSerializer,
@@ -144,8 +144,8 @@ urlpatterns = [
         name="docs",
     ),
     path("pathways/", PathwayView.as_view(), name="pathways"),
-    path("", include("pathways.quiz_api")),
-    path("", include("pathways.counsel_api")),
-    path("", include("pathways.me_api")),
+    path("", include("pathways.quiz.api")),
+    path("", include("pathways.counsel.api")),
+    path("", include("pathways.students.api")),
     path("", include(router.urls)),
 ]

@@ -7,8 +7,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from pathways.classes import class_join
-from pathways.consent import consent_record, consent_state
+from pathways.counsel.classes import class_join
 from pathways.models import (
     Articulation,
     Cohort,
@@ -19,6 +18,7 @@ from pathways.models import (
     SkillCategory,
     SpecialtySkillCategory,
 )
+from pathways.students.consent import consent_record, consent_state
 from programs.models import Institution
 
 DEMO_PASSWORD = "zhitu-demo-2026"

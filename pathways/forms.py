@@ -8,9 +8,9 @@ from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
-from pathways import consent
-from pathways.graph import PathwayFilters
 from pathways.models import RouteKind, Stage
+from pathways.routes.graph import PathwayFilters
+from pathways.students import consent
 from programs.districts import DISTRICT_CHOICES
 from programs.models import IndustryCluster, Level, Program
 

@@ -12,9 +12,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from pathways.privacy import retention_purge
+from pathways.matching.recommendations import feedback_dataset, recommendations_recompute_range, recompute_plan
 from pathways.queueing import ReliableTask, enqueue
-from pathways.recommendations import feedback_dataset, recommendations_recompute_range, recompute_plan
+from pathways.students.privacy import retention_purge
 from recommender.artifacts import ranker_cache_clear, ranker_get
 from recommender.models import ModelVersion
 from recommender.training import model_train

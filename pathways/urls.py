@@ -1,6 +1,9 @@
 from django.urls import path
 
-from pathways import class_views, counsel_views, quiz_views, views
+from pathways.counsel import class_views
+from pathways.counsel import views as counsel_views
+from pathways.quiz import views as quiz_views
+from pathways.routes import views
 
 app_name = "pathways"
 

@@ -4,10 +4,10 @@ import factory
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
-from pathways.access import STUDENT_GROUP
-from pathways.classes import Guardian, class_join
-from pathways.consent import consent_record, consent_state
+from pathways.counsel.classes import Guardian, class_join
 from pathways.models import Cohort
+from pathways.students.access import STUDENT_GROUP
+from pathways.students.consent import consent_record, consent_state
 from programs.models import Institution, InstitutionKind, Ownership, Program, ProgramStatus, Specialty
 
 

@@ -89,8 +89,8 @@ import random, sys
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 from django.utils import timezone
-from pathways import quiz
-from pathways.consent import student_register
+from pathways.quiz import services as quiz
+from pathways.students.consent import student_register
 from django.core.management import call_command
 from pathways.models import QuizAttempt, StudentProfile
 from recommender.artifacts import ArtifactError, ranker_get

@@ -2,7 +2,7 @@
 
 Items are data an admin edits. A form version is a frozen snapshot of the items it asked (text, area, order),
 so an attempt always shows and scores the questions exactly as the student saw them. Editing an item makes
-a new version (see `pathways.quiz.quiz_forms_publish`); old versions and the answers on them never change.
+a new version (see `pathways.quiz.services.quiz_forms_publish`); old versions and the answers on them never change.
 
 Nothing here is written for a student without consent: an anonymous quiz lives in the browser until the
 student (and, under 14, a guardian) has agreed to storage.

@@ -18,7 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from pathways import validation
+from pathways.models import validation
 from programs.models import Level, Program, ProgramStatus, Specialty, SpecialtyClass
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django import template
 
-from pathways import selectors
+from pathways.routes import selectors
 from programs.models import Program, Specialty
 
 register = template.Library()

@@ -9,10 +9,10 @@ import pytest
 from django.contrib.auth.models import Group, User
 from playwright.sync_api import Page, expect
 
-from pathways.access import COUNSELOR_GROUP
+from pathways.matching.recommendations import recommendations_for_attempt
 from pathways.models import Cohort, FormVersion
-from pathways.quiz import answers_check, quiz_attempt_save
-from pathways.recommendations import recommendations_for_attempt
+from pathways.quiz.services import answers_check, quiz_attempt_save
+from pathways.students.access import COUNSELOR_GROUP
 from programs.models import Institution, Program
 from tests.factories import joined, student_account
 

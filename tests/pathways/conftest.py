@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from pathways.graph import graph_cache_clear
 from pathways.models import Articulation, RouteKind, SkillCategory
+from pathways.routes.graph import graph_cache_clear
 from programs.models import InstitutionKind, Program, Specialty, SpecialtyClass
 from tests.factories import InstitutionFactory, ProgramFactory
 

@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from rest_framework.test import APIClient
 
-from pathways.recommendations import recommendations_for_attempt
+from pathways.matching.recommendations import recommendations_for_attempt
 from tests.pathways.test_review import two_classes
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from rest_framework.test import APIClient
 
-from pathways.classes import ClassRefused, Guardian, class_join
+from pathways.counsel.classes import ClassRefused, Guardian, class_join
 from pathways.models import AuditEntry, Cohort, CohortInvitation, CohortMembership, Notification
 from programs.models import Institution
 from tests.factories import student_account

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from pathways.graph import PathwayFilters
 from pathways.models import Articulation
-from pathways.selectors import PathwayResults, pathways_search
+from pathways.routes.graph import PathwayFilters
+from pathways.routes.selectors import PathwayResults, pathways_search
 from programs.models import IndustryCluster, ProgramStatus, SpecialtyIndustry
 from programs.services import programs_set_status
 from tests.pathways.conftest import World

@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from pathways.models import Articulation, RouteKind, SkillCategory, SpecialtySkillCategory
-from pathways.sample_data import sample_size_report
-from pathways.services import ROUTES_FILE, SPECIALTY_CATEGORIES_FILE, routes_load
+from pathways.routes.sample_data import sample_size_report
+from pathways.routes.services import ROUTES_FILE, SPECIALTY_CATEGORIES_FILE, routes_load
 from programs.models import Level, Specialty
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
+from pathways.matching.recommendations import recommendation_store
 from pathways.models import Cohort, Plan
-from pathways.recommendations import recommendation_store
 from programs.models import Institution, Program, ProgramStatus
 from tests.pathways.test_review import counselor, student_in
 

@@ -14,6 +14,8 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from pathways.counsel.review import review_decide, review_note
+from pathways.matching.recommendations import feedback_dataset, recommendation_store, recommendations_recompute
 from pathways.models import (
     AuditEntry,
     Cohort,
@@ -26,9 +28,7 @@ from pathways.models import (
     StudentProfile,
     StudentRecommendation,
 )
-from pathways.privacy import retention_purge
-from pathways.recommendations import feedback_dataset, recommendation_store, recommendations_recompute
-from pathways.review import review_decide, review_note
+from pathways.students.privacy import retention_purge
 from programs.models import Institution, Program
 from tests.pathways.test_review import counselor, student_in
 

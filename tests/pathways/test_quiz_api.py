@@ -12,8 +12,8 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from pathways.consent import consent_record
 from pathways.models import FormVersion, QuizAnswer, QuizAttempt
+from pathways.students.consent import consent_record
 
 pytestmark = pytest.mark.django_db
 

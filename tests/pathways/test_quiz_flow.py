@@ -12,8 +12,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from pathways.consent import consent_record
 from pathways.models import Consent, FormVersion, QuizAttempt, QuizItem
+from pathways.students.consent import consent_record
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathways.scoring import quiz_score
+from pathways.quiz.scoring import quiz_score
 
 
 def sheet(per_area: dict[str, list[int]]) -> dict:

@@ -12,8 +12,8 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from pathways.access import COUNSELOR_GROUP
 from pathways.demo import data_protection_group_ensure
+from pathways.matching.recommendations import recommendations_for_attempt
 from pathways.models import (
     AuditEntry,
     Cohort,
@@ -26,8 +26,8 @@ from pathways.models import (
     StudentProfile,
     StudentRecommendation,
 )
-from pathways.quiz import answers_check, quiz_attempt_save
-from pathways.recommendations import recommendations_for_attempt
+from pathways.quiz.services import answers_check, quiz_attempt_save
+from pathways.students.access import COUNSELOR_GROUP
 from programs.models import Institution, Program
 from tests.factories import joined, student_account
 

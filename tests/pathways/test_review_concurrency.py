@@ -9,8 +9,8 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
+from pathways.counsel.review import ReviewConflict, review_note
 from pathways.models import Cohort, Review
-from pathways.review import ReviewConflict, review_note
 from programs.models import Institution
 from tests.factories import joined, student_account
 from tests.pathways.test_review import counselor

@@ -10,14 +10,14 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from pathways.consent import NOTICE_VERSION
-from pathways.models import Consent, ConsentKind, QuizAttempt, StudentProfile, StudentRecommendation
-from pathways.recommendations import (
+from pathways.matching.recommendations import (
     recommendation_basis,
     recommendation_store,
     recommendations_recompute,
     recommendations_recompute_range,
 )
+from pathways.models import Consent, ConsentKind, QuizAttempt, StudentProfile, StudentRecommendation
+from pathways.students.consent import NOTICE_VERSION
 from recommender.artifacts import ranker_cache_clear, ranker_get
 from recommender.training import model_train
 from tests.recommender.test_recommendations import saved_student

@@ -8,10 +8,10 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from pathways.consent import consent_record
+from pathways.matching.recommendations import recommendations_for, recommendations_recompute
 from pathways.models import FormVersion, QuizAttempt, StudentProfile, StudentRecommendation
-from pathways.quiz import answers_check, quiz_attempt_save
-from pathways.recommendations import recommendations_for, recommendations_recompute
+from pathways.quiz.services import answers_check, quiz_attempt_save
+from pathways.students.consent import consent_record
 from programs.models import Program
 from programs.services import programs_set_status
 

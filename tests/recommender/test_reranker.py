@@ -8,8 +8,8 @@ from django.contrib.auth.models import User
 from django.test import Client
 from rest_framework.test import APIClient
 
+from pathways.matching.recommendations import feedback_dataset, recommendations_for_attempt
 from pathways.models import RecommendationFeedback
-from pathways.recommendations import feedback_dataset, recommendations_for_attempt
 from pathways.tasks import train_recommender_and_recompute
 from recommender.artifacts import ranker_cache_clear, ranker_get
 from recommender.models import ModelVersion

@@ -30,7 +30,7 @@ from kombu import pools as kombu_pools
 from config.celery import app as celery_app
 from pathways.models import FormVersion, QuizAttempt
 from pathways.queueing import _redis
-from pathways.quiz import answers_check, quiz_attempt_save
+from pathways.quiz.services import answers_check, quiz_attempt_save
 from tests.factories import student_account
 
 ROOT = Path(__file__).resolve().parents[2]

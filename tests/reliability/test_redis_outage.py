@@ -11,8 +11,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
+from pathways.matching.recommendations import recommendations_recompute_range
 from pathways.models import StudentRecommendation
-from pathways.recommendations import recommendations_recompute_range
 from recommender.models import ModelVersion
 from recommender.training import model_train
 from tests.reliability.conftest import students, wait_for

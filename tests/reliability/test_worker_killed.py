@@ -19,9 +19,9 @@ import time
 import pytest
 from django.db import connection, transaction
 
+from pathways.matching.recommendations import recommendations_recompute_range, students_to_recompute
 from pathways.models import StudentRecommendation
 from pathways.queueing import enqueue
-from pathways.recommendations import recommendations_recompute_range, students_to_recompute
 from pathways.tasks import recompute_recommendations
 from recommender.artifacts import model_version_activate
 from recommender.training import model_train

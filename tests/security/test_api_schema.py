@@ -22,7 +22,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from pathways.recommendations import recommendation_store
+from pathways.matching.recommendations import recommendation_store
 from tests.pathways.test_review import counselor, student_in
 
 pytestmark = pytest.mark.django_db

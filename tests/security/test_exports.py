@@ -12,9 +12,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from pathways.audit import audit_record
 from pathways.demo import data_protection_group_ensure
 from pathways.models import StudentRecommendation
+from pathways.students.audit import audit_record
 from programs.models import Institution, Program
 from tests.security.test_url_walk import world  # noqa: F401 - fixture
 

@@ -12,8 +12,8 @@ from django.test import Client, override_settings
 from rest_framework.settings import api_settings
 from rest_framework.test import APIClient
 
+from pathways.matching.recommendations import recommendation_store
 from pathways.models import StudentProfile, StudentRecommendation
-from pathways.recommendations import recommendation_store
 from tests.pathways.test_review import counselor
 from tests.security.test_url_walk import world  # noqa: F401 - fixture
 

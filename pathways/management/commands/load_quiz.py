@@ -1,6 +1,6 @@
 from typing import Any
 
-from pathways.quiz import quiz_items_load
+from pathways.quiz.services import quiz_items_load
 from programs.management.commands._base import LoaderCommand
 
 

@@ -1,6 +1,6 @@
 from typing import Any
 
-from pathways.services import routes_load
+from pathways.routes.services import routes_load
 from programs.management.commands._base import LoaderCommand
 
 

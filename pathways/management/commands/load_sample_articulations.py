@@ -1,6 +1,6 @@
 from typing import Any
 
-from pathways.sample_data import sample_articulations_load
+from pathways.routes.sample_data import sample_articulations_load
 from programs.management.commands._base import LoaderCommand
 
 

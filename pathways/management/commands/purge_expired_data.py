@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from pathways.privacy import retention_purge
+from pathways.students.privacy import retention_purge
 
 
 class Command(BaseCommand):

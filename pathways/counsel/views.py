@@ -18,10 +18,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from config.inputs import parse_id
 from config.spreadsheets import safe_cell
-from pathways import access, analytics, classes, review
+from pathways.counsel import analytics, classes, review
+from pathways.matching.recommendations import recommendations_for_attempt
 from pathways.models import AREA_ORDER, Area, Cohort, Notification, QuizAttempt, Review, ReviewStatus, StudentProfile
-from pathways.radar import radar_for
-from pathways.recommendations import recommendations_for_attempt
+from pathways.quiz.radar import radar_for
+from pathways.students import access
 from programs.models import Program
 from programs.paging import page_of, query_without_page
 

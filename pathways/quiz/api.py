@@ -17,16 +17,17 @@ from rest_framework.views import APIView
 from config.api import Pages, StrictSerializer
 from config.inputs import MAX_ID
 from config.schema import paged
-from pathways import access, quiz
-from pathways.models import FeedbackKind, FormKind, FormVersion, QuizAttempt, RouteKind, Stage
-from pathways.recommendations import (
+from pathways.matching.recommendations import (
     FeedbackRefused,
     RecommendationSet,
     RecommendedProgram,
     feedback_record,
     recommendations_for,
 )
-from pathways.scoring import QuizResult
+from pathways.models import FeedbackKind, FormKind, FormVersion, QuizAttempt, RouteKind, Stage
+from pathways.quiz import services as quiz
+from pathways.quiz.scoring import QuizResult
+from pathways.students import access
 from programs.districts import DISTRICT_CHOICES
 from programs.models import Program
 from recommender.models import AREAS

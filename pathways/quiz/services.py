@@ -19,7 +19,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pathways.consent import consent_state
 from pathways.models import (
     AREA_ORDER,
     FormKind,
@@ -31,10 +30,11 @@ from pathways.models import (
     StudentProfile,
 )
 from pathways.models.quiz import ITEMS_PER_AREA
-from pathways.scoring import QuizResult, quiz_score
+from pathways.quiz.scoring import QuizResult, quiz_score
+from pathways.students.consent import consent_state
 from programs.loading import LoadCounts, RowError, read_csv, upsert
 
-ITEMS_FILE = Path(__file__).resolve().parent / "data" / "quiz-items.csv"
+ITEMS_FILE = Path(__file__).resolve().parent.parent / "data" / "quiz-items.csv"
 TOKEN_SALT = "pathways.quiz.result"
 TOKEN_MAX_AGE = 24 * 3600  # a scored result can be saved within a day
 SHORT_INT = re.compile(r"-?[0-9]{1,9}")

@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 
 from config.api import Pages, StrictSerializer
 from config.schema import paged
-from pathways import classes, privacy, review
+from pathways.counsel import classes, review
 from pathways.models import (
     CohortInvitation,
     CohortMembership,
@@ -30,6 +30,7 @@ from pathways.models import (
     StudentProfile,
     StudentRecommendation,
 )
+from pathways.students import privacy
 from programs.api import ProgramSerializer
 from programs.districts import DISTRICT_CHOICES
 

@@ -20,11 +20,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from config.api import page_allowed
 from config.errors import too_many_requests
 from config.inputs import parse_id
-from pathways import access, consent, quiz, review, selectors
-from pathways import privacy as rights
-from pathways.areas import AREA_FIELDS, AREA_MEANING
+from pathways.counsel import review
 from pathways.forms import ConsentForm, RecommendationForm, StudentSignupForm
-from pathways.graph import PathwayFilters
+from pathways.matching.recommendations import (
+    FeedbackRefused,
+    feedback_record,
+    recommendation_store,
+    recommendations_for_attempt,
+)
 from pathways.models import (
     Area,
     FeedbackKind,
@@ -37,16 +40,16 @@ from pathways.models import (
     Stage,
     StudentProfile,
 )
-from pathways.radar import radar_for
-from pathways.recommendations import (
-    FeedbackRefused,
-    feedback_record,
-    recommendation_store,
-    recommendations_for_attempt,
-)
-from pathways.scoring import QuizResult
-from pathways.selectors import PathwayResults
-from pathways.signin import SignInForm
+from pathways.quiz import services as quiz
+from pathways.quiz.areas import AREA_FIELDS, AREA_MEANING
+from pathways.quiz.radar import radar_for
+from pathways.quiz.scoring import QuizResult
+from pathways.routes import selectors
+from pathways.routes.graph import PathwayFilters
+from pathways.routes.selectors import PathwayResults
+from pathways.students import access, consent
+from pathways.students import privacy as rights
+from pathways.students.signin import SignInForm
 from programs.models import IndustryCluster, Program
 
 ITEMS_PER_SCREEN = 3

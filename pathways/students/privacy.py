@@ -23,7 +23,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pathways.access import is_student
 from pathways.models import (
     CohortInvitation,
     CohortMembership,
@@ -36,6 +35,7 @@ from pathways.models import (
     StudentProfile,
     StudentRecommendation,
 )
+from pathways.students.access import is_student
 
 
 def _attempt(attempt: QuizAttempt) -> dict:

@@ -14,10 +14,11 @@ from django.views.decorators.http import require_http_methods
 from config.api import page_allowed
 from config.errors import too_many_requests
 from config.inputs import parse_id
-from pathways import access, classes
-from pathways.consent import consent_state
+from pathways.counsel import classes
 from pathways.forms import ClassJoinForm
 from pathways.models import CohortInvitation, CohortMembership, InvitationStatus
+from pathways.students import access
+from pathways.students.consent import consent_state
 
 
 def _act(request: HttpRequest, form: ClassJoinForm) -> None:

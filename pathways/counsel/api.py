@@ -17,8 +17,9 @@ from rest_framework.views import APIView
 from config.api import Pages, StrictSerializer
 from config.inputs import MAX_ID
 from config.schema import paged
-from pathways import access, analytics, review
+from pathways.counsel import analytics, review
 from pathways.models import Cohort, Decision, Review
+from pathways.students import access
 from programs.models import Program
 
 

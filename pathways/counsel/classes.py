@@ -17,9 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.inputs import line_ok
-from pathways.access import is_student, student_accounts
-from pathways.audit import audit_record
-from pathways.consent import consent_state
 from pathways.models import (
     Cohort,
     CohortInvitation,
@@ -28,6 +25,9 @@ from pathways.models import (
     Notification,
 )
 from pathways.models.review import join_code_new
+from pathways.students.access import is_student, student_accounts
+from pathways.students.audit import audit_record
+from pathways.students.consent import consent_state
 
 
 class ClassRefused(ValueError):

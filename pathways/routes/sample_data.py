@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from pathways.models import Articulation, RouteKind, SpecialtySkillCategory
-from pathways.validation import articulation_check
+from pathways.models.validation import articulation_check
 from programs.districts import AREA_OF_DISTRICT
 from programs.loading import LoadCounts, upsert
 from programs.models import InstitutionKind, Level, Program, SpecialtyClass

@@ -25,7 +25,6 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pathways.graph import EXAM_EDGE, RouteGraph, graph_get, graph_signature
 from pathways.models import (
     Decision,
     QuizAttempt,
@@ -36,6 +35,7 @@ from pathways.models import (
     StudentRecommendation,
 )
 from pathways.models.quiz import POSITIVE_FEEDBACK
+from pathways.routes.graph import EXAM_EDGE, RouteGraph, graph_get, graph_signature
 from programs.districts import AREA_OF_DISTRICT
 from programs.models import ClusterTier, IndustryCluster, Level, Program
 from recommender.artifacts import ranker_get
@@ -490,7 +490,7 @@ def recommendations_recompute_range(*, first_user_id: int, last_user_id: int, on
     `recommendation_store` would store. Each student's row is replaced, so a range that runs twice (a worker killed
     and the task redelivered) leaves exactly the same rows: no duplicates, no gaps.
     """
-    from pathways.recompute import recompute_range  # the bulk module builds on this one
+    from pathways.matching.recompute import recompute_range  # the bulk module builds on this one
 
     result = recompute_range(first_user_id=first_user_id, last_user_id=last_user_id, only_stale=only_stale)
     log.info("recompute %s-%s: %s", first_user_id, last_user_id, result)

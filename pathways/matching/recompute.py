@@ -25,10 +25,7 @@ from django.db import connection, transaction
 from django.db.models import Case, Exists, ExpressionWrapper, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 
-from pathways.consent import GUARDIAN_AGE, NOTICE_VERSION
-from pathways.graph import graph_get
-from pathways.models import Consent, ConsentKind, QuizAttempt, StudentRecommendation
-from pathways.recommendations import (
+from pathways.matching.recommendations import (
     PER_CATEGORY,
     PER_SPECIALTY,
     RERANK_DEPTH,
@@ -43,6 +40,9 @@ from pathways.recommendations import (
     scores_of,
     top_specialties,
 )
+from pathways.models import Consent, ConsentKind, QuizAttempt, StudentRecommendation
+from pathways.routes.graph import graph_get
+from pathways.students.consent import GUARDIAN_AGE, NOTICE_VERSION
 from recommender.artifacts import ranker_get
 from recommender.explain import FIT_LABELS
 from recommender.models import AREAS

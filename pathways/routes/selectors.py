@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
-from pathways.graph import ENTRY, PathwayFilters, RawPathway, RouteGraph, Walk, graph_get
 from pathways.models import Articulation, RouteKind, SkillCategory, SpecialtySkillCategory
-from pathways.timeline import Stage, Timeline, timeline_for
+from pathways.routes.graph import ENTRY, PathwayFilters, RawPathway, RouteGraph, Walk, graph_get
+from pathways.routes.timeline import Stage, Timeline, timeline_for
 from programs.models import DEFAULT_YEARS, IndustryCluster, Level, Program, Specialty
 
 CLUSTERS_SHOWN = 4

@@ -12,7 +12,7 @@ from pathways.models import RouteKind, SkillCategory, SpecialtySkillCategory
 from programs.loading import LoadCounts, RowError, read_csv, upsert
 from programs.models import Level, Specialty
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 ROUTES_FILE = DATA_DIR / "routes.csv"
 SKILL_CATEGORIES_FILE = DATA_DIR / "skill-categories.csv"
 SPECIALTY_CATEGORIES_FILE = DATA_DIR / "secondary-skill-categories.csv"

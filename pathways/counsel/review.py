@@ -13,8 +13,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pathways.audit import audit_record
-from pathways.consent import consent_state
+from pathways.matching.recommendations import feedback_allowed, feedback_record
 from pathways.models import (
     Decision,
     FeedbackKind,
@@ -25,7 +24,8 @@ from pathways.models import (
     ReviewItem,
     ReviewStatus,
 )
-from pathways.recommendations import feedback_allowed, feedback_record
+from pathways.students.audit import audit_record
+from pathways.students.consent import consent_state
 from programs.models import Program
 
 

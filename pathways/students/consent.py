@@ -14,8 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pathways.access import STUDENT_GROUP
 from pathways.models import Consent, ConsentKind, StudentProfile
+from pathways.students.access import STUDENT_GROUP
 
 NOTICE_VERSION = "2026-11"
 GUARDIAN_AGE = 14
