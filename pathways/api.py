@@ -17,9 +17,9 @@ from rest_framework.views import APIView
 
 from config.api import Pages
 from config.schema import paged
-from pathways.forms import SCOPE_CHOICES, START_CHOICES, PathwayQueryForm
 from pathways.models import Articulation, RouteKind, SkillCategory
 from pathways.routes import selectors
+from pathways.routes.forms import SCOPE_CHOICES, START_CHOICES, PathwayQueryForm
 from pathways.routes.serializers import (
     ArticulationSerializer,
     PathwaySerializer,
@@ -145,7 +145,10 @@ urlpatterns = [
     ),
     path("pathways/", PathwayView.as_view(), name="pathways"),
     path("", include("pathways.quiz.api")),
+    path("", include("pathways.matching.api")),
     path("", include("pathways.counsel.api")),
     path("", include("pathways.students.api")),
+    path("", include("pathways.plans.api")),
+    path("", include("pathways.counsel.class_api")),
     path("", include(router.urls)),
 ]

@@ -15,7 +15,7 @@ from config.api import page_allowed
 from config.errors import too_many_requests
 from config.inputs import parse_id
 from pathways.counsel import classes
-from pathways.forms import ClassJoinForm
+from pathways.counsel.forms import ClassJoinForm
 from pathways.models import CohortInvitation, CohortMembership, InvitationStatus
 from pathways.students import access
 from pathways.students.consent import consent_state

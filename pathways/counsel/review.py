@@ -7,7 +7,6 @@ another counselor saved first, nothing is written and ReviewConflict is raised (
 
 from __future__ import annotations
 
-from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
@@ -18,14 +17,12 @@ from pathways.models import (
     Decision,
     FeedbackKind,
     Notification,
-    Plan,
     QuizAttempt,
     Review,
     ReviewItem,
     ReviewStatus,
 )
 from pathways.students.audit import audit_record
-from pathways.students.consent import consent_state
 from programs.models import Program
 
 
@@ -125,21 +122,3 @@ def review_move(*, counselor: object, student: object, program: Program, directi
             ReviewItem.objects.filter(pk=item.pk).update(position=position)
     audit_record(actor=counselor, student=student, action="review_move", program=program.pk, direction=direction)
     return review
-
-
-# The student's plan ---------------------------------------------------------------------------------------------------
-
-
-class PlanRefused(ValueError):
-    pass
-
-
-def plan_choose(*, student: User, program_id: int | None) -> Plan:
-    """The student aims at one published program; only with consent on record, as for anything else stored."""
-    program = Program.objects.published().filter(pk=program_id or 0).first()
-    if program is None:
-        raise PlanRefused(_("There is no published program %(id)s.") % {"id": program_id})
-    if not consent_state(user=student).may_store:
-        raise PlanRefused(_("A plan is kept only with consent on record."))
-    plan, _created = Plan.objects.update_or_create(student=student, defaults={"program": program})
-    return plan

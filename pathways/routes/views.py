@@ -6,9 +6,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from pathways.forms import PathwayQueryForm
 from pathways.models import Admission
 from pathways.routes import selectors
+from pathways.routes.forms import PathwayQueryForm
 from programs.paging import page_of, query_without_page
 
 PATHWAYS_PER_PAGE = 10

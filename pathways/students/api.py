@@ -9,7 +9,7 @@ from django.contrib.auth import logout
 from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import IsAuthenticated
@@ -19,19 +19,13 @@ from rest_framework.views import APIView
 
 from config.api import Pages, StrictSerializer
 from config.schema import paged
-from pathways.counsel import classes, review
 from pathways.models import (
-    CohortInvitation,
-    CohortMembership,
-    InvitationStatus,
     Notification,
-    Plan,
     Stage,
     StudentProfile,
     StudentRecommendation,
 )
 from pathways.students import privacy
-from programs.api import ProgramSerializer
 from programs.districts import DISTRICT_CHOICES
 
 
@@ -124,38 +118,6 @@ class MyNotificationsView(APIView):
         return pages.get_paginated_response(NotificationSerializer(page, many=True).data)
 
 
-class PlanSerializer(serializers.Serializer):
-    program = ProgramSerializer()
-    chosen_at = serializers.DateTimeField()
-
-
-class PlanRequest(StrictSerializer):
-    program = serializers.IntegerField(min_value=1, max_value=2**62)
-
-
-class MyPlanView(APIView):
-    """GET the program I aim at; PUT another one (a published program, with consent on record)."""
-
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(responses=PlanSerializer)
-    def get(self, request: Request) -> Response:
-        plan = Plan.objects.filter(student=request.user).select_related("program__institution", "program__specialty")
-        if not plan.exists():
-            raise NotFound(_("You have not chosen a program to aim at yet."))
-        return Response(PlanSerializer(plan.first()).data)
-
-    @extend_schema(request=PlanRequest, responses=PlanSerializer)
-    def put(self, request: Request) -> Response:
-        ask = PlanRequest(data=request.data)
-        ask.is_valid(raise_exception=True)
-        try:
-            plan = review.plan_choose(student=request.user, program_id=ask.validated_data["program"])
-        except review.PlanRefused as exc:
-            raise ValidationError({"program": [str(exc)]}) from exc
-        return Response(PlanSerializer(plan).data)
-
-
 class DeleteRequest(StrictSerializer):
     confirm = serializers.CharField(max_length=150, help_text="Your username, typed again.")
 
@@ -187,112 +149,9 @@ class MyDataView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class ClassSerializer(serializers.Serializer):
-    id = serializers.IntegerField(source="cohort.pk")
-    name = serializers.CharField(source="cohort.name")
-    school = serializers.CharField(source="cohort.school.name")
-    academic_year = serializers.IntegerField(source="cohort.academic_year")
-    counselors = serializers.SerializerMethodField()
-    joined_at = serializers.DateTimeField()
-
-    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
-    def get_counselors(self, membership: CohortMembership) -> list[str]:
-        return sorted(c.username for c in membership.cohort.counselors.all())
-
-
-class InvitationSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField(source="cohort.name")
-    school = serializers.CharField(source="cohort.school.name")
-    invited_by = serializers.CharField(source="invited_by.username", default="")
-    created_at = serializers.DateTimeField()
-
-
-class MyClassesSerializer(serializers.Serializer):
-    membership = ClassSerializer(allow_null=True, help_text="The class whose counselors can see my data, if any.")
-    invitations = InvitationSerializer(many=True)
-
-
-class GuardianFields(StrictSerializer):
-    guardian_name = serializers.CharField(required=False, allow_blank=True, max_length=32, default="")
-    guardian_relation = serializers.CharField(required=False, allow_blank=True, max_length=16, default="")
-
-    def guardian(self) -> classes.Guardian:
-        return classes.Guardian(self.validated_data["guardian_name"], self.validated_data["guardian_relation"])
-
-
-class JoinRequest(GuardianFields):
-    code = serializers.CharField(max_length=32, help_text="The class join code the counselor gave.")
-
-
-class AnswerRequest(GuardianFields):
-    answer = serializers.ChoiceField(choices=[("accept", "accept"), ("decline", "decline")])
-
-
-def _my_classes(user: Any) -> dict[str, Any]:
-    membership = CohortMembership.objects.filter(student=user).select_related("cohort__school").first()
-    pending = CohortInvitation.objects.filter(student=user, status=InvitationStatus.PENDING)
-    invitations = pending.select_related("cohort__school", "invited_by")
-    return MyClassesSerializer({"membership": membership, "invitations": invitations}).data
-
-
-class MyClassesView(APIView):
-    """GET the class (and counselors) that can see my data and my open invitations; POST a join code to join;
-    DELETE to leave my class (its counselors are told). Nobody else can put me in a class."""
-
-    permission_classes = [IsAuthenticated]
-    throttle_scope = "join"
-
-    def get_throttles(self) -> list:
-        return super().get_throttles() if self.request.method == "POST" else []
-
-    @extend_schema(responses=MyClassesSerializer)
-    def get(self, request: Request) -> Response:
-        return Response(_my_classes(request.user))
-
-    @extend_schema(request=JoinRequest, responses={201: MyClassesSerializer})
-    def post(self, request: Request) -> Response:
-        ask = JoinRequest(data=request.data)
-        ask.is_valid(raise_exception=True)
-        try:
-            classes.class_join(student=request.user, code=ask.validated_data["code"], guardian=ask.guardian())
-        except classes.ClassRefused as exc:
-            raise ValidationError({"code": [str(exc)]}) from exc
-        return Response(_my_classes(request.user), status=status.HTTP_201_CREATED)
-
-    @extend_schema(responses={204: OpenApiResponse(description="Left the class (or was in none).")})
-    def delete(self, request: Request) -> Response:
-        classes.class_leave(student=request.user)
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-class MyInvitationView(APIView):
-    """POST accept or decline one of my class invitations."""
-
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(request=AnswerRequest, responses=MyClassesSerializer)
-    def post(self, request: Request, invitation_id: int) -> Response:
-        if not CohortInvitation.objects.filter(pk=invitation_id, student=request.user).exists():
-            raise NotFound
-        ask = AnswerRequest(data=request.data)
-        ask.is_valid(raise_exception=True)
-        try:
-            accept = ask.validated_data["answer"] == "accept"
-            classes.invitation_answer(
-                student=request.user, invitation_id=invitation_id, accept=accept, guardian=ask.guardian()
-            )
-        except classes.ClassRefused as exc:
-            raise ValidationError({"answer": [str(exc)]}) from exc
-        return Response(_my_classes(request.user))
-
-
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
     path("me/recommendations/", MyRecommendationsView.as_view(), name="me-recommendations"),
     path("me/notifications/", MyNotificationsView.as_view(), name="me-notifications"),
-    path("me/plan/", MyPlanView.as_view(), name="me-plan"),
     path("me/data/", MyDataView.as_view(), name="me-data"),
-    path("me/classes/", MyClassesView.as_view(), name="me-classes"),
-    path("me/invitations/<id:invitation_id>/", MyInvitationView.as_view(), name="me-invitation"),
 ]

@@ -8,14 +8,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from config.addresses import client_address
+from pathways.students import consent
+from pathways.students.forms import StudentSignupForm
 
 ADDRESS_LOCKED = "address_locked"
 
@@ -55,3 +58,16 @@ class SignInView(auth_views.LoginView):
         if form.address_locked():
             response.status_code = 429
         return response
+
+
+def register_and_sign_in(request: HttpRequest, form: StudentSignupForm) -> None:
+    """Make the student's account with its consents (one transaction) and sign them in."""
+    data = form.cleaned_data
+    user = consent.student_register(
+        username=data["username"],
+        password=data["password1"],
+        birth_year=data["birth_year"],
+        birth_month=data["birth_month"],
+        **form.guardian(),
+    )
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")

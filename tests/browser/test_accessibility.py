@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from pathways.counsel.review import plan_choose
 from pathways.matching.recommendations import recommendation_store
 from pathways.models import Articulation
+from pathways.plans.services import plan_choose
 from programs.models import Program
 from tests.browser.test_counsel_browser import setup_class, sign_in
 

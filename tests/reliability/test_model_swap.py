@@ -13,8 +13,8 @@ from django.db import connection
 from django.db.models import F
 from rest_framework.test import APIClient
 
+from pathways.matching.api import RecommendationsView
 from pathways.queueing import enqueue
-from pathways.quiz.api import RecommendationsView
 from pathways.tasks import train_recommender_and_recompute
 from recommender.artifacts import ranker_cache_clear
 from recommender.models import ModelVersion, SpecialtyProfile

@@ -18,9 +18,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 
-from pathways.counsel.review import plan_choose
 from pathways.matching.recommendations import recommendation_store
 from pathways.models import Articulation, CohortInvitation, RouteKind, SkillCategory
+from pathways.plans.services import plan_choose
 from programs.models import IndustryCluster, Institution, Program, Specialty
 from tests.pathways.test_review import two_classes
 

@@ -1,0 +1,24 @@
+"""What the student tells us beyond the quiz, on the recommendations page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from pathways.models import RouteKind, Stage
+from programs.districts import DISTRICT_CHOICES
+
+
+class RecommendationForm(forms.Form):
+    """What the student tells us beyond the quiz: where they stand now, where home is, which routes they like."""
+
+    stage = forms.ChoiceField(label=_("Where I am now"), choices=Stage.choices, initial=Stage.JUNIOR)
+    district = forms.ChoiceField(label=_("Home district"), required=False)
+    routes = forms.MultipleChoiceField(label=_("Routes I prefer"), required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["district"].choices = [("", _("Choose…"))] + DISTRICT_CHOICES
+        self.fields["routes"].choices = [(r.code, r.display_name) for r in RouteKind.objects.order_by("position")]

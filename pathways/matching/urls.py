@@ -1,0 +1,12 @@
+from django.urls import path
+
+from pathways.matching import views
+
+urlpatterns = [
+    path("quiz/history/<id:attempt_id>/recommendations/", views.quiz_recommendations, name="recommendations"),
+    path(
+        "quiz/history/<id:attempt_id>/recommendations/feedback/",
+        views.recommendation_feedback,
+        name="recommendation_feedback",
+    ),
+]

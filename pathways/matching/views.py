@@ -1,0 +1,82 @@
+"""The recommendations page of a saved attempt, and saving or dismissing a recommended program."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from config.inputs import parse_id
+from pathways.matching.forms import RecommendationForm
+from pathways.matching.recommendations import (
+    FeedbackRefused,
+    feedback_record,
+    recommendation_store,
+    recommendations_for_attempt,
+)
+from pathways.models import (
+    FeedbackKind,
+    RecommendationFeedback,
+    Review,
+    Stage,
+    StudentProfile,
+)
+from pathways.students import access
+from programs.models import Program
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def quiz_recommendations(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """Recommendations for a saved attempt; the stage and district the student gives are kept on their profile."""
+    attempt = access.attempt_get_for_student(user=request.user, attempt_id=attempt_id)
+    profile = StudentProfile.objects.filter(user=request.user).first()
+    if profile is not None and profile.profiling_opt_out:
+        return render(request, "pathways/profiling_off.html", {"attempt": attempt})
+    initial = {
+        "stage": (profile.stage if profile else "") or Stage.JUNIOR,
+        "district": profile.district if profile else "",
+    }
+    form = RecommendationForm(request.POST or None, initial=initial)
+    stage, district, routes = initial["stage"], initial["district"], frozenset()
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        stage, district, routes = data["stage"], data["district"], frozenset(data["routes"])
+        if profile is not None:
+            StudentProfile.objects.filter(pk=profile.pk).update(stage=stage, district=district)
+            recommendation_store(attempt=attempt, stage=stage, district=district, routes=routes)
+    result = recommendations_for_attempt(attempt=attempt, stage=stage, district=district, routes=routes)
+    said = dict(
+        RecommendationFeedback.objects.filter(attempt=attempt, actor=request.user).values_list("program_id", "kind")
+    )
+    for item in result.programs:
+        item.said = said.get(item.program.pk, "")  # type: ignore[attr-defined]
+    related = ("items__program__institution", "items__program__specialty")
+    counsel = Review.objects.filter(student=request.user).prefetch_related(*related).first()
+    decisions = {item.program_id: item for item in counsel.items.all()} if counsel else {}
+    for item in result.programs:
+        item.counselor = decisions.get(item.program.pk)  # type: ignore[attr-defined]
+    shown = {item.program.pk for item in result.programs}
+    added = sorted((i for i in decisions.values() if i.program_id not in shown), key=lambda i: (i.position, i.pk))
+    context = {"attempt": attempt, "form": form, "result": result, "counsel": counsel, "counselor_added": added}
+    return render(request, "pathways/recommendations.html", context)
+
+
+@login_required
+@require_POST
+def recommendation_feedback(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """Save or dismiss a recommended program, with an optional reason."""
+    attempt = access.attempt_get_for_student(user=request.user, attempt_id=attempt_id)
+    kind = request.POST.get("kind", "")
+    program = Program.objects.filter(pk=parse_id(request.POST.get("program")) or 0).first()
+    if program is None or kind not in (FeedbackKind.SAVE, FeedbackKind.DISMISS):
+        raise Http404
+    try:
+        feedback_record(
+            actor=request.user, attempt=attempt, program=program, kind=kind, reason=request.POST.get("reason", "")
+        )
+    except FeedbackRefused as exc:
+        messages.error(request, str(exc))
+    return redirect("pathways:recommendations", attempt_id=attempt.pk)
