@@ -15,8 +15,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
-from config.errors import input_refused
-from config.inputs import line_clean, line_ok, text_ok
+from programs.web.inputs import line_clean, line_ok, text_ok
+from programs.web.responses import input_refused
 
 
 class ChosenLanguageMiddleware:

@@ -15,8 +15,6 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
-from config.api import Pages
-from config.schema import paged
 from pathways.models import Articulation, RouteKind, SkillCategory
 from pathways.routes import selectors
 from pathways.routes.forms import SCOPE_CHOICES, START_CHOICES, PathwayQueryForm
@@ -29,6 +27,8 @@ from pathways.routes.serializers import (
 from programs import api as catalog
 from programs.districts import DISTRICT_CHOICES
 from programs.models import Level
+from programs.web.api import Pages
+from programs.web.schema import paged
 
 
 class RouteKindViewSet(viewsets.ReadOnlyModelViewSet):

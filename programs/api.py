@@ -5,8 +5,8 @@ from __future__ import annotations
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import AllowAny
 
-from config.api import Pages
 from programs.models import IndustryCluster, Institution, Program, Specialty
+from programs.web.api import Pages
 
 
 class SpecialtySerializer(serializers.ModelSerializer):

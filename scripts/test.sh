@@ -6,5 +6,6 @@ bash scripts/bootstrap.sh
 bash scripts/browser.sh
 .venv/bin/python -m ruff check .
 .venv/bin/python -m ruff format --check .
+.venv/bin/lint-imports
 .venv/bin/python manage.py makemigrations --check --dry-run --settings=config.settings.test
 exec .venv/bin/python -m pytest "$@"

@@ -7,7 +7,7 @@ from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_database, env_int, env_list, env_rates, env_str
-from config.spreadsheets import SafeCSV, SafeXLSX
+from programs.web.spreadsheets import SafeCSV, SafeXLSX
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -122,7 +122,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # The client's address for the lockout and the throttles alike: X-Forwarded-For counts only through the number of
 # proxies the operator says are in front of the app (default none: the connection's own address).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
-AXES_CLIENT_IP_CALLABLE = "config.addresses.client_address"
+AXES_CLIENT_IP_CALLABLE = "programs.web.addresses.client_address"
 AXES_VERBOSE = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -222,18 +222,22 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     # Deny by default: a view opens itself up explicitly (AllowAny on the public catalog and scoring).
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "config.api.Pages",
+    "DEFAULT_PAGINATION_CLASS": "programs.web.api.Pages",
     "PAGE_SIZE": 20,
-    "DEFAULT_FILTER_BACKENDS": ["config.api.FilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["programs.web.api.FilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # JSON with the checks of config/inputs.py (depth, control characters, numbers); form bodies are checked by
     # config.middleware.InputGuardMiddleware before they reach a view.
     "DEFAULT_PARSER_CLASSES": [
-        "config.parsers.SafeJSONParser",
+        "programs.web.parsers.SafeJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_THROTTLE_CLASSES": ["config.api.AnonThrottle", "config.api.UserThrottle", "config.api.ScopedThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "programs.web.api.AnonThrottle",
+        "programs.web.api.UserThrottle",
+        "programs.web.api.ScopedThrottle",
+    ],
     # Per user (per address when signed out). A whole school may share one address, so the anonymous rate is high.
     "DEFAULT_THROTTLE_RATES": {
         "anon": "600/min",
@@ -267,7 +271,7 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "config.schema.add_error_responses",
+        "programs.web.schema.add_error_responses",
     ],
 }
 

@@ -14,13 +14,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import Pages, StrictSerializer
-from config.inputs import MAX_ID
-from config.schema import paged
 from pathways.counsel import analytics, review
 from pathways.models import Cohort, Decision, Review
 from pathways.students import access
 from programs.models import Program
+from programs.web.api import Pages, StrictSerializer
+from programs.web.inputs import MAX_ID
+from programs.web.schema import paged
 
 
 def _counselor(request: Request) -> None:

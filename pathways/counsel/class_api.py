@@ -15,13 +15,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import StrictSerializer
 from pathways.counsel import classes
 from pathways.models import (
     CohortInvitation,
     CohortMembership,
     InvitationStatus,
 )
+from programs.web.api import StrictSerializer
 
 
 class ClassSerializer(serializers.Serializer):

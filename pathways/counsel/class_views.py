@@ -11,14 +11,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from config.api import page_allowed
-from config.errors import too_many_requests
-from config.inputs import parse_id
 from pathways.counsel import classes
 from pathways.counsel.forms import ClassJoinForm
 from pathways.models import CohortInvitation, CohortMembership, InvitationStatus
 from pathways.students import access
 from pathways.students.consent import consent_state
+from programs.web.api import page_allowed
+from programs.web.inputs import parse_id
+from programs.web.responses import too_many_requests
 
 
 def _act(request: HttpRequest, form: ClassJoinForm) -> None:

@@ -16,7 +16,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.inputs import line_ok
 from pathways.models import (
     Cohort,
     CohortInvitation,
@@ -28,6 +27,7 @@ from pathways.models.review import join_code_new
 from pathways.students.access import is_student, student_accounts
 from pathways.students.audit import audit_record
 from pathways.students.consent import consent_state
+from programs.web.inputs import line_ok
 
 
 class ClassRefused(ValueError):

@@ -16,8 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from config.inputs import parse_id
-from config.spreadsheets import safe_cell
 from pathways.counsel import analytics, classes, review
 from pathways.matching.recommendations import recommendations_for_attempt
 from pathways.models import AREA_ORDER, Area, Cohort, Notification, QuizAttempt, Review, ReviewStatus, StudentProfile
@@ -25,6 +23,8 @@ from pathways.quiz.radar import radar_for
 from pathways.students import access
 from programs.models import Program
 from programs.paging import page_of, query_without_page
+from programs.web.inputs import parse_id
+from programs.web.spreadsheets import safe_cell
 
 ROSTER_MAX_BYTES = 200 * 1024
 SORTS = {"name": "username", "-name": "-username", "status": "review__status", "recent": "-last_quiz"}

@@ -15,8 +15,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import StrictSerializer
-from config.inputs import MAX_ID
 from pathways.matching.recommendations import (
     FeedbackRefused,
     RecommendationSet,
@@ -28,6 +26,8 @@ from pathways.models import FeedbackKind, RouteKind, Stage
 from pathways.students import access
 from programs.districts import DISTRICT_CHOICES
 from programs.models import Program
+from programs.web.api import StrictSerializer
+from programs.web.inputs import MAX_ID
 from recommender.models import AREAS
 
 

@@ -8,7 +8,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from config.inputs import parse_id
 from pathways.matching.forms import RecommendationForm
 from pathways.matching.recommendations import (
     FeedbackRefused,
@@ -25,6 +24,7 @@ from pathways.models import (
 )
 from pathways.students import access
 from programs.models import Program
+from programs.web.inputs import parse_id
 
 
 @login_required

@@ -12,12 +12,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import StrictSerializer
 from pathways.models import (
     Plan,
 )
 from pathways.plans import services as plan_services
 from programs.api import ProgramSerializer
+from programs.web.api import StrictSerializer
 
 
 class PlanSerializer(serializers.Serializer):

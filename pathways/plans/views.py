@@ -7,7 +7,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from config.inputs import parse_id
 from pathways.models import (
     Plan,
     Review,
@@ -21,6 +20,7 @@ from pathways.routes.graph import PathwayFilters
 from pathways.routes.selectors import PathwayResults
 from pathways.students import access
 from programs.models import IndustryCluster
+from programs.web.inputs import parse_id
 
 PROGRAM_RELATED = ("program__institution", "program__specialty")
 

@@ -14,13 +14,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import Pages, StrictSerializer
-from config.inputs import MAX_ID
-from config.schema import paged
 from pathways.models import FormKind, FormVersion, QuizAttempt
 from pathways.quiz import services as quiz
 from pathways.quiz.scoring import QuizResult
 from pathways.students import access
+from programs.web.api import Pages, StrictSerializer
+from programs.web.inputs import MAX_ID
+from programs.web.schema import paged
 
 
 class FormItemSerializer(serializers.Serializer):

@@ -15,8 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from config.api import page_allowed
-from config.errors import too_many_requests
 from pathways.models import (
     Area,
     FormKind,
@@ -30,6 +28,8 @@ from pathways.quiz.scoring import QuizResult
 from pathways.students import access, consent
 from pathways.students.forms import ConsentForm, StudentSignupForm
 from pathways.students.signin import SignInForm, register_and_sign_in
+from programs.web.api import page_allowed
+from programs.web.responses import too_many_requests
 
 ITEMS_PER_SCREEN = 3
 

@@ -17,8 +17,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import Pages, StrictSerializer
-from config.schema import paged
 from pathways.models import (
     Notification,
     Stage,
@@ -27,6 +25,8 @@ from pathways.models import (
 )
 from pathways.students import privacy
 from programs.districts import DISTRICT_CHOICES
+from programs.web.api import Pages, StrictSerializer
+from programs.web.schema import paged
 
 
 class MeSerializer(serializers.Serializer):

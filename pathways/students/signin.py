@@ -16,9 +16,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
-from config.addresses import client_address
 from pathways.students import consent
 from pathways.students.forms import StudentSignupForm
+from programs.web.addresses import client_address
 
 ADDRESS_LOCKED = "address_locked"
 

@@ -13,8 +13,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from config.api import page_allowed
-from config.errors import too_many_requests
 from pathways.models import (
     StudentProfile,
 )
@@ -22,6 +20,8 @@ from pathways.students import consent
 from pathways.students import privacy as rights
 from pathways.students.forms import StudentSignupForm
 from pathways.students.signin import register_and_sign_in
+from programs.web.api import page_allowed
+from programs.web.responses import too_many_requests
 
 
 @require_http_methods(["GET", "POST"])

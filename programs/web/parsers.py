@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
-from config.inputs import json_problem
+from programs.web.inputs import json_problem
 
 
 class SafeJSONParser(JSONParser):

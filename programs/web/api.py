@@ -19,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, UserRateThrottle
 
-from config.addresses import client_address
+from programs.web.addresses import client_address
 
 
 class Pages(PageNumberPagination):

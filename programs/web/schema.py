@@ -8,7 +8,7 @@ from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 
-from config.api import StrictSerializer
+from programs.web.api import StrictSerializer
 
 _DETAIL = {
     "type": "object",
