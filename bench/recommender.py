@@ -33,7 +33,8 @@ django.setup()
 import numpy as np  # noqa: E402
 from django.conf import settings  # noqa: E402
 
-from pathways.matching.recommendations import program_table, recommendations_for  # noqa: E402
+from pathways.matching.core import program_table  # noqa: E402
+from pathways.matching.recommendations import recommendations_for  # noqa: E402
 from pathways.routes.graph import graph_get  # noqa: E402
 from recommender.artifacts import ranker_get  # noqa: E402
 from recommender.ranking import BLOCK, Ranker  # noqa: E402

@@ -12,7 +12,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from pathways.matching.recommendations import feedback_dataset, recommendations_recompute_range, recompute_plan
+from pathways.matching.feedback import feedback_dataset
+from pathways.matching.recompute import recommendations_recompute_range, recompute_plan
 from pathways.queueing import ReliableTask, enqueue
 from pathways.students.privacy import retention_purge
 from recommender.artifacts import ranker_cache_clear, ranker_get

@@ -145,46 +145,44 @@ class Ranker:
         return result, result_scores
 
     def _capped(self, ordered: np.ndarray, columns: np.ndarray, k: int, scores: np.ndarray) -> np.ndarray:
-        """Walk each row's candidates in order, skipping a 大类 already shown `cap` times; vectorised over rows."""
-        n, depth = ordered.shape
+        """Each row's top k with at most `cap` specialties per 大类 (`capped_walk`); a row whose candidates crowd into
+        too few 大类 is walked again over its whole order, and padded from it when the level has too few 大类."""
         codes = np.unique(self.index.categories[columns], return_inverse=True)[1]
-        categories = codes[ordered]
-
-        def full_order(row: int) -> np.ndarray:
-            return np.argsort(-scores[row], kind="stable")
-
-        def categories_of(order: np.ndarray) -> np.ndarray:
-            return codes[order]
-
-        if n == 1:  # one student (a web request): a plain loop beats sixty tiny numpy calls
-            picked = self._capped_one(ordered[0], categories[0], k, complete=False)
-            if len(picked) < k:
-                picked = self._capped_one(full_order(0), categories_of(full_order(0)), k)
-            return picked[None, :]
-        counts = np.zeros((n, categories.max() + 1), dtype=np.int16)
-        chosen = np.full((n, k), -1, dtype=int)
-        filled = np.zeros(n, dtype=int)
-        rows = np.arange(n)
-        for j in range(depth):
-            category = categories[:, j]
-            take = (filled < k) & (counts[rows, category] < self.cap)
-            chosen[rows[take], filled[take]] = ordered[take, j]
-            counts[rows[take], category[take]] += 1
-            filled += take
-        for row in np.flatnonzero(filled < k):  # the first candidates crowd into few 大类: look through them all
-            chosen[row] = self._capped_one(full_order(row), categories_of(full_order(row)), k)
+        chosen, filled, _last = capped_walk(ordered, [(codes, self.cap)], k)
+        for row in np.flatnonzero(filled < k):
+            order = np.argsort(-scores[row], kind="stable")
+            picked, got, _last = capped_walk(order[None, :], [(codes, self.cap)], k)
+            taken = picked[0, : got[0]].tolist()
+            rest = [c for c in order.tolist() if c not in set(taken)]
+            chosen[row] = np.array((taken + rest)[:k], dtype=int)
         return chosen
 
-    def _capped_one(self, ordered: np.ndarray, categories: np.ndarray, k: int, complete: bool = True) -> np.ndarray:
-        picked: list[int] = []
-        counts: dict[int, int] = {}
-        for candidate, category in zip(ordered.tolist(), categories.tolist(), strict=True):
-            if counts.get(category, 0) < self.cap:
-                picked.append(candidate)
-                counts[category] = counts.get(category, 0) + 1
-                if len(picked) == k:
-                    return np.array(picked)
-        if not complete:
-            return np.array(picked, dtype=int)
-        rest = [c for c in ordered.tolist() if c not in picked]  # fewer than k/cap 大类 at this level at all
-        return np.array((picked + rest)[:k], dtype=int)
+
+def capped_walk(
+    ordered: np.ndarray, groups: list[tuple[np.ndarray, int]], k: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The diversity cap, for every row at once: walk each row's candidates (n x depth indices, best first) and take
+    one while every group it belongs to is under its cap, until k are taken. `groups` holds, per kind of group (a
+    specialty, a 大类), an integer code for every candidate index and that kind's cap.
+
+    Returns the picks (n x k, -1 where a row ran short), how many each row took, and the position of its last pick.
+    The one-student path, the city recompute and the specialty ranking all cap through this one function."""
+    n, depth = ordered.shape
+    coded = [(codes[ordered], cap, np.zeros((n, codes.max(initial=0) + 1), dtype=np.int16)) for codes, cap in groups]
+    picked = np.full((n, k), -1, dtype=int)
+    filled = np.zeros(n, dtype=int)
+    last = np.full(n, -1)
+    for j in range(depth):
+        open_ = np.flatnonzero(filled < k)
+        if not len(open_):
+            break
+        fits = np.ones(len(open_), dtype=bool)
+        for values, cap, counts in coded:
+            fits &= counts[open_, values[open_, j]] < cap
+        take = open_[fits]
+        picked[take, filled[take]] = ordered[take, j]
+        for values, _cap, counts in coded:
+            counts[take, values[take, j]] += 1
+        filled[take] += 1
+        last[take] = j
+    return picked, filled, last

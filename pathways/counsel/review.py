@@ -12,7 +12,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pathways.matching.recommendations import feedback_allowed, feedback_record
+from pathways.matching.feedback import feedback_allowed, feedback_record
 from pathways.models import (
     Decision,
     FeedbackKind,

@@ -15,13 +15,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from pathways.matching.recommendations import (
-    FeedbackRefused,
-    RecommendationSet,
-    RecommendedProgram,
-    feedback_record,
-    recommendations_for,
-)
+from pathways.matching.feedback import FeedbackRefused, feedback_record
+from pathways.matching.recommendations import RecommendationSet, RecommendedProgram, recommendations_for
 from pathways.models import FeedbackKind, RouteKind, Stage
 from pathways.students import access
 from programs.districts import DISTRICT_CHOICES

@@ -13,148 +13,37 @@ similarity: it gets the exploration spread across 大类, and says why.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import math
-import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
+from pathways.matching.core import (
+    TARGET_LEVEL,
+    Entry,
+    ProgramTable,
+    exploration_scores,
+    program_table,
+    ranked_rows,
+    recommendation_basis,
+    scores_of,
+    top_specialties,
+)
 from pathways.models import (
-    Decision,
     QuizAttempt,
-    RecommendationFeedback,
-    ReviewItem,
     RouteKind,
-    StudentProfile,
     StudentRecommendation,
 )
-from pathways.models.quiz import POSITIVE_FEEDBACK
-from pathways.routes.graph import EXAM_EDGE, RouteGraph, graph_get, graph_signature
-from programs.districts import AREA_OF_DISTRICT
-from programs.models import ClusterTier, IndustryCluster, Level, Program
+from pathways.routes.graph import RouteGraph, graph_get
+from programs.models import IndustryCluster, Program
 from recommender.artifacts import ranker_get
 from recommender.explain import explain, explain_exploration, fit_label
-from recommender.models import AREAS, ModelVersion
+from recommender.models import AREAS
 from recommender.ranking import Ranker, profiles_are_flat
-from recommender.reranker import FeedbackSet
 
 log = logging.getLogger(__name__)
-
-STAGES = ("junior", "secondary", "associate")
-WEIGHTS = {"near": 0.08, "route": 0.05, "demand": 0.05, "employment": 0.03, "places": 0.02}
-TIER_DEMAND = {
-    ClusterTier.LEADING: 1.0,
-    ClusterTier.PILLAR: 0.85,
-    ClusterTier.DISTINCTIVE: 0.7,
-    ClusterTier.NEW_STAR: 0.7,
-    ClusterTier.SERVICE: 0.5,
-    ClusterTier.OTHER: 0.3,
-}
-PER_SPECIALTY, PER_CATEGORY = 1, 3
-# The level of the specialties recommended at each stage (programs may reach further: 3+4 leads to 本科).
-TARGET_LEVEL = {"junior": Level.SECONDARY, "secondary": Level.ASSOCIATE, "associate": Level.BACHELOR}
-
-
-@dataclass(frozen=True)
-class Entry:
-    """How a student at a stage can get into a program: a route kind and who it admits."""
-
-    route: str
-    via: str
-    quota: int | None
-
-
-@dataclass
-class ProgramTable:
-    """Every program a student at one stage can enter, as arrays the scoring reads without a Python loop."""
-
-    ids: np.ndarray
-    columns: np.ndarray  # the specialty's column in the model's scores
-    categories: np.ndarray
-    specialty_ids: np.ndarray
-    districts: np.ndarray
-    areas: np.ndarray
-    features: dict[str, np.ndarray]
-    entries: dict[int, list[Entry]]
-
-
-def _source_stage(graph: RouteGraph, node: object) -> str | None:
-    if isinstance(node, str):
-        return "secondary" if node.startswith("skills_exam") else "associate"
-    level = graph.programs[node].level  # type: ignore[index]
-    return {Level.SECONDARY: "secondary", Level.ASSOCIATE: "associate"}.get(level)
-
-
-def _entries(graph: RouteGraph, stage: str) -> dict[int, list[Entry]]:
-    found: dict[int, list[Entry]] = defaultdict(list)
-    if stage == "all":  # every program any student can enter: for re-ranker training rows
-        for one in STAGES:
-            for pk, entries in _entries(graph, one).items():
-                found[pk].extend(entries)
-        return found
-    if stage == "junior":
-        for edge in graph.entries_from_junior:
-            found[edge.target].append(Entry(edge.route, "", edge.quota))  # type: ignore[index]
-        return found
-    for source, target, key, data in graph.graph.edges(keys=True, data=True):
-        if key == EXAM_EDGE or not isinstance(target, int) or _source_stage(graph, source) != stage:
-            continue
-        articulation = graph.articulation_rows.get(key)
-        via = str(articulation.from_skill_category or articulation.from_class or "") if articulation else ""
-        if articulation and articulation.from_program_id:
-            via = str(graph.program_rows[articulation.from_program_id].institution)
-        found[target].append(Entry(data["route"], via, data.get("quota")))
-    return found
-
-
-def _table(graph: RouteGraph, ranker: Ranker, stage: str) -> ProgramTable:
-    column_of = {code: n for n, code in enumerate(ranker.index.codes)}
-    entries = _entries(graph, stage)
-    ids = [pk for pk in entries if graph.programs[pk].specialty_code in column_of]
-    rows = [graph.program_rows[pk] for pk in ids]
-    quota = np.array([math.log1p(r.quota or 0) for r in rows]) if rows else np.zeros(0)
-    demand = [
-        max((TIER_DEMAND.get(c.tier, 0.3) for c in graph.clusters_by_specialty.get(r.specialty_id, [])), default=0.3)
-        for r in rows
-    ]
-    employment = np.array([graph.employment.get(pk, np.nan) for pk in ids])
-    return ProgramTable(
-        ids=np.array(ids),
-        columns=np.array([column_of[graph.programs[pk].specialty_code] for pk in ids]),
-        categories=np.array([r.specialty.code[:2] for r in rows]),
-        specialty_ids=np.array([r.specialty_id for r in rows]),
-        districts=np.array([r.institution.district for r in rows]),
-        areas=np.array([AREA_OF_DISTRICT.get(r.institution.district, "") for r in rows]),
-        features={
-            "places": quota / max(quota.max(initial=0), 1),
-            "demand": np.array(demand),
-            "employment": np.nan_to_num((employment - 80) / 20, nan=0.3).clip(0, 1),
-        },
-        entries=entries,
-    )
-
-
-_tables: dict[tuple, ProgramTable] = {}
-_lock = threading.Lock()
-
-
-def program_table(graph: RouteGraph, version: ModelVersion | None, ranker: Ranker, stage: str) -> ProgramTable:
-    key = (id(graph), version.pk if version else None, stage)
-    with _lock:
-        if key in _tables:
-            return _tables[key]
-    table = _table(graph, ranker, stage)
-    with _lock:
-        if len(_tables) > 12:
-            _tables.clear()
-        _tables[key] = table
-    return table
 
 
 @dataclass
@@ -194,105 +83,6 @@ class RecommendationSet:
     specialties: list[RecommendedSpecialty]
     programs: list[RecommendedProgram]
     industries: list[RecommendedIndustry]
-
-
-def nearness(table: ProgramTable, district: str) -> np.ndarray:
-    if not district:
-        return np.zeros(len(table.ids))
-    area = AREA_OF_DISTRICT.get(district)
-    return np.where(table.districts == district, 1.0, np.where(table.areas == area, 0.5, 0.0))
-
-
-def _preferred(table: ProgramTable, routes: frozenset[str]) -> np.ndarray:
-    if not routes:
-        return np.zeros(len(table.ids))
-    return np.array([any(e.route in routes for e in table.entries[pk]) for pk in table.ids], dtype=float)
-
-
-def _features(table: ProgramTable, similarity: np.ndarray, district: str, routes: frozenset[str]) -> np.ndarray:
-    """One row per program in the table: the re-ranker's FEATURES, in order."""
-    f = table.features
-    return np.column_stack(
-        [similarity, nearness(table, district), _preferred(table, routes), f["demand"], f["employment"], f["places"]]
-    )
-
-
-def nudges(table: ProgramTable, district: str, routes: frozenset[str] = frozenset()) -> np.ndarray:
-    """What the cold start adds to each program's similarity (the COLD_WEIGHTS sum without it).
-
-    Elementwise, in a fixed order, so one student and a block of a thousand get bit-identical scores (a BLAS dot
-    product rounds differently for one row than for many).
-    """
-    f = table.features
-    fixed = WEIGHTS["demand"] * f["demand"] + WEIGHTS["employment"] * f["employment"] + WEIGHTS["places"] * f["places"]
-    return WEIGHTS["near"] * nearness(table, district) + (WEIGHTS["route"] * _preferred(table, routes) + fixed)
-
-
-def scores_of(ranker: Ranker, vectors: np.ndarray) -> np.ndarray:
-    """Shape similarity of each profile with each specialty. OpenBLAS computes a single row as a gemv, whose sums
-    round differently from the gemm of a block: one profile is scored as a block of two, so one student's numbers are
-    bit-identical to the city recompute's."""
-    return ranker.scores(np.vstack([vectors, vectors])[: max(len(vectors), 2)])[: len(vectors)]
-
-
-def top_specialties(ranker: Ranker, vectors: np.ndarray, level: str, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """`Ranker.top_k`, with one profile scored as a block of two for the same reason as `scores_of`."""
-    top, scores = ranker.top_k(np.vstack([vectors, vectors])[: max(len(vectors), 2)], level, k)
-    return top[: len(vectors)], scores[: len(vectors)]
-
-
-def exploration_scores(ranker: Ranker, table: ProgramTable, level: str, k: int) -> np.ndarray:
-    """For a flat profile, in place of similarity: the exploration spread's order, its specialties first."""
-    wanted = {int(c): n for n, c in enumerate(ranker.exploration(level, k))}
-    return -np.array([wanted.get(int(c), len(wanted)) for c in table.columns], dtype=float)
-
-
-COLD_WEIGHTS = np.array(
-    [1.0, WEIGHTS["near"], WEIGHTS["route"], WEIGHTS["demand"], WEIGHTS["employment"], WEIGHTS["places"]]
-)
-RERANK_DEPTH = 50
-
-
-def _order(ranker: Ranker, features: np.ndarray, cold: np.ndarray) -> np.ndarray:
-    """Program rows best first: the cold-start score, then the learned re-ranker over its top rows when it is on."""
-    order = np.argsort(-cold, kind="stable")
-    if ranker.reranker is None:
-        return order
-    head = order[:RERANK_DEPTH]
-    learned = ranker.reranker.predict_proba(features[head])[:, 1]
-    return np.concatenate([head[np.lexsort((-cold[head], -learned))], order[RERANK_DEPTH:]])
-
-
-def ranked_rows(
-    ranker: Ranker,
-    table: ProgramTable,
-    similarity: np.ndarray,
-    district: str,
-    routes: frozenset[str],
-    explore: np.ndarray | None,
-    k: int,
-) -> list[int]:
-    """One student's program rows, best first, diverse. `similarity` is per table row; `explore` is set when flat."""
-    extra = nudges(table, district, routes)
-    if explore is not None:  # never ranked by a shape it does not have: the exploration spread, near home first
-        return _diverse(np.argsort(-(explore + extra), kind="stable"), table, k)
-    features = _features(table, similarity, district, routes) if ranker.reranker is not None else None
-    return _diverse(_order(ranker, features, similarity + extra), table, k)
-
-
-def _diverse(order: np.ndarray, table: ProgramTable, k: int) -> list[int]:
-    picked: list[int] = []
-    per_specialty: dict[int, int] = defaultdict(int)
-    per_category: dict[str, int] = defaultdict(int)
-    for row in order:
-        spec, cat = table.specialty_ids[row], table.categories[row]
-        if per_specialty[spec] < PER_SPECIALTY and per_category[cat] < PER_CATEGORY:
-            picked.append(int(row))
-            per_specialty[spec] += 1
-            per_category[cat] += 1
-            if len(picked) == k:
-                break
-    return picked
 
 
 def recommendations_for(
@@ -415,13 +205,6 @@ def _stored(result: RecommendationSet) -> tuple[list[dict], list[dict]]:
     return specialties, programs
 
 
-def recommendation_basis() -> str:
-    """The model version and the catalog state a set is computed from; a set with another basis is stale."""
-    version, _ranker = ranker_get()
-    digest = hashlib.sha256(repr(graph_signature()).encode()).hexdigest()[:20]
-    return f"v{version.number if version else 0}:{digest}"
-
-
 def recommendation_store(
     *, attempt: QuizAttempt, stage: str, district: str, basis: str | None = None, routes: frozenset[str] = frozenset()
 ) -> StudentRecommendation:
@@ -443,122 +226,3 @@ def recommendation_store(
         },
     )
     return stored
-
-
-def students_to_recompute() -> QuerySet[StudentProfile]:
-    """Students with at least one saved attempt who have not opted out of profiling, in a stable order."""
-    profiles = StudentProfile.objects.filter(user__quiz_attempts__isnull=False, profiling_opt_out=False)
-    return profiles.distinct().order_by("user_id")
-
-
-def recommendations_recompute(
-    *, after_user_id: int = 0, chunk: int = 200, only_stale: bool = False
-) -> tuple[int, int | None]:
-    """Recompute one chunk of students after `after_user_id`; return how many, and where the next chunk starts.
-
-    The chunk is the user-id range of its first and last student, recomputed by `recommendations_recompute_range`.
-    With `only_stale`, only students whose set was computed from another model version or catalog state (or who have
-    none) are redone.
-    """
-    students = students_to_recompute().filter(user_id__gt=after_user_id)
-    if only_stale:
-        students = students.exclude(user__recommendation__basis=recommendation_basis())
-    ids = list(students.values_list("user_id", flat=True)[:chunk])
-    if ids:
-        recommendations_recompute_range(first_user_id=ids[0], last_user_id=ids[-1], only_stale=only_stale)
-    return len(ids), (ids[-1] if len(ids) == chunk else None)
-
-
-RECOMPUTE_CHUNK = 20_000  # students per chunk task: one transaction each
-
-
-def recompute_plan(
-    *, after_user_id: int = 0, only_stale: bool = False, size: int = RECOMPUTE_CHUNK
-) -> list[tuple[int, int]]:
-    """The user-id ranges [first, last] of a recompute, `size` eligible students each, for chunk tasks to share out."""
-    students = students_to_recompute().filter(user_id__gt=after_user_id)
-    if only_stale:
-        students = students.exclude(user__recommendation__basis=recommendation_basis())
-    ids = list(students.values_list("user_id", flat=True))
-    return [(ids[n], ids[min(n + size, len(ids)) - 1]) for n in range(0, len(ids), size)]
-
-
-def recommendations_recompute_range(*, first_user_id: int, last_user_id: int, only_stale: bool = False) -> int:
-    """Recompute every eligible student with first <= user id <= last, in one transaction; return how many rows.
-
-    Vectorised (pathways/recompute.py): one query, numpy blocks, one bulk write; each stored set is exactly what
-    `recommendation_store` would store. Each student's row is replaced, so a range that runs twice (a worker killed
-    and the task redelivered) leaves exactly the same rows: no duplicates, no gaps.
-    """
-    from pathways.matching.recompute import recompute_range  # the bulk module builds on this one
-
-    result = recompute_range(first_user_id=first_user_id, last_user_id=last_user_id, only_stale=only_stale)
-    log.info("recompute %s-%s: %s", first_user_id, last_user_id, result)
-    return result.students
-
-
-# Feedback, for the re-ranker ------------------------------------------------------------------------------------------
-
-
-class FeedbackRefused(ValueError):
-    """Feedback on a program that was never recommended to that student."""
-
-
-def feedback_allowed(*, attempt: QuizAttempt, program_id: int) -> bool:
-    """Feedback is kept only for a program the student was recommended: in their stored set, in the set their page
-    shows for their stage and district now (a stored set can lag a catalog edit), or added by their counselor. A
-    student who turned profiling off is recommended nothing, and nothing is computed to check."""
-    profile = StudentProfile.objects.filter(user_id=attempt.student_id).first()
-    if profile is not None and profile.profiling_opt_out:
-        return False
-    stored = StudentRecommendation.objects.filter(student_id=attempt.student_id).values_list("programs", flat=True)
-    if any(item.get("program") == program_id for programs in stored for item in programs):
-        return True
-    added = ReviewItem.objects.filter(review__student_id=attempt.student_id, decision=Decision.ADDED)
-    if added.filter(program_id=program_id).exists():
-        return True
-    stage, district = ((profile.stage or "junior"), profile.district) if profile else ("junior", "")
-    shown = recommendations_for_attempt(attempt=attempt, stage=stage, district=district)
-    return any(item.program.pk == program_id for item in shown.programs)
-
-
-def feedback_record(*, actor: object, attempt: QuizAttempt, program: Program, kind: str, reason: str = "") -> None:
-    """Keep what a student (save, dismiss) or a counselor (endorse, reject) said about a program recommended to the
-    student; any other program is refused (FeedbackRefused), so the re-ranker learns only from real suggestions."""
-    if not feedback_allowed(attempt=attempt, program_id=program.pk):
-        raise FeedbackRefused(
-            _("Program %(id)s was not recommended to you, so it cannot be saved or dismissed here.")
-            % {"id": program.pk}
-        )
-    RecommendationFeedback.objects.update_or_create(
-        student_id=attempt.student_id,
-        actor=actor,
-        program=program,
-        defaults={"attempt": attempt, "kind": kind, "reason": reason.strip()[:200]},
-    )
-
-
-def feedback_dataset() -> FeedbackSet | None:
-    """Every piece of feedback as re-ranker training rows: the pair's features when it was given, and its label."""
-    version, ranker = ranker_get()
-    graph = graph_get()
-    rows = list(RecommendationFeedback.objects.select_related("attempt", "program__institution").order_by("pk"))
-    if graph is None or not rows:
-        return None
-    table = program_table(graph, version, ranker, "all")
-    row_of = {int(pk): n for n, pk in enumerate(table.ids)}
-    districts = dict(StudentProfile.objects.values_list("user_id", "district"))
-    features, labels, students = [], [], []
-    for feedback in rows:
-        if feedback.program_id not in row_of:
-            continue
-        n = row_of[feedback.program_id]
-        similarity = ranker.scores(np.array([attempt_profile(feedback.attempt)[a] for a in AREAS]))[0]
-        pair = _features(table, similarity[table.columns], districts.get(feedback.student_id, ""), frozenset())[n]
-        features.append(pair)
-        labels.append(int(feedback.kind in POSITIVE_FEEDBACK))
-        students.append(feedback.student_id)
-    if not features:
-        return None
-    matrix = np.array(features)
-    return FeedbackSet(matrix, np.array(labels), np.array(students), matrix @ COLD_WEIGHTS)

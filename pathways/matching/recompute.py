@@ -15,6 +15,7 @@ compares the two), with none of its per-student queries:
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,12 +23,22 @@ from datetime import datetime
 
 import numpy as np
 from django.db import connection, transaction
-from django.db.models import Case, Exists, ExpressionWrapper, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
-from pathways.matching.recommendations import (
-    PER_CATEGORY,
-    PER_SPECIALTY,
+from pathways.matching.core import (
     RERANK_DEPTH,
     TARGET_LEVEL,
     ProgramTable,
@@ -40,7 +51,7 @@ from pathways.matching.recommendations import (
     scores_of,
     top_specialties,
 )
-from pathways.models import Consent, ConsentKind, QuizAttempt, StudentRecommendation
+from pathways.models import Consent, ConsentKind, QuizAttempt, StudentProfile, StudentRecommendation
 from pathways.routes.graph import graph_get
 from pathways.students.consent import GUARDIAN_AGE, NOTICE_VERSION
 from recommender.artifacts import ranker_get
@@ -48,6 +59,7 @@ from recommender.explain import FIT_LABELS
 from recommender.models import AREAS
 from recommender.ranking import Ranker, profiles_are_flat
 
+log = logging.getLogger(__name__)
 BLOCK = 4096  # students scored at once: a block's score matrix over ~3,100 programs is ~100 MB in float64
 DEPTH = 256  # candidates per student put in exact order; deeper lists fall back to the one-student code
 K = 10
@@ -126,8 +138,6 @@ class StageScorer:
     ranker: Ranker
     table: ProgramTable
     level: str
-    specialty_index: np.ndarray  # per table row: 0..S-1
-    category_index: np.ndarray  # per table row: 0..C-1
     explore: np.ndarray
     nudges: dict[str, np.ndarray]  # per district
     near: dict[str, np.ndarray]  # per district
@@ -136,14 +146,10 @@ class StageScorer:
     @classmethod
     def build(cls, ranker: Ranker, table: ProgramTable, stage: str, districts: set[str]) -> StageScorer:
         level = TARGET_LEVEL[stage]
-        specialty_index = np.unique(table.specialty_ids, return_inverse=True)[1]
-        category_index = np.unique(table.categories, return_inverse=True)[1]
         return cls(
             ranker,
             table,
             level,
-            specialty_index,
-            category_index,
             exploration_scores(ranker, table, level, K),
             {d: nudges(table, d) for d in districts},
             {d: nearness(table, d) for d in districts},
@@ -157,7 +163,7 @@ class StageScorer:
         if self.ranker.reranker is not None:
             self._rerank(ordered, cold, similarity, districts, rows=np.flatnonzero(~flat & (exact >= RERANK_DEPTH)))
             exact[~flat & (exact < RERANK_DEPTH)] = 0  # the head itself is not known exactly
-        picked, last = _walk(ordered, self.specialty_index, self.category_index)
+        picked, _taken, last = self.table.capped(ordered, K)
         redo = np.flatnonzero((last >= exact) | ((picked[:, -1] < 0) & (exact < len(self.table.ids))))
         for n in redo:
             rows = ranked_rows(
@@ -203,32 +209,6 @@ def _candidates(cold: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     values = np.take_along_axis(cold, part, 1)
     order = np.argsort(-values, axis=1, kind="stable")
     return np.take_along_axis(part, order, 1), (values > values.min(axis=1, keepdims=True)).sum(axis=1)
-
-
-def _walk(
-    ordered: np.ndarray, specialty_index: np.ndarray, category_index: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """`_diverse` for every row at once: picked rows (n x K, -1 when short) and the position of each row's last pick."""
-    n, depth = ordered.shape
-    specialties, categories = specialty_index[ordered], category_index[ordered]
-    per_specialty = np.zeros((n, specialty_index.max(initial=0) + 1), dtype=np.int8)
-    per_category = np.zeros((n, category_index.max(initial=0) + 1), dtype=np.int8)
-    picked = np.full((n, K), -1, dtype=int)
-    filled = np.zeros(n, dtype=int)
-    last = np.full(n, -1)
-    for j in range(depth):
-        open_ = np.flatnonzero(filled < K)
-        if not len(open_):
-            break
-        s, c = specialties[open_, j], categories[open_, j]
-        take = open_[(per_specialty[open_, s] < PER_SPECIALTY) & (per_category[open_, c] < PER_CATEGORY)]
-        s, c = specialties[take, j], categories[take, j]
-        picked[take, filled[take]] = ordered[take, j]
-        per_specialty[take, s] += 1
-        per_category[take, c] += 1
-        filled[take] += 1
-        last[take] = j
-    return picked, last
 
 
 def _json_items(parts: list[str], scores: list[float], flat: bool) -> str:
@@ -367,3 +347,60 @@ def recompute_range(*, first_user_id: int, last_user_id: int, only_stale: bool =
     result.writing_seconds = time.perf_counter() - clock
     result.students = len(rows)
     return result
+
+
+# Planning a recompute: which students, in which ranges --------------------------------------------------------
+
+
+def students_to_recompute() -> QuerySet[StudentProfile]:
+    """Students with at least one saved attempt who have not opted out of profiling, in a stable order."""
+    profiles = StudentProfile.objects.filter(user__quiz_attempts__isnull=False, profiling_opt_out=False)
+    return profiles.distinct().order_by("user_id")
+
+
+def recommendations_recompute(
+    *, after_user_id: int = 0, chunk: int = 200, only_stale: bool = False
+) -> tuple[int, int | None]:
+    """Recompute one chunk of students after `after_user_id`; return how many, and where the next chunk starts.
+
+    The chunk is the user-id range of its first and last student, recomputed by `recommendations_recompute_range`.
+    With `only_stale`, only students whose set was computed from another model version or catalog state (or who have
+    none) are redone.
+    """
+    students = students_to_recompute().filter(user_id__gt=after_user_id)
+    if only_stale:
+        students = students.exclude(user__recommendation__basis=recommendation_basis())
+    ids = list(students.values_list("user_id", flat=True)[:chunk])
+    if ids:
+        recommendations_recompute_range(first_user_id=ids[0], last_user_id=ids[-1], only_stale=only_stale)
+    return len(ids), (ids[-1] if len(ids) == chunk else None)
+
+
+RECOMPUTE_CHUNK = 20_000  # students per chunk task: one transaction each
+
+
+def recompute_plan(
+    *, after_user_id: int = 0, only_stale: bool = False, size: int = RECOMPUTE_CHUNK
+) -> list[tuple[int, int]]:
+    """The user-id ranges [first, last] of a recompute, `size` eligible students each, for chunk tasks to share out."""
+    students = students_to_recompute().filter(user_id__gt=after_user_id)
+    if only_stale:
+        students = students.exclude(user__recommendation__basis=recommendation_basis())
+    ids = list(students.values_list("user_id", flat=True))
+    return [(ids[n], ids[min(n + size, len(ids)) - 1]) for n in range(0, len(ids), size)]
+
+
+def recommendations_recompute_range(*, first_user_id: int, last_user_id: int, only_stale: bool = False) -> int:
+    """Recompute every eligible student with first <= user id <= last, in one transaction; return how many rows.
+
+    Vectorised (pathways/recompute.py): one query, numpy blocks, one bulk write; each stored set is exactly what
+    `recommendation_store` would store. Each student's row is replaced, so a range that runs twice (a worker killed
+    and the task redelivered) leaves exactly the same rows: no duplicates, no gaps.
+    """
+
+    result = recompute_range(first_user_id=first_user_id, last_user_id=last_user_id, only_stale=only_stale)
+    log.info("recompute %s-%s: %s", first_user_id, last_user_id, result)
+    return result.students
+
+
+# Feedback, for the re-ranker ------------------------------------------------------------------------------------------

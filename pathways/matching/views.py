@@ -8,13 +8,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from pathways.matching.feedback import FeedbackRefused, feedback_record
 from pathways.matching.forms import RecommendationForm
-from pathways.matching.recommendations import (
-    FeedbackRefused,
-    feedback_record,
-    recommendation_store,
-    recommendations_for_attempt,
-)
+from pathways.matching.recommendations import recommendation_store, recommendations_for_attempt
 from pathways.models import (
     FeedbackKind,
     RecommendationFeedback,

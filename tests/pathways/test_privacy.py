@@ -15,7 +15,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from pathways.counsel.review import review_decide, review_note
-from pathways.matching.recommendations import feedback_dataset, recommendation_store, recommendations_recompute
+from pathways.matching.feedback import feedback_dataset
+from pathways.matching.recommendations import recommendation_store
+from pathways.matching.recompute import recommendations_recompute
 from pathways.models import (
     AuditEntry,
     Cohort,

@@ -10,12 +10,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from pathways.matching.recommendations import (
-    recommendation_basis,
-    recommendation_store,
-    recommendations_recompute,
-    recommendations_recompute_range,
-)
+from pathways.matching.core import recommendation_basis
+from pathways.matching.recommendations import recommendation_store
+from pathways.matching.recompute import recommendations_recompute, recommendations_recompute_range
 from pathways.models import Consent, ConsentKind, QuizAttempt, StudentProfile, StudentRecommendation
 from pathways.students.consent import NOTICE_VERSION
 from recommender.artifacts import ranker_cache_clear, ranker_get

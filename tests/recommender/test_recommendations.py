@@ -8,7 +8,8 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from pathways.matching.recommendations import recommendations_for, recommendations_recompute
+from pathways.matching.recommendations import recommendations_for
+from pathways.matching.recompute import recommendations_recompute
 from pathways.models import FormVersion, QuizAttempt, StudentProfile, StudentRecommendation
 from pathways.quiz.services import answers_check, quiz_attempt_save
 from pathways.students.consent import consent_record

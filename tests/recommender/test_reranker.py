@@ -8,7 +8,8 @@ from django.contrib.auth.models import User
 from django.test import Client
 from rest_framework.test import APIClient
 
-from pathways.matching.recommendations import feedback_dataset, recommendations_for_attempt
+from pathways.matching.feedback import feedback_dataset
+from pathways.matching.recommendations import recommendations_for_attempt
 from pathways.models import RecommendationFeedback
 from pathways.tasks import train_recommender_and_recompute
 from recommender.artifacts import ranker_cache_clear, ranker_get

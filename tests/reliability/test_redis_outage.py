@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
-from pathways.matching.recommendations import recommendations_recompute_range
+from pathways.matching.recompute import recommendations_recompute_range
 from pathways.models import StudentRecommendation
 from recommender.models import ModelVersion
 from recommender.training import model_train

@@ -19,7 +19,7 @@ import time
 import pytest
 from django.db import connection, transaction
 
-from pathways.matching.recommendations import recommendations_recompute_range, students_to_recompute
+from pathways.matching.recompute import recommendations_recompute_range, students_to_recompute
 from pathways.models import StudentRecommendation
 from pathways.queueing import enqueue
 from pathways.tasks import recompute_recommendations
