@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import path
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
@@ -15,9 +14,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from pathways.counsel import analytics, review
-from pathways.models import Cohort, Decision, Review
+from pathways.models import Cohort, Review
 from pathways.students import access
-from programs.models import Program
 from programs.web.api import Pages, StrictSerializer
 from programs.web.inputs import MAX_ID
 from programs.web.schema import paged
@@ -52,7 +50,7 @@ class ReviewSerializer(serializers.ModelSerializer):
 
 class ReviewAction(StrictSerializer):
     version = serializers.IntegerField(min_value=0, max_value=MAX_ID)
-    action = serializers.ChoiceField(choices=[*Decision.values, "note", "done"])
+    action = serializers.ChoiceField(choices=review.ACTIONS, help_text="up and down move a decided program")
     program = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
@@ -104,28 +102,19 @@ class ReviewView(APIView):
         ask.is_valid(raise_exception=True)
         data = ask.validated_data
         try:
-            if data["action"] in Decision.values:
-                program = Program.objects.filter(pk=data.get("program") or 0).first()
-                if program is None:
-                    raise ValidationError({"program": [_("There is no program %(id)s.") % {"id": data.get("program")}]})
-                result = review.review_decide(
-                    counselor=request.user,
-                    student=student,
-                    program=program,
-                    decision=data["action"],
-                    version=data["version"],
-                    reason=data["reason"],
-                )
-            else:
-                result = review.review_note(
-                    counselor=request.user,
-                    student=student,
-                    note=data["note"],
-                    version=data["version"],
-                    done=data["action"] == "done",
-                )
+            result = review.review_act(
+                counselor=request.user,
+                student=student,
+                action=data["action"],
+                version=data["version"],
+                program_id=data.get("program"),
+                reason=data["reason"],
+                note=data["note"],
+            )
         except review.ReviewConflict as exc:
             return Response({"detail": str(exc), "version": exc.current}, status=status.HTTP_409_CONFLICT)
+        except review.ReviewProgramMissing as exc:
+            raise ValidationError({"program": [str(exc)]}) from exc
         except review.ReviewInputError as exc:
             raise ValidationError({"reason": [str(exc)]}) from exc
         return Response(ReviewSerializer(result).data)

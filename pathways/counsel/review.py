@@ -7,6 +7,7 @@ another counselor saved first, nothing is written and ReviewConflict is raised (
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
@@ -122,3 +123,36 @@ def review_move(*, counselor: object, student: object, program: Program, directi
             ReviewItem.objects.filter(pk=item.pk).update(position=position)
     audit_record(actor=counselor, student=student, action="review_move", program=program.pk, direction=direction)
     return review
+
+
+ACTIONS = (*Decision.values, "up", "down", "note", "done")
+
+
+class ReviewProgramMissing(ReviewInputError):
+    """The action names a program that does not exist."""
+
+
+def review_act(
+    *,
+    counselor: User,
+    student: User,
+    action: str,
+    version: int,
+    program_id: int | None = None,
+    reason: str = "",
+    note: str = "",
+) -> Review:
+    """One counselor action on a review, for the page and the API alike: endorse, reject (with a reason) or add a
+    program, move one up or down, write the note, or mark the review done."""
+    if action not in ACTIONS:
+        raise ReviewInputError(_("Unknown action."))
+    if action in ("note", "done"):
+        return review_note(counselor=counselor, student=student, note=note, version=version, done=action == "done")
+    program = Program.objects.filter(pk=program_id or 0).first()
+    if program is None:
+        raise ReviewProgramMissing(_("Choose a program."))
+    if action in ("up", "down"):
+        return review_move(counselor=counselor, student=student, program=program, direction=action, version=version)
+    return review_decide(
+        counselor=counselor, student=student, program=program, decision=action, version=version, reason=reason
+    )

@@ -117,37 +117,16 @@ def _act(request: HttpRequest, student: object) -> HttpResponse:
     version = parse_id(request.POST.get("version", ""), minimum=0)
     if version is None:
         raise Http404
-    action = request.POST.get("action", "")
     try:
-        if action in ("endorsed", "rejected", "added"):
-            program = Program.objects.filter(pk=parse_id(request.POST.get("program")) or 0).first()
-            if program is None:
-                raise review.ReviewInputError(_("Choose a program."))
-            review.review_decide(
-                counselor=request.user,
-                student=student,
-                program=program,
-                decision=action,
-                version=version,
-                reason=request.POST.get("reason", ""),
-            )
-        elif action in ("up", "down"):
-            program = Program.objects.filter(pk=parse_id(request.POST.get("program")) or 0).first()
-            if program is None:
-                raise review.ReviewInputError(_("Choose a program."))
-            review.review_move(
-                counselor=request.user, student=student, program=program, direction=action, version=version
-            )
-        elif action in ("note", "done"):
-            review.review_note(
-                counselor=request.user,
-                student=student,
-                note=request.POST.get("note", ""),
-                version=version,
-                done=action == "done",
-            )
-        else:
-            raise review.ReviewInputError(_("Unknown action."))
+        review.review_act(
+            counselor=request.user,
+            student=student,
+            action=request.POST.get("action", ""),
+            version=version,
+            program_id=parse_id(request.POST.get("program")),
+            reason=request.POST.get("reason", ""),
+            note=request.POST.get("note", ""),
+        )
     except review.ReviewConflict as exc:
         messages.error(request, str(exc))
         response = redirect("pathways:counsel_review", student_id=student.pk)  # type: ignore[attr-defined]

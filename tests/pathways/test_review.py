@@ -268,3 +268,17 @@ def test_a_counselor_reorders_their_picks_and_the_student_sees_the_order(world: 
     assert order == [second.pk, first.pk]
     page = as_user(wang).get(f"/quiz/history/{world['wang'].pk}/recommendations/").content.decode()
     assert page.index(second.specialty.name) < page.index(first.specialty.name)
+
+
+def test_the_api_reorders_as_the_page_does(world: dict) -> None:
+    wang = world["wang"].student
+    api = APIClient()
+    api.force_authenticate(world["li"])
+    url = f"/api/v1/counsel/students/{wang.pk}/review/"
+    first, second = Program.objects.published().filter(specialty__level="bachelor").order_by("pk")[:2]
+    api.post(url, {"version": 0, "action": "added", "program": first.pk})
+    api.post(url, {"version": 1, "action": "added", "program": second.pk})
+    moved = api.post(url, {"version": 2, "action": "up", "program": second.pk})
+    assert moved.status_code == 200 and [i["program"] for i in moved.json()["items"]] == [second.pk, first.pk]
+    missing = api.post(url, {"version": 3, "action": "down", "program": 10**12})
+    assert missing.status_code == 400 and "program" in missing.json()
