@@ -24,17 +24,9 @@ from datetime import datetime
 import numpy as np
 from django.db import connection, transaction
 from django.db.models import (
-    Case,
-    Exists,
-    ExpressionWrapper,
-    F,
-    IntegerField,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
 )
 from django.utils import timezone
 
@@ -51,9 +43,9 @@ from pathways.matching.core import (
     scores_of,
     top_specialties,
 )
-from pathways.models import Consent, ConsentKind, QuizAttempt, StudentProfile, StudentRecommendation
+from pathways.models import QuizAttempt, StudentProfile, StudentRecommendation
 from pathways.routes.graph import graph_get
-from pathways.students.consent import GUARDIAN_AGE, NOTICE_VERSION
+from pathways.students.consent import may_store_condition
 from recommender.artifacts import ranker_get
 from recommender.explain import FIT_LABELS
 from recommender.models import AREAS
@@ -89,25 +81,13 @@ class Eligible:
 
 def eligible_students(*, first_user_id: int, last_user_id: int, only_stale: bool, basis: str) -> Eligible:
     """One query: each student in the range who may be profiled, with the latest attempt (the rule of consent_state)."""
-    today = timezone.localdate()
     latest = QuizAttempt.objects.filter(student_id=OuterRef("student_id")).order_by("-completed_at", "-pk")
-    consents = Consent.objects.filter(user_id=OuterRef("student_id"), notice_version=NOTICE_VERSION)
-    birthday_to_come = Case(When(**{f"{PROFILE}birth_month__gt": today.month}, then=Value(1)), default=Value(0))
-    rows = (
-        QuizAttempt.objects.filter(
-            student_id__gte=first_user_id,
-            student_id__lte=last_user_id,
-            pk=Subquery(latest.values("pk")[:1]),
-            **{f"{PROFILE}profiling_opt_out": False},
-        )
-        .alias(
-            age=ExpressionWrapper(
-                Value(today.year) - F(f"{PROFILE}birth_year") - birthday_to_come, output_field=IntegerField()
-            )
-        )
-        .filter(Exists(consents.filter(kind=ConsentKind.STUDENT)))
-        .filter(Q(Exists(consents.filter(kind=ConsentKind.GUARDIAN))) | Q(age__gte=GUARDIAN_AGE))
-    )
+    rows = QuizAttempt.objects.filter(
+        student_id__gte=first_user_id,
+        student_id__lte=last_user_id,
+        pk=Subquery(latest.values("pk")[:1]),
+        **{f"{PROFILE}profiling_opt_out": False},
+    ).filter(may_store_condition(user_id="student_id", profile=PROFILE, today=timezone.localdate()))
     if only_stale:
         rows = rows.exclude(student__recommendation__basis=basis)
     found = list(

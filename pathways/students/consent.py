@@ -8,9 +8,11 @@ network; the record says who agreed and when). Only the month of birth is kept, 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.contrib.auth.models import Group, User
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -55,6 +57,22 @@ def birth_problem(*, birth_year: int, birth_month: int) -> str | None:
     if birth_year < max(1950, today.year - OLDEST):  # 1950: the database's own lower bound
         return _("Check the year of birth: it is more than %(n)s years ago.") % {"n": OLDEST}
     return None
+
+
+def may_store_condition(*, user_id: str, profile: str, today: date) -> Q:
+    """`consent_state(...).may_store` as a query condition, for the city recompute's one query: a profile, the
+    student's consent to the current notice, and a guardian's unless 14 or older on `today` (the birthday counted
+    from the first of the birth month, as `StudentProfile.age_on`). `user_id` reaches the user's id from the model
+    queried ("pk" on User, "student_id" on QuizAttempt), `profile` its StudentProfile ("student_profile__", …).
+    tests/pathways/test_consent_rule.py checks that the two agree on every case."""
+    consents = Consent.objects.filter(user_id=OuterRef(user_id), notice_version=NOTICE_VERSION)
+    year = today.year - GUARDIAN_AGE
+    old_enough = Q(**{f"{profile}birth_year__lt": year}) | Q(
+        **{f"{profile}birth_year": year, f"{profile}birth_month__lte": today.month}
+    )
+    has_profile = Q(**{f"{profile.removesuffix('__')}__isnull": False})
+    student = Exists(consents.filter(kind=ConsentKind.STUDENT))
+    return has_profile & student & (Exists(consents.filter(kind=ConsentKind.GUARDIAN)) | old_enough)
 
 
 def is_under_guardian_age(*, birth_year: int, birth_month: int) -> bool:
