@@ -12,7 +12,11 @@ from django.core.management import call_command
 from django.test import Client
 
 from pathways.demo import curator_group_ensure
-from pathways.models import QuizItem
+from pathways.matching.recommendations import recommendation_store
+from pathways.models import CohortInvitation, QuizItem
+from pathways.plans.services import plan_choose
+from programs.models import Institution, Program
+from tests.factories import two_classes
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -66,3 +70,27 @@ def curator_client(curator_chen: User) -> Client:
     client = Client()
     client.force_login(curator_chen)
     return client
+
+
+@pytest.fixture
+def six_personas(curator_chen: User) -> dict:
+    """The personas of the URL walk and the security tests (tests.factories.two_classes, prefix "walk"): `walk_wang`
+    owns a saved result, a stored set, a plan and an invitation to 二班; `walk_li` counsels her class; `walk_zhang`,
+    `walk_zhao`, `curator_chen` and an anonymous visitor must see nothing of hers."""
+    people = two_classes(curator_chen, "walk")
+    attempt, one = people["attempt"], people["cohort"]
+    recommendation_store(attempt=attempt, stage="junior", district="")
+    plan_choose(student=attempt.student, program_id=Program.objects.published().first().pk)
+    invitation = CohortInvitation.objects.create(
+        cohort=people["other_cohort"], student=attempt.student, invited_by=people["users"]["other_counselor"]
+    )
+    values = {
+        "attempt_id": attempt.pk,
+        "student_id": attempt.student_id,
+        "cohort_id": one.pk,
+        "invitation_id": invitation.pk,
+        "program_id": Program.objects.published().first().pk,
+        "institution_id": Institution.objects.first().pk,
+        "kind": "quick",
+    }
+    return {"values": values, "users": people["users"], "attempt": attempt.pk}

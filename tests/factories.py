@@ -2,11 +2,13 @@ from __future__ import annotations
 
 import factory
 from django.contrib.auth.models import Group, User
+from django.test import Client
 from django.utils import timezone
 
 from pathways.counsel.classes import Guardian, class_join
-from pathways.models import Cohort
-from pathways.students.access import STUDENT_GROUP
+from pathways.models import Cohort, FormVersion, QuizAttempt
+from pathways.quiz.services import answers_check, quiz_attempt_save
+from pathways.students.access import COUNSELOR_GROUP, STUDENT_GROUP
 from pathways.students.consent import consent_record, consent_state
 from programs.models import Institution, InstitutionKind, Ownership, Program, ProgramStatus, Specialty
 
@@ -47,3 +49,64 @@ def joined(student: User, cohort: Cohort) -> User:
     guardian = Guardian("王妈妈", "母亲") if consent_state(user=student).guardian_needed else Guardian()
     class_join(student=student, code=cohort.join_code or "", guardian=guardian)
     return student
+
+
+BY_AREA = {"R": 2, "I": 3, "A": 5, "S": 4, "E": 3, "C": 1}
+
+
+def counselor(name: str) -> User:
+    user = User.objects.create_user(name, password="pw")
+    user.groups.add(Group.objects.get_or_create(name=COUNSELOR_GROUP)[0])
+    return user
+
+
+def student_in(cohort: Cohort, name: str) -> QuizAttempt:
+    user = joined(student_account(name), cohort)
+    form = FormVersion.objects.get(kind="quick", is_current=True)
+    answers = [(i.item_id, BY_AREA[i.area]) for i in form.items.all()]
+    return quiz_attempt_save(
+        student=user, sheet=answers_check(kind="quick", version_number=form.number, answers=answers)
+    )
+
+
+def two_classes(curator: User, prefix: str) -> dict:
+    """The six personas of the access tests: two classes of one school, each with its counselor and one student
+    (`{prefix}_li` looks after `{prefix}_wang` in 一班, `{prefix}_zhao` after `{prefix}_zhang` in 二班), a curator and
+    an anonymous visitor. Returns the personas, the owner's attempt and her class."""
+    school = Institution.objects.get(name="奉节职业教育中心")
+    li, zhao = counselor(f"{prefix}_li"), counselor(f"{prefix}_zhao")
+    one = Cohort.objects.create(school=school, name="一班", academic_year=2026)
+    two = Cohort.objects.create(school=school, name="二班", academic_year=2026)
+    one.counselors.add(li)
+    two.counselors.add(zhao)
+    attempt, other = student_in(one, f"{prefix}_wang"), student_in(two, f"{prefix}_zhang")
+    users = {
+        "anonymous": None,
+        "owner": attempt.student,
+        "other_student": other.student,
+        "counselor": li,
+        "other_counselor": zhao,
+        "curator": curator,
+    }
+    return {"users": users, "attempt": attempt, "cohort": one, "other_cohort": two}
+
+
+def as_user(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+MECHANIC = {"R": 0.95, "I": 0.5, "A": 0.15, "S": 0.2, "E": 0.3, "C": 0.45}
+MECHANIC_ANSWERS = {"R": 5, "I": 4, "A": 1, "S": 2, "E": 2, "C": 3}
+
+
+def saved_student(username: str, by_area: dict[str, int] = MECHANIC_ANSWERS, age: int = 16) -> QuizAttempt:
+    """A consenting student of `age`, in no class, who saved one quick quiz (a mechanic's interests by default)."""
+    student = User.objects.create_user(username, password="pw")
+    consent_record(user=student, birth_year=timezone.localdate().year - age, birth_month=1)
+    form = FormVersion.objects.get(kind="quick", is_current=True)
+    answers = [(i.item_id, by_area[i.area]) for i in form.items.all()]
+    return quiz_attempt_save(
+        student=student, sheet=answers_check(kind="quick", version_number=form.number, answers=answers)
+    )

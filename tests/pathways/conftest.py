@@ -1,6 +1,6 @@
 """A small hand-built Chongqing, in academic year 2030, so graph answers can be worked out by hand.
 
-The session's sample data lives in 2025, so it never mixes with this world.
+The session's sample data lives in 2025, so it never mixes with this small_city.
 
     甲中职 (万州区)  P1 计算机应用 ──3+2──▶ 丙学院 (万州区) Q1 计算机应用技术 ──专升本(5102)──▶ 丁大学 (沙坪坝区) R1
                       │  ╰──────────────────3+4─────────────────────────────────────────────────▶ R1
@@ -67,7 +67,7 @@ def link(code: str, to: Program, first: int, second: int, quota: int, **source: 
 
 
 @pytest.fixture
-def world(db: None) -> World:
+def small_city(db: None) -> World:
     jia = InstitutionFactory(name="甲中职", district="万州区")
     yi = InstitutionFactory(name="乙中职", district="渝中区")
     bing = InstitutionFactory(name="丙学院", kind=InstitutionKind.ASSOCIATE, district="万州区")

@@ -12,7 +12,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from pathways.matching.recommendations import recommendations_for_attempt
-from tests.pathways.test_review import two_classes
+from tests.factories import two_classes
 
 pytestmark = pytest.mark.django_db
 

@@ -56,17 +56,17 @@ def confirm(client: Client, preview_html: str) -> None:
 GOOD = ["3-2", YEAR, "甲中职", "710201", "", "", "丙学院", "510202", 45, 3, 2, "True", "False", "2030 合作协议"]
 
 
-def test_import_previews_then_writes_an_articulation(world: World, curator_client: Client) -> None:
+def test_import_previews_then_writes_an_articulation(small_city: World, curator_client: Client) -> None:
     preview = upload(curator_client, "links.csv", csv_of(GOOD))
     assert "510202" in preview
-    assert not Articulation.objects.filter(to_program=world.q2, from_program=world.p1).exists()  # dry run
+    assert not Articulation.objects.filter(to_program=small_city.q2, from_program=small_city.p1).exists()  # dry run
     confirm(curator_client, preview)
-    link = Articulation.objects.get(to_program=world.q2, from_program=world.p1)
+    link = Articulation.objects.get(to_program=small_city.q2, from_program=small_city.p1)
     assert (link.quota, link.route.code, link.source) == (45, "3-2", "2030 合作协议")
     assert link.history.latest().history_user.username == "curator_chen"
 
 
-def test_an_import_with_one_bad_row_reports_it_and_writes_nothing(world: World, curator_client: Client) -> None:
+def test_an_import_with_one_bad_row_reports_it_and_writes_nothing(small_city: World, curator_client: Client) -> None:
     years_wrong = [*GOOD[:7], "510201", 45, 3, 3, *GOOD[11:]]  # an update of the existing 3+2 link P1 → Q1
     unknown_program = [*GOOD[:6], "丙学院", "999999", *GOOD[8:]]
     unknown_route = ["7+1", *GOOD[1:]]
@@ -79,17 +79,17 @@ def test_an_import_with_one_bad_row_reports_it_and_writes_nothing(world: World, 
     assert "阶段层次必须逐级上升" in html and "这条衔接会形成循环" in html
     assert "process_import" not in html  # no confirm button on a file with errors
     assert Articulation.objects.count() == before
-    assert Articulation.objects.get(pk=world.three_two.pk).second_years == 2
+    assert Articulation.objects.get(pk=small_city.three_two.pk).second_years == 2
 
 
-def test_the_same_articulation_twice_in_one_file_is_refused(world: World, curator_client: Client) -> None:
+def test_the_same_articulation_twice_in_one_file_is_refused(small_city: World, curator_client: Client) -> None:
     html = upload(curator_client, "links.csv", csv_of(GOOD, GOOD))
     assert "与第 1 行重复" in html
     assert "process_import" not in html
-    assert not Articulation.objects.filter(to_program=world.q2, from_program=world.p1).exists()
+    assert not Articulation.objects.filter(to_program=small_city.q2, from_program=small_city.p1).exists()
 
 
-def test_xlsx_import_of_an_open_exam_row(world: World, curator_client: Client) -> None:
+def test_xlsx_import_of_an_open_exam_row(small_city: World, curator_client: Client) -> None:
     book = Workbook()
     book.active.append(HEADER)
     book.active.append(
@@ -98,13 +98,15 @@ def test_xlsx_import_of_an_open_exam_row(world: World, curator_client: Client) -
     buffer = io.BytesIO()
     book.save(buffer)
     confirm(curator_client, upload(curator_client, "links.xlsx", buffer.getvalue(), fmt=XLSX))
-    link = Articulation.objects.get(to_program=world.q1, route__code="skills-exam")
+    link = Articulation.objects.get(to_program=small_city.q1, route__code="skills-exam")
     assert link.from_skill_category.code == "computing" and link.from_program is None
 
 
-def test_export_names_programs_by_school_and_code_and_flags_archived_ones(world: World, curator_client: Client) -> None:
-    world.r1.status = "archived"
-    world.r1.save()
+def test_export_names_programs_by_school_and_code_and_flags_archived_ones(
+    small_city: World, curator_client: Client
+) -> None:
+    small_city.r1.status = "archived"
+    small_city.r1.save()
     columns = ["route", "academic_year", "from_institution", "from_program", "to_institution", "to_program", "flag"]
     response = curator_client.post(
         f"{URL}export/?academic_year__exact={YEAR}",

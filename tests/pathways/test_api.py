@@ -30,7 +30,7 @@ def test_skill_categories_list_their_specialties(api: APIClient) -> None:
     assert "710201" in data["specialties"]
 
 
-def test_articulations_are_paginated_and_filterable(world: World, api: APIClient) -> None:
+def test_articulations_are_paginated_and_filterable(small_city: World, api: APIClient) -> None:
     page = api.get("/api/v1/articulations/", {"academic_year": YEAR}).json()
     assert page["count"] == 5
     one = api.get("/api/v1/articulations/", {"academic_year": YEAR, "route": "3-2"}).json()["results"]
@@ -45,17 +45,17 @@ def test_articulations_are_paginated_and_filterable(world: World, api: APIClient
     assert district["count"] == 2
 
 
-def test_the_flagged_filter_finds_articulations_of_archived_programs(world: World, api: APIClient) -> None:
-    world.q2.status = "archived"
-    world.q2.save()
+def test_the_flagged_filter_finds_articulations_of_archived_programs(small_city: World, api: APIClient) -> None:
+    small_city.q2.status = "archived"
+    small_city.q2.save()
     data = api.get("/api/v1/articulations/", {"academic_year": YEAR, "flagged": "true"}).json()
-    assert [a["id"] for a in data["results"]] == [world.skills.pk]
+    assert [a["id"] for a in data["results"]] == [small_city.skills.pk]
     assert data["results"][0]["flagged"] is True and data["results"][0]["flag_reasons"]
     assert Articulation.objects.flagged().filter(academic_year=YEAR).count() == 1
 
 
-def test_a_pathway_query_answers_with_known_pathways(world: World, api: APIClient) -> None:
-    data = api.get("/api/v1/pathways/", {"start": "program", "program": world.p1.pk}).json()
+def test_a_pathway_query_answers_with_known_pathways(small_city: World, api: APIClient) -> None:
+    data = api.get("/api/v1/pathways/", {"start": "program", "program": small_city.p1.pk}).json()
     assert data["count"] == 5 and data["academic_year"] == YEAR
     years = sorted(p["total_years"] for p in data["results"])
     assert years == [5, 6, 7, 7, 8]
@@ -83,7 +83,7 @@ def test_a_bad_pathway_query_gets_a_400_naming_the_field(api: APIClient, params:
     assert field in response.json()
 
 
-def test_the_api_is_read_only(world: World, api: APIClient) -> None:
+def test_the_api_is_read_only(small_city: World, api: APIClient) -> None:
     assert api.post("/api/v1/articulations/", {}).status_code in (401, 403, 405)
-    assert api.delete(f"/api/v1/articulations/{world.three_two.pk}/").status_code in (401, 403, 405)
-    assert Articulation.objects.filter(pk=world.three_two.pk).exists()
+    assert api.delete(f"/api/v1/articulations/{small_city.three_two.pk}/").status_code in (401, 403, 405)
+    assert Articulation.objects.filter(pk=small_city.three_two.pk).exists()

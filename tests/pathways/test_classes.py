@@ -16,15 +16,14 @@ from rest_framework.test import APIClient
 from pathways.counsel.classes import ClassRefused, Guardian, class_join
 from pathways.models import AuditEntry, Cohort, CohortInvitation, CohortMembership, Notification
 from programs.models import Institution
-from tests.factories import student_account
-from tests.pathways.test_review import as_user, counselor
+from tests.factories import as_user, counselor, student_account
 
 pytestmark = pytest.mark.django_db
 SAME_ANSWER = "已邀请；账号存在且可加入时学生会收到邀请"
 
 
 @pytest.fixture
-def world(curator_chen: User) -> dict:
+def roster_class(curator_chen: User) -> dict:
     school = Institution.objects.get(name="奉节职业教育中心")
     li, zhao = counselor("counselor_li"), counselor("counselor_zhao")
     one = Cohort.objects.create(school=school, name="一班", academic_year=2026)
@@ -46,8 +45,8 @@ def upload(client: Client, cohort: Cohort, text: str) -> str:
     return client.post(f"/counsel/cohorts/{cohort.pk}/roster/", {"roster": roster}, follow=True).content.decode()
 
 
-def test_a_roster_places_nobody_and_does_not_tell_which_usernames_exist(world: dict) -> None:
-    li, one, wang = world["li"], world["one"], world["wang"]
+def test_a_roster_places_nobody_and_does_not_tell_which_usernames_exist(roster_class: dict) -> None:
+    li, one, wang = roster_class["li"], roster_class["one"], roster_class["wang"]
     names = ["student_wang", "student_xiao", "counselor_zhao", "curator_chen", "root", "nobody"]
     page = upload(as_user(li), one, "username\n" + "\n".join(names) + "\n")
     assert page.count(SAME_ANSWER) == 6  # one answer for every row: existing, staff and unknown alike
@@ -62,8 +61,8 @@ def test_a_roster_places_nobody_and_does_not_tell_which_usernames_exist(world: d
     assert Notification.objects.filter(user=wang, message__contains="邀请").exists()
 
 
-def test_the_student_accepts_on_her_own_page_and_only_then_is_seen(world: dict) -> None:
-    li, one, wang = world["li"], world["one"], world["wang"]
+def test_the_student_accepts_on_her_own_page_and_only_then_is_seen(roster_class: dict) -> None:
+    li, one, wang = roster_class["li"], roster_class["one"], roster_class["wang"]
     upload(as_user(li), one, "username\nstudent_wang\n")
     invitation = CohortInvitation.objects.get(student=wang)
     mine = as_user(wang)
@@ -78,8 +77,8 @@ def test_the_student_accepts_on_her_own_page_and_only_then_is_seen(world: dict) 
     assert Notification.objects.filter(user=li, message="student_wang 加入了一班。").exists()
 
 
-def test_declining_keeps_the_counselor_out(world: dict) -> None:
-    li, one, wang = world["li"], world["one"], world["wang"]
+def test_declining_keeps_the_counselor_out(roster_class: dict) -> None:
+    li, one, wang = roster_class["li"], roster_class["one"], roster_class["wang"]
     upload(as_user(li), one, "username\nstudent_wang\n")
     invitation = CohortInvitation.objects.get(student=wang)
     as_user(wang).post("/me/classes/", {"action": "decline", "invitation": invitation.pk})
@@ -92,8 +91,8 @@ def test_declining_keeps_the_counselor_out(world: dict) -> None:
     assert not CohortMembership.objects.filter(student=other).exists()
 
 
-def test_a_student_joins_with_the_code_and_leaves_and_the_counselor_is_told(world: dict) -> None:
-    li, one, wang = world["li"], world["one"], world["wang"]
+def test_a_student_joins_with_the_code_and_leaves_and_the_counselor_is_told(roster_class: dict) -> None:
+    li, one, wang = roster_class["li"], roster_class["one"], roster_class["wang"]
     mine = as_user(wang)
     wrong = mine.post("/me/classes/", {"action": "join", "code": "ZZZZZZZZ"}, follow=True).content.decode()
     assert "没有班级使用这个班级码" in wrong and not CohortMembership.objects.exists()
@@ -107,8 +106,8 @@ def test_a_student_joins_with_the_code_and_leaves_and_the_counselor_is_told(worl
     assert "student_wang 退出了一班。" in as_user(li).get("/counsel/").content.decode()
 
 
-def test_under_14_a_guardian_agrees_to_joining(world: dict) -> None:
-    one, xiao = world["one"], world["xiao"]
+def test_under_14_a_guardian_agrees_to_joining(roster_class: dict) -> None:
+    one, xiao = roster_class["one"], roster_class["xiao"]
     mine = as_user(xiao)
     assert "监护人也需同意" in mine.get("/me/classes/").content.decode()
     page = mine.post("/me/classes/", {"action": "join", "code": one.join_code}, follow=True).content.decode()
@@ -128,25 +127,25 @@ def test_under_14_a_guardian_agrees_to_joining(world: dict) -> None:
 
 
 @pytest.mark.parametrize("who", ["li", "zhao", "curator", "root"])
-def test_no_one_but_a_student_can_join(world: dict, who: str) -> None:
+def test_no_one_but_a_student_can_join(roster_class: dict, who: str) -> None:
     with pytest.raises(ClassRefused):
-        class_join(student=world[who], code=world["one"].join_code, guardian=Guardian("某", "父亲"))
+        class_join(student=roster_class[who], code=roster_class["one"].join_code, guardian=Guardian("某", "父亲"))
     assert not CohortMembership.objects.exists()
 
 
-def test_a_new_code_stops_the_old_one(world: dict) -> None:
-    li, one = world["li"], world["one"]
+def test_a_new_code_stops_the_old_one(roster_class: dict) -> None:
+    li, one = roster_class["li"], roster_class["one"]
     old = one.join_code
     as_user(li).post(f"/counsel/cohorts/{one.pk}/code/")
     one.refresh_from_db()
     assert one.join_code != old and one.join_code in as_user(li).get(f"/counsel/cohorts/{one.pk}/").content.decode()
     with pytest.raises(ClassRefused):
-        class_join(student=world["wang"], code=old)
-    assert as_user(world["zhao"]).post(f"/counsel/cohorts/{one.pk}/code/").status_code == 404
+        class_join(student=roster_class["wang"], code=old)
+    assert as_user(roster_class["zhao"]).post(f"/counsel/cohorts/{one.pk}/code/").status_code == 404
 
 
-def test_the_api_lists_joins_answers_and_leaves(world: dict) -> None:
-    li, one, wang = world["li"], world["one"], world["wang"]
+def test_the_api_lists_joins_answers_and_leaves(roster_class: dict) -> None:
+    li, one, wang = roster_class["li"], roster_class["one"], roster_class["wang"]
     api = APIClient()
     api.force_login(wang)
     assert api.get("/api/v1/me/classes/").json() == {"membership": None, "invitations": []}
@@ -168,10 +167,10 @@ def test_the_api_lists_joins_answers_and_leaves(world: dict) -> None:
     assert api.post("/api/v1/me/classes/", {"code": one.join_code, "cohort": 9}, format="json").status_code == 400
 
 
-def test_a_roster_that_cannot_be_read_changes_nothing(world: dict) -> None:
-    client = as_user(world["li"])
-    page = upload(client, world["one"], "username\nstudent_wang\nstudent_wang\n" + "x" * 151 + "\n")
+def test_a_roster_that_cannot_be_read_changes_nothing(roster_class: dict) -> None:
+    client = as_user(roster_class["li"])
+    page = upload(client, roster_class["one"], "username\nstudent_wang\nstudent_wang\n" + "x" * 151 + "\n")
     assert "该用户名在文件中出现了两次" in page and "用户名须为 1 至 150 个字符" in page
     assert "未发出任何邀请" in page and not CohortInvitation.objects.exists()
-    page = upload(client, world["one"], 'username\n"' + "y" * 140_000 + '"\n')
+    page = upload(client, roster_class["one"], 'username\n"' + "y" * 140_000 + '"\n')
     assert "无法读取该 CSV 文件" in page and not CohortInvitation.objects.exists()

@@ -1,4 +1,4 @@
-"""Pathway queries over the hand-built world (see conftest.py), with answers worked out by hand."""
+"""Pathway queries over the hand-built small_city (see conftest.py), with answers worked out by hand."""
 
 from __future__ import annotations
 
@@ -29,8 +29,8 @@ def shapes(start: object, **filters: object) -> set[tuple]:
     }
 
 
-def test_every_pathway_from_a_secondary_program(world: World) -> None:
-    assert shapes(world.p1) == {
+def test_every_pathway_from_a_secondary_program(small_city: World) -> None:
+    assert shapes(small_city.p1) == {
         (("甲中职710201", "丙学院510201"), ("3-2",), 5),
         (("甲中职710201", "丙学院510201", "丁大学310201"), ("3-2", "upgrade"), 7),
         (("甲中职710201", "丁大学310201"), ("3-4",), 7),
@@ -39,15 +39,15 @@ def test_every_pathway_from_a_secondary_program(world: World) -> None:
     }
 
 
-def test_every_pathway_from_a_higher_vocational_program(world: World) -> None:
-    assert shapes(world.q2) == {(("丙学院510202", "丁大学310201"), ("upgrade",), 5)}
+def test_every_pathway_from_a_higher_vocational_program(small_city: World) -> None:
+    assert shapes(small_city.q2) == {(("丙学院510202", "丁大学310201"), ("upgrade",), 5)}
 
 
-def test_a_program_with_no_route_out_has_no_pathway(world: World) -> None:
-    assert shapes(world.p3) == set()
+def test_a_program_with_no_route_out_has_no_pathway(small_city: World) -> None:
+    assert shapes(small_city.p3) == set()
 
 
-def test_every_pathway_for_a_junior_graduate_in_a_district(world: World) -> None:
+def test_every_pathway_for_a_junior_graduate_in_a_district(small_city: World) -> None:
     found = shapes(None, district="万州区", scope="district")
     assert len(found) == 8
     assert (("甲中职710201",), (), 3) in found  # finish 中职 and start work
@@ -56,13 +56,13 @@ def test_every_pathway_for_a_junior_graduate_in_a_district(world: World) -> None
     assert not any(steps[0].startswith("乙中职") for steps, _, _ in found)  # 渝中区 is not their district
 
 
-def test_a_wider_scope_reaches_schools_in_other_districts(world: World) -> None:
+def test_a_wider_scope_reaches_schools_in_other_districts(small_city: World) -> None:
     found = shapes(None, district="万州区", scope="city")
     assert (("乙中职720201",), (), 3) in found
     assert len(found) == 9
 
 
-def test_stay_near_home_drops_every_school_outside_the_area(world: World) -> None:
+def test_stay_near_home_drops_every_school_outside_the_area(small_city: World) -> None:
     found = shapes(None, district="万州区", scope="area", near_home=True)
     assert found == {
         (("甲中职710201",), (), 3),
@@ -72,43 +72,43 @@ def test_stay_near_home_drops_every_school_outside_the_area(world: World) -> Non
     }
 
 
-def test_route_kind_filter_keeps_pathways_that_use_only_those_routes(world: World) -> None:
+def test_route_kind_filter_keeps_pathways_that_use_only_those_routes(small_city: World) -> None:
     assert shapes(None, district="万州区", scope="district", routes=frozenset({"3-2"})) == {
         (("甲中职710201", "丙学院510201"), ("3-2",), 5),
     }
-    assert {p[1] for p in shapes(world.p1, routes=frozenset({"skills-exam", "upgrade"}))} == {
+    assert {p[1] for p in shapes(small_city.p1, routes=frozenset({"skills-exam", "upgrade"}))} == {
         ("skills-exam",),
         ("skills-exam", "upgrade"),
     }
 
 
-def test_maximum_years_filter(world: World) -> None:
+def test_maximum_years_filter(small_city: World) -> None:
     assert {p[2] for p in shapes(None, district="万州区", scope="district", max_years=5)} == {3, 5}
     assert len(shapes(None, district="万州区", scope="district", max_years=5)) == 3
 
 
-def test_cluster_filter_keeps_pathways_ending_in_that_industry(world: World) -> None:
+def test_cluster_filter_keeps_pathways_ending_in_that_industry(small_city: World) -> None:
     cluster = IndustryCluster.objects.create(code="test-aim", name="测试产业", name_en="Test", tier="other")
-    SpecialtyIndustry.objects.create(specialty=world.r1.specialty, cluster=cluster, weight="0.5")
+    SpecialtyIndustry.objects.create(specialty=small_city.r1.specialty, cluster=cluster, weight="0.5")
     found = shapes(None, district="万州区", scope="district", cluster=cluster.pk)
     assert {steps[-1] for steps, _, _ in found} == {"丁大学310201"}
     assert len(found) == 4
 
 
-def test_a_route_whose_later_stage_is_archived_is_no_longer_offered(world: World) -> None:
+def test_a_route_whose_later_stage_is_archived_is_no_longer_offered(small_city: World) -> None:
     programs_set_status(
-        programs=type(world.r1).objects.filter(pk=world.r1.pk), status=ProgramStatus.ARCHIVED, reason="closed"
+        programs=type(small_city.r1).objects.filter(pk=small_city.r1.pk), status=ProgramStatus.ARCHIVED, reason="closed"
     )
-    assert shapes(world.p1) == {
+    assert shapes(small_city.p1) == {
         (("甲中职710201", "丙学院510201"), ("3-2",), 5),
         (("甲中职710201", "丙学院510202"), ("skills-exam",), 6),
     }
-    flagged = set(type(world.three_four).objects.flagged().values_list("pk", flat=True))
-    assert flagged == {world.three_four.pk, world.upgrade_q.pk}
+    flagged = set(type(small_city.three_four).objects.flagged().values_list("pk", flat=True))
+    assert flagged == {small_city.three_four.pk, small_city.upgrade_q.pk}
 
 
-def test_steps_carry_years_exams_quotas_and_end_industries(world: World) -> None:
-    page = pathways_search(start=world.p1, filters=PathwayFilters(routes=frozenset({"3-4"})))
+def test_steps_carry_years_exams_quotas_and_end_industries(small_city: World) -> None:
+    page = pathways_search(start=small_city.p1, filters=PathwayFilters(routes=frozenset({"3-4"})))
     assert page.count == 1
     (pathway,) = page.pathways
     start, bachelor = pathway.steps
@@ -116,11 +116,13 @@ def test_steps_carry_years_exams_quotas_and_end_industries(world: World) -> None
     assert (bachelor.first_year, bachelor.last_year, bachelor.quota) == (4, 7, 10)
     assert "转段考核" in bachelor.exam
     assert pathway.bottleneck_quota == 10
-    linked = set(SpecialtyIndustry.objects.filter(specialty=world.r1.specialty).values_list("cluster_id", flat=True))
+    linked = set(
+        SpecialtyIndustry.objects.filter(specialty=small_city.r1.specialty).values_list("cluster_id", flat=True)
+    )
     assert pathway.clusters and {c.pk for c in pathway.clusters} <= linked
 
 
-def test_pages_follow_one_stable_order_without_gaps_or_repeats(world: World) -> None:
+def test_pages_follow_one_stable_order_without_gaps_or_repeats(small_city: World) -> None:
     results = PathwayResults(start=None, filters=PathwayFilters(district="万州区", scope="city"))
     whole = [tuple(s.program.pk for s in p.steps) for p in results[0:9]]
     paged = [tuple(s.program.pk for s in p.steps) for start in range(0, 9, 2) for p in results[start : start + 2]]

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 from pathways.matching.recommendations import recommendation_store
 from pathways.models import Cohort, Plan
 from programs.models import Institution, Program, ProgramStatus
-from tests.pathways.test_review import counselor, student_in
+from tests.factories import counselor, student_in
 
 pytestmark = pytest.mark.django_db
 

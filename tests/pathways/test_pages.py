@@ -11,7 +11,7 @@ from tests.pathways.conftest import World
 pytestmark = pytest.mark.django_db
 
 
-def test_the_explorer_draws_every_pathway_of_a_junior_graduate(world: World, client: Client) -> None:
+def test_the_explorer_draws_every_pathway_of_a_junior_graduate(small_city: World, client: Client) -> None:
     response = client.get("/pathways/", {"start": "junior", "district": "万州区", "scope": "district"})
     assert response.status_code == 200
     body = response.content.decode()
@@ -22,11 +22,11 @@ def test_the_explorer_draws_every_pathway_of_a_junior_graduate(world: World, cli
     assert 'class="exam-marker"' in body  # the exam between two stages is marked on the timeline
 
 
-def test_the_explorer_starts_from_a_program_and_applies_filters(world: World, client: Client) -> None:
-    response = client.get("/pathways/", {"start": "program", "program": world.p1.pk, "routes": "3-4"})
+def test_the_explorer_starts_from_a_program_and_applies_filters(small_city: World, client: Client) -> None:
+    response = client.get("/pathways/", {"start": "program", "program": small_city.p1.pk, "routes": "3-4"})
     assert response.context["page"].paginator.count == 1
     assert "丁大学" in response.content.decode()
-    response = client.get("/pathways/", {"start": "program", "program": world.p1.pk, "max_years": 6})
+    response = client.get("/pathways/", {"start": "program", "program": small_city.p1.pk, "max_years": 6})
     assert response.context["page"].paginator.count == 2
 
 
@@ -37,13 +37,13 @@ def test_the_explorer_explains_a_missing_district(client: Client) -> None:
     assert "page" not in response.context
 
 
-def test_the_explorer_finds_a_start_program_by_name(world: World, client: Client) -> None:
+def test_the_explorer_finds_a_start_program_by_name(small_city: World, client: Client) -> None:
     response = client.get("/pathways/", {"start": "program", "q": "甲中职", "pick": "1"})
-    assert f"program={world.p1.pk}" in response.content.decode()
+    assert f"program={small_city.p1.pk}" in response.content.decode()
     assert not response.context["form"].errors
 
 
-def test_the_explorer_is_chinese_first_and_switches_to_english(world: World, client: Client) -> None:
+def test_the_explorer_is_chinese_first_and_switches_to_english(small_city: World, client: Client) -> None:
     params = {"start": "junior", "district": "万州区"}
     assert "条升学路径" in client.get("/pathways/", params).content.decode()
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
@@ -63,11 +63,11 @@ def test_the_route_list_and_each_route_page_explain_the_rules(client: Client) ->
     assert client.get("/routes/no-such-route/").status_code == 404
 
 
-def test_specialty_and_program_pages_show_routes_in_and_out(world: World, client: Client) -> None:
-    body = client.get(f"/programs/{world.p1.pk}/").content.decode()
+def test_specialty_and_program_pages_show_routes_in_and_out(small_city: World, client: Client) -> None:
+    body = client.get(f"/programs/{small_city.p1.pk}/").content.decode()
     assert "丙学院" in body and "丁大学" in body  # 3+2 and 3+4 out
-    assert f"/pathways/?start=program&amp;program={world.p1.pk}" in body
-    body = client.get(f"/programs/{world.q1.pk}/").content.decode()
+    assert f"/pathways/?start=program&amp;program={small_city.p1.pk}" in body
+    body = client.get(f"/programs/{small_city.q1.pk}/").content.decode()
     assert "甲中职" in body and "五年一贯制" in body  # routes in
     live_3_4 = Articulation.objects.live().filter(to_program__specialty__code="310201").count()
     assert live_3_4 >= 1
@@ -80,7 +80,7 @@ def test_the_sample_explorer_marks_sample_data(client: Client) -> None:
     assert "示例" in body
 
 
-def test_stay_near_home_from_a_program_keeps_to_its_area(world: World, client: Client) -> None:
+def test_stay_near_home_from_a_program_keeps_to_its_area(small_city: World, client: Client) -> None:
     """From a program, "near home" defaults to the program's area: 丁大学 in 沙坪坝区 is not in 渝东北."""
-    response = client.get("/pathways/", {"start": "program", "program": world.p1.pk, "near_home": "on"})
+    response = client.get("/pathways/", {"start": "program", "program": small_city.p1.pk, "near_home": "on"})
     assert response.context["page"].paginator.count == 2  # P1 → Q1 (3+2) and P1 → Q2 (职教高考), both in 万州区

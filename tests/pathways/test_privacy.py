@@ -32,7 +32,7 @@ from pathways.models import (
 )
 from pathways.students.privacy import retention_purge
 from programs.models import Institution, Program
-from tests.pathways.test_review import counselor, student_in
+from tests.factories import counselor, student_in
 
 pytestmark = pytest.mark.django_db
 

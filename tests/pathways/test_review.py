@@ -7,7 +7,7 @@ must never see student_wang. `student_wang` is a student: the counselor pages ar
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -17,59 +17,17 @@ from pathways.matching.recommendations import recommendations_for_attempt
 from pathways.models import (
     AuditEntry,
     Cohort,
-    FormVersion,
     Notification,
-    QuizAttempt,
     RecommendationFeedback,
     Review,
     ReviewItem,
     StudentProfile,
     StudentRecommendation,
 )
-from pathways.quiz.services import answers_check, quiz_attempt_save
-from pathways.students.access import COUNSELOR_GROUP
 from programs.models import Institution, Program
-from tests.factories import joined, student_account
+from tests.factories import as_user, counselor, student_in
 
 pytestmark = pytest.mark.django_db
-BY_AREA = {"R": 2, "I": 3, "A": 5, "S": 4, "E": 3, "C": 1}
-
-
-def counselor(name: str) -> User:
-    user = User.objects.create_user(name, password="pw")
-    user.groups.add(Group.objects.get_or_create(name=COUNSELOR_GROUP)[0])
-    return user
-
-
-def student_in(cohort: Cohort, name: str) -> QuizAttempt:
-    user = joined(student_account(name), cohort)
-    form = FormVersion.objects.get(kind="quick", is_current=True)
-    answers = [(i.item_id, BY_AREA[i.area]) for i in form.items.all()]
-    return quiz_attempt_save(
-        student=user, sheet=answers_check(kind="quick", version_number=form.number, answers=answers)
-    )
-
-
-def two_classes(curator: User, prefix: str) -> dict:
-    """The six personas of the access tests: two classes of one school, each with its counselor and one student
-    (`{prefix}_li` looks after `{prefix}_wang` in 一班, `{prefix}_zhao` after `{prefix}_zhang` in 二班), a curator and
-    an anonymous visitor. Returns the personas, the owner's attempt and her class."""
-    school = Institution.objects.get(name="奉节职业教育中心")
-    li, zhao = counselor(f"{prefix}_li"), counselor(f"{prefix}_zhao")
-    one = Cohort.objects.create(school=school, name="一班", academic_year=2026)
-    two = Cohort.objects.create(school=school, name="二班", academic_year=2026)
-    one.counselors.add(li)
-    two.counselors.add(zhao)
-    attempt, other = student_in(one, f"{prefix}_wang"), student_in(two, f"{prefix}_zhang")
-    users = {
-        "anonymous": None,
-        "owner": attempt.student,
-        "other_student": other.student,
-        "counselor": li,
-        "other_counselor": zhao,
-        "curator": curator,
-    }
-    return {"users": users, "attempt": attempt, "cohort": one, "other_cohort": two}
 
 
 @pytest.fixture
@@ -78,7 +36,7 @@ def school() -> Institution:
 
 
 @pytest.fixture
-def world(school: Institution) -> dict:
+def li_and_zhao(school: Institution) -> dict:
     li, zhao = counselor("counselor_li"), counselor("counselor_zhao")
     one = Cohort.objects.create(school=school, name="一班", academic_year=2026)
     two = Cohort.objects.create(school=school, name="二班", academic_year=2026)
@@ -87,40 +45,34 @@ def world(school: Institution) -> dict:
     return {"li": li, "zhao": zhao, "wang": student_in(one, "student_wang"), "zhang": student_in(two, "student_zhang")}
 
 
-def as_user(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def test_a_counselor_sees_only_their_own_students(world: dict) -> None:
-    body = as_user(world["li"]).get("/counsel/").content.decode()
+def test_a_counselor_sees_only_their_own_students(li_and_zhao: dict) -> None:
+    body = as_user(li_and_zhao["li"]).get("/counsel/").content.decode()
     assert "student_wang" in body and "student_zhang" not in body
     api = APIClient()
-    api.force_authenticate(world["li"])
+    api.force_authenticate(li_and_zhao["li"])
     assert [s["username"] for s in api.get("/api/v1/counsel/students/").json()["results"]] == ["student_wang"]
 
 
-def test_another_counselors_student_is_404_in_html_and_api(world: dict) -> None:
-    zhang = world["zhang"].student
-    assert as_user(world["li"]).get(f"/counsel/students/{zhang.pk}/").status_code == 404
+def test_another_counselors_student_is_404_in_html_and_api(li_and_zhao: dict) -> None:
+    zhang = li_and_zhao["zhang"].student
+    assert as_user(li_and_zhao["li"]).get(f"/counsel/students/{zhang.pk}/").status_code == 404
     api = APIClient()
-    api.force_authenticate(world["li"])
+    api.force_authenticate(li_and_zhao["li"])
     assert api.get(f"/api/v1/counsel/students/{zhang.pk}/review/").status_code == 404
     post = api.post(f"/api/v1/counsel/students/{zhang.pk}/review/", {"version": 0, "action": "note", "note": "x"})
     assert post.status_code == 404 and not Review.objects.filter(student=zhang).exists()
 
 
-def test_students_and_anonymous_users_are_refused(world: dict) -> None:
-    wang = world["wang"].student
+def test_students_and_anonymous_users_are_refused(li_and_zhao: dict) -> None:
+    wang = li_and_zhao["wang"].student
     assert as_user(wang).get("/counsel/").status_code == 404
     assert as_user(wang).get(f"/counsel/students/{wang.pk}/").status_code == 404
     assert Client().get("/counsel/").status_code == 302  # to the sign-in page
     assert APIClient().get("/api/v1/counsel/students/").status_code in (401, 403)
 
 
-def test_every_counselor_read_and_write_is_audited(world: dict) -> None:
-    li, wang = world["li"], world["wang"].student
+def test_every_counselor_read_and_write_is_audited(li_and_zhao: dict) -> None:
+    li, wang = li_and_zhao["li"], li_and_zhao["wang"].student
     client = as_user(li)
     assert client.get(f"/counsel/students/{wang.pk}/").status_code == 200
     client.post(f"/counsel/students/{wang.pk}/", {"version": 0, "action": "note", "note": "多看看设计类"})
@@ -128,8 +80,8 @@ def test_every_counselor_read_and_write_is_audited(world: dict) -> None:
     assert actions == ["review_note", "review_view"]  # newest first
 
 
-def test_endorse_reject_and_add_reach_the_student(world: dict) -> None:
-    li, attempt = world["li"], world["wang"]
+def test_endorse_reject_and_add_reach_the_student(li_and_zhao: dict) -> None:
+    li, attempt = li_and_zhao["li"], li_and_zhao["wang"]
     wang = attempt.student
     shown = recommendations_for_attempt(attempt=attempt, stage="junior").programs
     extra = (
@@ -157,16 +109,16 @@ def test_endorse_reject_and_add_reach_the_student(world: dict) -> None:
     assert "你的指导老师认可了" in as_user(wang).get("/quiz/history/").content.decode()
 
 
-def test_a_stale_version_gets_409_and_loses_nothing(world: dict) -> None:
-    wang = world["wang"].student
+def test_a_stale_version_gets_409_and_loses_nothing(li_and_zhao: dict) -> None:
+    wang = li_and_zhao["wang"].student
     li = APIClient()
-    li.force_authenticate(world["li"])
+    li.force_authenticate(li_and_zhao["li"])
     url = f"/api/v1/counsel/students/{wang.pk}/review/"
     assert li.post(url, {"version": 0, "action": "note", "note": "第一位老师"}).status_code == 200
     second = li.post(url, {"version": 0, "action": "note", "note": "第二位老师"})
     assert second.status_code == 409 and second.json()["version"] == 1
     assert Review.objects.get(student=wang).note == "第一位老师"
-    html = as_user(world["li"]).post(
+    html = as_user(li_and_zhao["li"]).post(
         f"/counsel/students/{wang.pk}/", {"version": 0, "action": "note", "note": "x"}, follow=True
     )
     assert "另一位指导老师先修改了" in html.content.decode()
@@ -174,10 +126,10 @@ def test_a_stale_version_gets_409_and_loses_nothing(world: dict) -> None:
 
 
 def test_the_data_protection_role_reads_and_exports_the_audit_and_curators_do_not(
-    world: dict, curator_client: Client
+    li_and_zhao: dict, curator_client: Client
 ) -> None:
-    wang = world["wang"].student
-    as_user(world["li"]).get(f"/counsel/students/{wang.pk}/")
+    wang = li_and_zhao["wang"].student
+    as_user(li_and_zhao["li"]).get(f"/counsel/students/{wang.pk}/")
     assert curator_client.get("/admin/pathways/auditentry/").status_code == 403  # it names students
     assert "auditentry" not in curator_client.get("/admin/").content.decode()
     officer = User.objects.create_user("dpo_he", password="pw", is_staff=True)
@@ -196,17 +148,17 @@ def test_the_data_protection_role_reads_and_exports_the_audit_and_curators_do_no
     lines = export.content.decode("utf-8-sig").splitlines()
     assert lines[0] == "at,actor,student,action,detail"
     assert any("counselor_li,student_wang,review_view" in line for line in lines)
-    assert as_user(world["li"]).get("/admin/pathways/auditentry/").status_code == 302  # counselors are not admins
+    assert as_user(li_and_zhao["li"]).get("/admin/pathways/auditentry/").status_code == 302  # counselors are not admins
 
 
-def test_cohort_analytics_on_a_hand_built_class(world: dict, school: Institution) -> None:
-    li = world["li"]
+def test_cohort_analytics_on_a_hand_built_class(li_and_zhao: dict, school: Institution) -> None:
+    li = li_and_zhao["li"]
     cohort = Cohort.objects.get(name="一班")
     second = student_in(cohort, "student_qin")  # same answers as student_wang: leads with A
     small = Program.objects.published().filter(quota__isnull=False).order_by("quota", "pk").first()
     big = Program.objects.published().filter(quota__gte=100).order_by("pk").first()
     Program.objects.filter(pk=small.pk).update(quota=1)
-    for attempt in (world["wang"], second):
+    for attempt in (li_and_zhao["wang"], second):
         StudentRecommendation.objects.create(
             student=attempt.student,
             attempt=attempt,
@@ -214,7 +166,7 @@ def test_cohort_analytics_on_a_hand_built_class(world: dict, school: Institution
             computed_at=timezone.now(),
             programs=[{"program": small.pk}, {"program": big.pk}],
         )
-    review_one = Review.objects.create(student=world["wang"].student)
+    review_one = Review.objects.create(student=li_and_zhao["wang"].student)
     ReviewItem.objects.create(review=review_one, program=big, decision="endorsed")
     response = as_user(li).get(f"/counsel/cohorts/{cohort.pk}/")
     figures = response.context["a"]
@@ -226,11 +178,11 @@ def test_cohort_analytics_on_a_hand_built_class(world: dict, school: Institution
     assert 0 < figures.coverage <= 1 and figures.clusters_reached
     csv_lines = as_user(li).get(f"/counsel/cohorts/{cohort.pk}/", {"format": "csv"}).content.decode("utf-8-sig")
     assert csv_lines.splitlines()[0].startswith("program_id,institution") and f"{small.pk}," in csv_lines
-    assert as_user(world["zhao"]).get(f"/counsel/cohorts/{cohort.pk}/").status_code == 404
+    assert as_user(li_and_zhao["zhao"]).get(f"/counsel/cohorts/{cohort.pk}/").status_code == 404
 
 
-def test_a_student_chooses_a_plan_and_prints_a_report_for_parents(world: dict) -> None:
-    attempt = world["wang"]
+def test_a_student_chooses_a_plan_and_prints_a_report_for_parents(li_and_zhao: dict) -> None:
+    attempt = li_and_zhao["wang"]
     wang = attempt.student
     StudentProfile.objects.filter(user=wang).update(stage="junior", district="奉节县")
     target = recommendations_for_attempt(attempt=attempt, stage="junior", district="奉节县").programs[0].program
@@ -240,7 +192,7 @@ def test_a_student_chooses_a_plan_and_prints_a_report_for_parents(world: dict) -
     assert page.context["pathway"] is not None and page.context["pathway"].end.pk == target.pk
     assert '<svg class="timeline"' in page.content.decode()
     counsel = APIClient()
-    counsel.force_authenticate(world["li"])
+    counsel.force_authenticate(li_and_zhao["li"])
     counsel.post(
         f"/api/v1/counsel/students/{wang.pk}/review/", {"version": 0, "action": "endorsed", "program": target.pk}
     )
@@ -249,31 +201,31 @@ def test_a_student_chooses_a_plan_and_prints_a_report_for_parents(world: dict) -
     assert "升学与职业规划报告" in report and '<svg class="radar"' in report
     assert target.specialty.name in report and "加油！" in report and "@media print" not in report
     assert "这些专业通往的产业" in report and "中考后入读" in report  # the industries, and the route (via the 中考)
-    assert as_user(world["zhang"].student).get("/quiz/report/").context["endorsed"] == []  # her own, not wang's
+    assert as_user(li_and_zhao["zhang"].student).get("/quiz/report/").context["endorsed"] == []  # her own, not wang's
 
 
-def test_a_counselor_reorders_their_picks_and_the_student_sees_the_order(world: dict) -> None:
-    wang = world["wang"].student
+def test_a_counselor_reorders_their_picks_and_the_student_sees_the_order(li_and_zhao: dict) -> None:
+    wang = li_and_zhao["wang"].student
     api = APIClient()
-    api.force_authenticate(world["li"])
+    api.force_authenticate(li_and_zhao["li"])
     url = f"/api/v1/counsel/students/{wang.pk}/review/"
     first, second = Program.objects.published().filter(specialty__level="bachelor").order_by("pk")[:2]
     api.post(url, {"version": 0, "action": "added", "program": first.pk})
     api.post(url, {"version": 1, "action": "added", "program": second.pk})
-    client = as_user(world["li"])
+    client = as_user(li_and_zhao["li"])
     client.post(f"/counsel/students/{wang.pk}/", {"version": 2, "action": "up", "program": second.pk})
     order = list(
         ReviewItem.objects.filter(review__student=wang).order_by("position").values_list("program_id", flat=True)
     )
     assert order == [second.pk, first.pk]
-    page = as_user(wang).get(f"/quiz/history/{world['wang'].pk}/recommendations/").content.decode()
+    page = as_user(wang).get(f"/quiz/history/{li_and_zhao['wang'].pk}/recommendations/").content.decode()
     assert page.index(second.specialty.name) < page.index(first.specialty.name)
 
 
-def test_the_api_reorders_as_the_page_does(world: dict) -> None:
-    wang = world["wang"].student
+def test_the_api_reorders_as_the_page_does(li_and_zhao: dict) -> None:
+    wang = li_and_zhao["wang"].student
     api = APIClient()
-    api.force_authenticate(world["li"])
+    api.force_authenticate(li_and_zhao["li"])
     url = f"/api/v1/counsel/students/{wang.pk}/review/"
     first, second = Program.objects.published().filter(specialty__level="bachelor").order_by("pk")[:2]
     api.post(url, {"version": 0, "action": "added", "program": first.pk})

@@ -12,8 +12,7 @@ from django.utils import timezone
 from pathways.counsel.review import ReviewConflict, review_note
 from pathways.models import Cohort, Review
 from programs.models import Institution
-from tests.factories import joined, student_account
-from tests.pathways.test_review import counselor
+from tests.factories import counselor, joined, student_account
 
 pytestmark = [
     pytest.mark.transactional,

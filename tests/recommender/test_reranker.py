@@ -15,7 +15,7 @@ from pathways.tasks import train_recommender_and_recompute
 from recommender.artifacts import ranker_cache_clear, ranker_get
 from recommender.models import ModelVersion
 from recommender.reranker import FeedbackSet, reranker_train
-from tests.recommender.test_recommendations import saved_student
+from tests.factories import saved_student
 
 
 def synthetic(n_students: int, per_student: int, signal: str, seed: int = 0) -> FeedbackSet:

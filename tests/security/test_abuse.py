@@ -2,7 +2,7 @@
 get around, an address trying many usernames, the HTML quiz and sign-up throttled, a signed result saved once by one
 account, feedback only on programs that were recommended, and the listed inputs that used to give a server error.
 
-`walk_wang` is a consenting 16-year-old with a saved result in 一班; `walk_li` is her counselor (the URL walk's world).
+`walk_wang` is a consenting 16-year-old with a saved result in 一班; `walk_li` is her counselor (`six_personas`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from programs.models import Program
 from tests.factories import student_account
 from tests.pathways.test_quiz_flow import answers, quick, token_of
 from tests.security.test_limits import rates, score_body, sign_in
-from tests.security.test_url_walk import world  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -107,9 +106,9 @@ def test_a_result_is_saved_once_by_one_account() -> None:
 # 2. Feedback only for programs that were recommended ---------------------------------------------------------------
 
 
-def test_feedback_on_a_program_never_recommended_is_refused(world: dict) -> None:  # noqa: F811
-    owner = world["users"]["owner"]
-    attempt = world["attempt"]
+def test_feedback_on_a_program_never_recommended_is_refused(six_personas: dict) -> None:
+    owner = six_personas["users"]["owner"]
+    attempt = six_personas["attempt"]
     stored = {p["program"] for p in StudentRecommendation.objects.get(student=owner).programs}
     stranger = Program.objects.published().exclude(pk__in=stored).filter(specialty__level="bachelor").first()
     api = APIClient()
@@ -131,9 +130,9 @@ def test_feedback_on_a_program_never_recommended_is_refused(world: dict) -> None
 # 5. The listed inputs that used to answer 500 ----------------------------------------------------------------------
 
 
-def test_the_listed_inputs_are_400s_with_a_message_and_write_nothing(world: dict) -> None:  # noqa: F811
-    owner, li = world["users"]["owner"], world["users"]["counselor"]
-    student, attempt = owner.pk, world["attempt"]
+def test_the_listed_inputs_are_400s_with_a_message_and_write_nothing(six_personas: dict) -> None:
+    owner, li = six_personas["users"]["owner"], six_personas["users"]["counselor"]
+    student, attempt = owner.pk, six_personas["attempt"]
     mine, theirs, api = Client(), Client(), APIClient()
     mine.force_login(owner)
     theirs.force_login(li)
@@ -175,15 +174,15 @@ def test_the_listed_inputs_are_400s_with_a_message_and_write_nothing(world: dict
     assert QuizAttempt.objects.filter(student=owner).count() == 1
 
 
-def test_no_feedback_is_kept_and_nothing_computed_once_profiling_is_off(world: dict) -> None:  # noqa: F811
-    owner = world["users"]["owner"]
+def test_no_feedback_is_kept_and_nothing_computed_once_profiling_is_off(six_personas: dict) -> None:
+    owner = six_personas["users"]["owner"]
     program = StudentRecommendation.objects.get(student=owner).programs[0]["program"]
     api = APIClient()
     api.force_login(owner)
     api.patch("/api/v1/me/", {"profiling_opt_out": True}, format="json")
     refused = api.post(
         "/api/v1/recommendations/feedback/",
-        {"attempt": world["attempt"], "program": program, "kind": "save"},
+        {"attempt": six_personas["attempt"], "program": program, "kind": "save"},
         format="json",
     )
     assert refused.status_code == 400 and not RecommendationFeedback.objects.filter(student=owner).exists()

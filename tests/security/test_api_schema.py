@@ -23,7 +23,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from pathways.matching.recommendations import recommendation_store
-from tests.pathways.test_review import counselor, student_in
+from tests.factories import counselor, student_in
 
 pytestmark = pytest.mark.django_db
 

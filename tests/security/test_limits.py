@@ -14,8 +14,7 @@ from rest_framework.test import APIClient
 
 from pathways.matching.recommendations import recommendation_store
 from pathways.models import StudentProfile, StudentRecommendation
-from tests.pathways.test_review import counselor
-from tests.security.test_url_walk import world  # noqa: F401 - fixture
+from tests.factories import counselor
 
 pytestmark = pytest.mark.django_db
 
@@ -79,8 +78,8 @@ def test_quiz_scoring_is_throttled_per_visitor_with_a_clear_answer() -> None:
         assert other.post("/api/v1/quiz/score/", score_body(), format="json").status_code == 200
 
 
-def test_export_and_recommendations_have_their_own_scopes(world: dict) -> None:  # noqa: F811
-    owner = world["users"]["owner"]
+def test_export_and_recommendations_have_their_own_scopes(six_personas: dict) -> None:
+    owner = six_personas["users"]["owner"]
     with override_settings(**rates(export="1/hour", recommendations="2/min")):
         client = APIClient()
         client.force_login(owner)
@@ -106,18 +105,20 @@ def test_a_request_body_over_the_limit_is_refused_without_a_server_error() -> No
     assert response.status_code in (400, 413)
 
 
-def test_an_oversized_roster_is_refused_with_a_message(world: dict) -> None:  # noqa: F811
+def test_an_oversized_roster_is_refused_with_a_message(six_personas: dict) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client = Client()
-    client.force_login(world["users"]["counselor"])
+    client.force_login(six_personas["users"]["counselor"])
     upload = SimpleUploadedFile("roster.csv", b"username\n" + b"a" * 300_000, content_type="text/csv")
-    response = client.post(f"/counsel/cohorts/{world['values']['cohort_id']}/roster/", {"roster": upload}, follow=True)
+    response = client.post(
+        f"/counsel/cohorts/{six_personas['values']['cohort_id']}/roster/", {"roster": upload}, follow=True
+    )
     assert "200 KB" in response.content.decode()
 
 
-def test_a_student_cannot_patch_a_role_a_counselor_or_a_model_version(world: dict) -> None:  # noqa: F811
-    owner = world["users"]["owner"]
+def test_a_student_cannot_patch_a_role_a_counselor_or_a_model_version(six_personas: dict) -> None:
+    owner = six_personas["users"]["owner"]
     recommendation_store(attempt=owner.quiz_attempts.first(), stage="junior", district="")
     before = StudentRecommendation.objects.get(student=owner).model_version
     client = APIClient()
@@ -126,10 +127,10 @@ def test_a_student_cannot_patch_a_role_a_counselor_or_a_model_version(world: dic
         ("is_staff", True),
         ("is_superuser", True),
         ("groups", ["counselors"]),
-        ("counselor", world["users"]["counselor"].pk),
+        ("counselor", six_personas["users"]["counselor"].pk),
         ("model_version", 999),
         ("username", "someone_else"),
-        ("user", world["users"]["other_student"].pk),
+        ("user", six_personas["users"]["other_student"].pk),
     ]:
         response = client.patch("/api/v1/me/", {field: value, "district": "万州区"}, format="json")
         assert response.status_code == 400 and field in response.json(), field
@@ -143,11 +144,11 @@ def test_a_student_cannot_patch_a_role_a_counselor_or_a_model_version(world: dic
     assert response.status_code == 200 and response.json()["district"] == "万州区"
 
 
-def test_a_counselor_cannot_review_another_counselors_student_through_the_api(world: dict) -> None:  # noqa: F811
+def test_a_counselor_cannot_review_another_counselors_student_through_the_api(six_personas: dict) -> None:
     other = counselor("walk_outsider")
     client = APIClient()
     client.force_login(other)
-    student = world["values"]["student_id"]
+    student = six_personas["values"]["student_id"]
     assert client.get(f"/api/v1/counsel/students/{student}/review/").status_code == 404
     assert (
         client.post(
@@ -157,8 +158,8 @@ def test_a_counselor_cannot_review_another_counselors_student_through_the_api(wo
     )
 
 
-def test_deleting_my_data_through_the_api_needs_my_username_and_removes_everything(world: dict) -> None:  # noqa: F811
-    owner = world["users"]["owner"]
+def test_deleting_my_data_through_the_api_needs_my_username_and_removes_everything(six_personas: dict) -> None:
+    owner = six_personas["users"]["owner"]
     client = APIClient()
     client.force_login(owner)
     assert client.delete("/api/v1/me/data/", {"confirm": "nope"}, format="json").status_code == 400

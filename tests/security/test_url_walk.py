@@ -13,16 +13,12 @@ from collections.abc import Iterator
 
 import pytest
 from django.contrib import admin
-from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 
-from pathways.matching.recommendations import recommendation_store
-from pathways.models import Articulation, CohortInvitation, RouteKind, SkillCategory
-from pathways.plans.services import plan_choose
+from pathways.models import Articulation, RouteKind, SkillCategory
 from programs.models import IndustryCluster, Institution, Program, Specialty
-from tests.pathways.test_review import two_classes
 
 pytestmark = pytest.mark.django_db
 
@@ -160,27 +156,6 @@ def url_patterns(resolver: URLResolver | None = None, prefix: str = "", namespac
             yield name, route, isinstance(entry.pattern, RoutePattern)
 
 
-@pytest.fixture
-def world(curator_chen: User) -> dict:
-    people = two_classes(curator_chen, "walk")
-    attempt, one = people["attempt"], people["cohort"]
-    recommendation_store(attempt=attempt, stage="junior", district="")
-    plan_choose(student=attempt.student, program_id=Program.objects.published().first().pk)
-    invitation = CohortInvitation.objects.create(
-        cohort=people["other_cohort"], student=attempt.student, invited_by=people["users"]["other_counselor"]
-    )
-    values = {
-        "attempt_id": attempt.pk,
-        "student_id": attempt.student_id,
-        "cohort_id": one.pk,
-        "invitation_id": invitation.pk,
-        "program_id": Program.objects.published().first().pk,
-        "institution_id": Institution.objects.first().pk,
-        "kind": "quick",
-    }
-    return {"values": values, "users": people["users"], "attempt": attempt.pk}
-
-
 DETAIL_VALUES = {
     "programs:specialty_detail": lambda: Specialty.objects.first().code,
     "programs:cluster_detail": lambda: IndustryCluster.objects.first().code,
@@ -231,15 +206,15 @@ def test_every_url_is_classified() -> None:
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_walk_every_url_as_each_role(world: dict, persona: str) -> None:
+def test_walk_every_url_as_each_role(six_personas: dict, persona: str) -> None:
     client = Client()
-    if world["users"][persona] is not None:
-        client.force_login(world["users"][persona])
+    if six_personas["users"][persona] is not None:
+        client.force_login(six_personas["users"][persona])
     wrong = []
     for name, route, is_route in url_patterns():
-        path = concrete(name, route, is_route, world["values"])
+        path = concrete(name, route, is_route, six_personas["values"])
         post = name in POST_ONLY
-        response = client.post(path, body(name, world["values"])) if post else client.get(path)
+        response = client.post(path, body(name, six_personas["values"])) if post else client.get(path)
         if response.status_code >= 500:
             wrong.append(f"{name} {path}: {response.status_code}")
         elif persona in ALLOWED[name]:
@@ -248,7 +223,7 @@ def test_walk_every_url_as_each_role(world: dict, persona: str) -> None:
         elif not refused(response, persona):
             wrong.append(f"{name} {path}: let {persona} in with {response.status_code}")
         if name == "logout" and persona != "anonymous":
-            client.force_login(world["users"][persona])
+            client.force_login(six_personas["users"][persona])
     assert wrong == []
 
 
@@ -267,10 +242,10 @@ def admin_paths() -> Iterator[str]:
 
 
 @pytest.mark.parametrize("persona", ["anonymous", "owner", "counselor"])
-def test_the_admin_refuses_everyone_but_staff(world: dict, persona: str) -> None:
+def test_the_admin_refuses_everyone_but_staff(six_personas: dict, persona: str) -> None:
     client = Client()
-    if world["users"][persona] is not None:
-        client.force_login(world["users"][persona])
+    if six_personas["users"][persona] is not None:
+        client.force_login(six_personas["users"][persona])
     paths = list(admin_paths())
     assert len(paths) > 50
     let_in = [p for p in paths if client.get(p).status_code != 302]

@@ -5,31 +5,16 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
-from django.utils import timezone
 from rest_framework.test import APIClient
 
 from pathways.matching.recommendations import recommendations_for
 from pathways.matching.recompute import recommendations_recompute
-from pathways.models import FormVersion, QuizAttempt, StudentProfile, StudentRecommendation
-from pathways.quiz.services import answers_check, quiz_attempt_save
-from pathways.students.consent import consent_record
+from pathways.models import StudentProfile, StudentRecommendation
 from programs.models import Program
 from programs.services import programs_set_status
+from tests.factories import MECHANIC, saved_student
 
 pytestmark = pytest.mark.django_db
-
-MECHANIC = {"R": 0.95, "I": 0.5, "A": 0.15, "S": 0.2, "E": 0.3, "C": 0.45}
-BY_AREA = {"R": 5, "I": 4, "A": 1, "S": 2, "E": 2, "C": 3}
-
-
-def saved_student(username: str, by_area: dict[str, int] = BY_AREA, age: int = 16) -> QuizAttempt:
-    student = User.objects.create_user(username, password="pw")
-    consent_record(user=student, birth_year=timezone.localdate().year - age, birth_month=1)
-    form = FormVersion.objects.get(kind="quick", is_current=True)
-    answers = [(i.item_id, by_area[i.area]) for i in form.items.all()]
-    return quiz_attempt_save(
-        student=student, sheet=answers_check(kind="quick", version_number=form.number, answers=answers)
-    )
 
 
 def test_the_api_returns_specialties_programs_and_industries_with_reasons() -> None:

@@ -17,7 +17,7 @@ from pathways.models import Consent, ConsentKind, QuizAttempt, StudentProfile, S
 from pathways.students.consent import NOTICE_VERSION
 from recommender.artifacts import ranker_cache_clear, ranker_get
 from recommender.training import model_train
-from tests.recommender.test_recommendations import saved_student
+from tests.factories import saved_student
 from tests.recommender.test_reranker import synthetic
 
 pytestmark = pytest.mark.django_db
