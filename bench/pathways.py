@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -36,7 +36,7 @@ from programs.districts import DISTRICTS  # noqa: E402
 from programs.models import Level, Program  # noqa: E402
 
 
-def timed(fn, *args, **kwargs) -> tuple[float, object]:  # noqa: ANN001
+def timed(fn, *args, **kwargs) -> tuple[float, object]:
     start = time.perf_counter()
     result = fn(*args, **kwargs)
     return (time.perf_counter() - start) * 1000, result
@@ -95,7 +95,7 @@ def main() -> None:
         compare_networkx(graph)
 
 
-def compare_networkx(graph) -> None:  # noqa: ANN001
+def compare_networkx(graph) -> None:
     """List every pathway of the busiest district with networkx's generic simple-path generator."""
     import networkx as nx
 

@@ -120,7 +120,7 @@ def ranker_get() -> tuple[ModelVersion | None, Ranker]:
     if active is not None:
         try:
             ranker = artifact_load(active)
-        except Exception:  # noqa: BLE001 - any failure to load must fail closed, not crash the request
+        except Exception:  # any failure to load must fail closed, not crash the request
             log.exception("Recommender model v%s failed to load; keeping the last good model", active.number)
         else:
             return _serve(active, ranker)
@@ -133,7 +133,7 @@ def _last_good(current: tuple[float, ModelVersion | None, Ranker] | None) -> tup
     for version in ModelVersion.objects.exclude(is_active=True).order_by("-number"):
         try:
             ranker = artifact_load(version)
-        except Exception:  # noqa: BLE001
+        except Exception:
             log.exception("Recommender model v%s failed to load too", version.number)
             continue
         return version, ranker

@@ -30,11 +30,11 @@ def profiles_are_flat(profiles: np.ndarray) -> np.ndarray:
 class ProfileShape(TransformerMixin, BaseEstimator):
     """Centre each profile on its mean and scale it to unit length; a flat profile becomes all zeros."""
 
-    def fit(self, X: np.ndarray, y: object = None) -> ProfileShape:  # noqa: N803 - scikit-learn's names
+    def fit(self, X: np.ndarray, y: object = None) -> ProfileShape:
         return self
 
-    def transform(self, X: np.ndarray) -> np.ndarray:  # noqa: N803
-        X = np.asarray(X, dtype=float)  # noqa: N806
+    def transform(self, X: np.ndarray) -> np.ndarray:
+        X = np.asarray(X, dtype=float)
         centred = X - X.mean(axis=1, keepdims=True)
         norms = np.linalg.norm(centred, axis=1, keepdims=True)
         return np.divide(centred, norms, out=np.zeros_like(centred), where=norms > 1e-9)
@@ -43,11 +43,11 @@ class ProfileShape(TransformerMixin, BaseEstimator):
 class ShapeSimilarity(BaseEstimator):
     """Remembers the specialties' shapes; scores students against every one of them."""
 
-    def fit(self, X: np.ndarray, y: object = None) -> ShapeSimilarity:  # noqa: N803
+    def fit(self, X: np.ndarray, y: object = None) -> ShapeSimilarity:
         self.items_ = np.asarray(X, dtype=np.float32)
         return self
 
-    def decision_function(self, X: np.ndarray) -> np.ndarray:  # noqa: N803
+    def decision_function(self, X: np.ndarray) -> np.ndarray:
         return np.asarray(X, dtype=np.float32) @ self.items_.T
 
 

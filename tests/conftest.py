@@ -46,7 +46,7 @@ def demo_data(transactional_db: None) -> None:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):  # noqa: ANN001, ANN201 - pytest-django hook
+def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_demo", "--no-users", stdout=open("/dev/null", "w"))  # noqa: SIM115
 

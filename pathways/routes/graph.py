@@ -369,7 +369,7 @@ class Walk:
         self._collect(self.start, self.start_years, False, (), offset, limit, found)
         return found
 
-    def _collect(self, node, years, used, path, skip, limit, found) -> int:  # noqa: ANN001 - internal walk
+    def _collect(self, node, years, used, path, skip, limit, found) -> int:
         """Append pathways after skipping `skip` of them; return how many are still to skip."""
         if self._ends_here(node, len(path), used):
             if skip:

@@ -12,7 +12,7 @@ from programs.models import Program, ProgramStatus, Specialty
 pytestmark = pytest.mark.django_db
 
 
-def text(response) -> str:  # noqa: ANN001
+def text(response) -> str:
     assert response.status_code == 200
     return response.content.decode()
 

@@ -118,7 +118,7 @@ def _reset_producers() -> None:
 
 
 @pytest.fixture
-def broker(private_redis: PrivateRedis, settings) -> Iterator[PrivateRedis]:  # noqa: ANN001 - pytest-django fixture
+def broker(private_redis: PrivateRedis, settings) -> Iterator[PrivateRedis]:
     """This process publishes to the private Redis (emptied first) instead of running tasks in-process."""
     if not private_redis.ping():
         private_redis.start()

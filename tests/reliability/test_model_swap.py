@@ -41,9 +41,9 @@ def _answers() -> list[dict]:
 def test_a_model_swap_under_traffic_gives_no_errors_and_never_mixes_versions(
     start_worker,
     live_server,
-    settings,  # noqa: ANN001, ANN201
+    settings,
     monkeypatch,
-):  # noqa: ANN001
+):
     settings.RECOMMENDER_POINTER_TTL = 2  # as in production: the server notices a flip made elsewhere within 2 s
     monkeypatch.setattr(RecommendationsView, "throttle_classes", [])  # one address sends it all; not a test of limits
     SpecialtyProfile.objects.update(r=F("a"), a=F("r"))  # the next version is trained on different profiles
@@ -66,7 +66,7 @@ def test_a_model_swap_under_traffic_gives_no_errors_and_never_mixes_versions(
             try:
                 with urllib.request.urlopen(request, timeout=10) as response:
                     responses.append((thread, ask, response.status, json.loads(response.read())))
-            except Exception as exc:  # noqa: BLE001 - every failure is counted, none may happen
+            except Exception as exc:
                 responses.append((thread, ask, 0, repr(exc)))
             n += 1
 

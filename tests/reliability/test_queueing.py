@@ -23,7 +23,7 @@ pytestmark = [
 ]
 
 
-def test_a_rolled_back_transaction_enqueues_nothing_and_a_commit_enqueues_once(broker) -> None:  # noqa: ANN001
+def test_a_rolled_back_transaction_enqueues_nothing_and_a_commit_enqueues_once(broker) -> None:
     queue = broker.client()
     with pytest.raises(RuntimeError), transaction.atomic():
         enqueue(recompute_chunk, 1, 2, False)
@@ -38,7 +38,7 @@ def test_a_rolled_back_transaction_enqueues_nothing_and_a_commit_enqueues_once(b
     assert body["headers"]["task"] == "pathways.tasks.recompute_chunk"
 
 
-def test_a_poison_task_is_dropped_after_the_delivery_limit_and_does_not_loop(start_worker, broker) -> None:  # noqa: ANN001
+def test_a_poison_task_is_dropped_after_the_delivery_limit_and_does_not_loop(start_worker, broker) -> None:
     worker = start_worker()  # TASK_MAX_DELIVERIES=3
     result = kill_own_process.delay()
     dropped = wait_for(lambda: broker.client().lrange(DROPPED_KEY, 0, -1), 60, "the poison task to be dropped")
@@ -53,7 +53,7 @@ def test_a_poison_task_is_dropped_after_the_delivery_limit_and_does_not_loop(sta
     assert not worker.dead()
 
 
-def test_a_transient_database_outage_is_retried_with_backoff_then_succeeds(start_worker, broker) -> None:  # noqa: ANN001
+def test_a_transient_database_outage_is_retried_with_backoff_then_succeeds(start_worker, broker) -> None:
     attempts = students(4, "retry_")
     first, last = attempts[0].student_id, attempts[-1].student_id
     worker = start_worker()

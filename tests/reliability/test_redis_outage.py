@@ -27,9 +27,9 @@ MECHANIC = {"profile": {"R": 0.95, "I": 0.5, "A": 0.15, "S": 0.2, "E": 0.3, "C":
 
 def test_with_redis_down_for_30_s_reads_work_enqueues_fail_fast_and_the_work_completes_after(
     start_worker,
-    broker,  # noqa: ANN001, ANN201
+    broker,
     settings,
-):  # noqa: ANN001
+):
     settings.CACHES = {
         "default": {
             "BACKEND": "config.cache.FailSoftRedisCache",

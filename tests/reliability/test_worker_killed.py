@@ -34,7 +34,7 @@ pytestmark = [
 ]
 
 
-def test_a_worker_killed_mid_recompute_leaves_one_set_per_student_all_from_the_new_version(start_worker, broker):  # noqa: ANN001, ANN201
+def test_a_worker_killed_mid_recompute_leaves_one_set_per_student_all_from_the_new_version(start_worker, broker):
     attempts = students(80, "kill_")
     ids = list(students_to_recompute().values_list("user_id", flat=True))
     recommendations_recompute_range(first_user_id=ids[0], last_user_id=ids[-1])  # everyone has a v1 set
