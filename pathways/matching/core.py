@@ -212,6 +212,7 @@ def _order(ranker: Ranker, features: np.ndarray, cold: np.ndarray) -> np.ndarray
 
 
 def ranked_rows(
+    *,
     ranker: Ranker,
     table: ProgramTable,
     similarity: np.ndarray,

@@ -103,16 +103,33 @@ def recommendations_for(
     level = TARGET_LEVEL[stage]
     top, top_scores = top_specialties(ranker, vector[None, :], level, k)
     specialties = [
-        _specialty(ranker, vector, int(col), float(score), flat, liked)
+        _specialty(ranker=ranker, vector=vector, column=int(col), score=float(score), flat=flat, liked=liked)
         for col, score in zip(top[0], top_scores[0], strict=True)
     ]
     programs: list[RecommendedProgram] = []
     if graph is not None:
         table = program_table(graph, version, ranker, stage)
         explore = exploration_scores(ranker, table, level, k) if flat else None
-        rows = ranked_rows(ranker, table, similarity[table.columns], district, routes, explore, k)
+        rows = ranked_rows(
+            ranker=ranker,
+            table=table,
+            similarity=similarity[table.columns],
+            district=district,
+            routes=routes,
+            explore=explore,
+            k=k,
+        )
         programs = [
-            _program(graph, ranker, table, vector, row, float(similarity[table.columns[row]]), flat, liked)
+            _program(
+                graph=graph,
+                ranker=ranker,
+                table=table,
+                vector=vector,
+                row=row,
+                score=float(similarity[table.columns[row]]),
+                flat=flat,
+                liked=liked,
+            )
             for row in rows
         ]
     return RecommendationSet(
@@ -126,7 +143,7 @@ def recommendations_for(
 
 
 def _specialty(
-    ranker: Ranker, vector: np.ndarray, column: int, score: float, flat: bool, liked: dict | None
+    *, ranker: Ranker, vector: np.ndarray, column: int, score: float, flat: bool, liked: dict | None
 ) -> RecommendedSpecialty:
     index = ranker.index
     key, words = fit_label(score) if not flat else ("explore", "")
@@ -139,6 +156,7 @@ def _specialty(
 
 
 def _program(
+    *,
     graph: RouteGraph,
     ranker: Ranker,
     table: ProgramTable,

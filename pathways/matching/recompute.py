@@ -147,7 +147,13 @@ class StageScorer:
         redo = np.flatnonzero((last >= exact) | ((picked[:, -1] < 0) & (exact < len(self.table.ids))))
         for n in redo:
             rows = ranked_rows(
-                self.ranker, self.table, similarity[n], districts[n], frozenset(), self.explore if flat[n] else None, K
+                ranker=self.ranker,
+                table=self.table,
+                similarity=similarity[n],
+                district=districts[n],
+                routes=frozenset(),
+                explore=self.explore if flat[n] else None,
+                k=K,
             )
             picked[n] = rows + [-1] * (K - len(rows))
         self.fallbacks += len(redo)

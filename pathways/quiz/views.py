@@ -81,7 +81,8 @@ def quiz_take(request: HttpRequest, kind: str) -> HttpResponse:
             if "version" in exc.errors or "form" in exc.errors:
                 return render(request, "pathways/quiz_stale.html", {"kind": kind}, status=409)
         else:
-            return _result_page(request, sheet.score(), sheet.items, sheet.values, quiz.result_token_make(sheet=sheet))
+            token = quiz.result_token_make(sheet=sheet)
+            return _result_page(request, result=sheet.score(), items=sheet.items, values=sheet.values, token=token)
     answered = {key.removeprefix("item_"): value for key, value in request.POST.items() if key.startswith("item_")}
     context = {
         "version": version,
@@ -137,7 +138,13 @@ def _top_areas(result: QuizResult, items: list[FormVersionItem], values: list[in
 
 
 def _result_page(
-    request: HttpRequest, result: QuizResult, items: list, values: list[int], token: str | None, attempt: object = None
+    request: HttpRequest,
+    *,
+    result: QuizResult,
+    items: list,
+    values: list[int],
+    token: str | None,
+    attempt: object = None,
 ) -> HttpResponse:
     context = {
         "result": result,
@@ -201,7 +208,8 @@ def quiz_attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt = access.attempt_get_for_student(user=request.user, attempt_id=attempt_id)
     answers = list(attempt.answers.select_related("item"))
     result = quiz.attempt_result(attempt=attempt)
-    return _result_page(request, result, [a.item for a in answers], [a.value for a in answers], None, attempt)
+    items, values = [a.item for a in answers], [a.value for a in answers]
+    return _result_page(request, result=result, items=items, values=values, token=None, attempt=attempt)
 
 
 @login_required

@@ -365,26 +365,38 @@ class Walk:
         return self.count_from(self.start, self.start_years, False, 0)
 
     def page(self, offset: int, limit: int) -> list[RawPathway]:
-        found: list[RawPathway] = []
-        self._collect(self.start, self.start_years, False, (), offset, limit, found)
-        return found
+        page = _Page(limit=limit)
+        self._collect(self.start, self.start_years, False, (), skip=offset, page=page)
+        return page.found
 
-    def _collect(self, node, years, used, path, skip, limit, found) -> int:
-        """Append pathways after skipping `skip` of them; return how many are still to skip."""
+    def _collect(self, node, years, used, path, *, skip: int, page: _Page) -> int:
+        """Append pathways to the page after skipping `skip` of them; return how many are still to skip."""
         if self._ends_here(node, len(path), used):
             if skip:
                 skip -= 1
-            elif len(found) < limit:
-                found.append(RawPathway(self.start, path, years))
+            elif not page.full:
+                page.found.append(RawPathway(self.start, path, years))
         if len(path) >= MAX_EDGES:
             return skip
         for edge in self._edges(node, years):
-            if len(found) >= limit:
+            if page.full:
                 break
             next_years, next_used = years + edge.years, self._used(used, edge)
             size = self.count_from(edge.target, next_years, next_used, len(path) + 1)
             if skip >= size:
                 skip -= size
                 continue
-            skip = self._collect(edge.target, next_years, next_used, (*path, edge), skip, limit, found)
+            skip = self._collect(edge.target, next_years, next_used, (*path, edge), skip=skip, page=page)
         return skip
+
+
+@dataclass
+class _Page:
+    """The pathways of one page, filled by the depth-first walk."""
+
+    limit: int
+    found: list[RawPathway] = field(default_factory=list)
+
+    @property
+    def full(self) -> bool:
+        return len(self.found) >= self.limit

@@ -10,8 +10,10 @@ deleted here: counselors', curators' and staff accounts are refused, on the page
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, timedelta
 from importlib import import_module
+from typing import Any
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
@@ -37,90 +39,87 @@ from pathways.models import (
 )
 from pathways.students.access import is_student
 
+Picks = dict[str, "str | Callable[[Any], object]"]  # key in the export -> attribute name, or a function of the row
 
-def _attempt(attempt: QuizAttempt) -> dict:
-    return {
-        "completed_at": attempt.completed_at.isoformat(),
-        "form": attempt.version.kind,
-        "version": attempt.version.number,
-        "duration_seconds": attempt.duration_seconds,
-        "too_fast": attempt.too_fast,
-        "scores": attempt.scores,
-        "code": attempt.code,
-        "flat": attempt.flat,
-        "answers": [
-            {"item": a.item.item.code, "text": a.item.text, "value": a.value}
-            for a in attempt.answers.select_related("item__item")
-        ],
-    }
+
+def _plain(value: object) -> object:
+    return value.isoformat() if isinstance(value, date | datetime) else value
+
+
+def _rows(rows: Iterable[Any], picks: Picks) -> list[dict]:
+    """Rows as plain dicts: each key from an attribute (dates as ISO text) or a function of the row."""
+    return [
+        {key: _plain(getattr(row, pick) if isinstance(pick, str) else pick(row)) for key, pick in picks.items()}
+        for row in rows
+    ]
+
+
+def _one(row: Any, picks: Picks) -> dict | None:
+    return _rows([row], picks)[0] if row is not None else None
+
+
+def _answers(attempt: QuizAttempt) -> list[dict]:
+    answers = attempt.answers.select_related("item__item")
+    return _rows(answers, {"item": lambda a: a.item.item.code, "text": lambda a: a.item.text, "value": "value"})
+
+
+ATTEMPT: Picks = {
+    "completed_at": "completed_at",
+    "form": lambda a: a.version.kind,
+    "version": lambda a: a.version.number,
+    "duration_seconds": "duration_seconds",
+    "too_fast": "too_fast",
+    "scores": "scores",
+    "code": "code",
+    "flat": "flat",
+    "answers": _answers,
+}
+PROFILE: Picks = dict.fromkeys(["birth_year", "birth_month", "stage", "district", "profiling_opt_out"], "")
+CONSENT: Picks = dict.fromkeys(["kind", "notice_version", "guardian_name", "guardian_relation", "given_at"], "")
+CLASS: Picks = {
+    "class": lambda m: str(m.cohort),
+    "counselors": lambda m: sorted(c.username for c in m.cohort.counselors.all()),
+    "joined_at": "joined_at",
+    "guardian_name": "guardian_name",
+    "guardian_relation": "guardian_relation",
+}
+REVIEW: Picks = {
+    "status": "status",
+    "note": "note",
+    "items": lambda r: _rows(r.items.all(), {"program": "program_id", "decision": "decision", "reason": "reason"}),
+}
+
+
+def _named(picks: Picks) -> Picks:
+    return {key: pick or key for key, pick in picks.items()}
 
 
 def personal_data_export(*, user: User) -> dict:
     """Everything the product keeps about a student, as plain data."""
-    profile = StudentProfile.objects.filter(user=user).first()
-    review = Review.objects.filter(student=user).first()
     recommendation = StudentRecommendation.objects.filter(student=user).first()
-    plan = Plan.objects.filter(student=user).select_related("program").first()
     return {
         "account": {"username": user.username, "date_joined": user.date_joined.isoformat()},
-        "profile": {
-            "birth_year": profile.birth_year,
-            "birth_month": profile.birth_month,
-            "stage": profile.stage,
-            "district": profile.district,
-            "profiling_opt_out": profile.profiling_opt_out,
-        }
-        if profile
-        else None,
-        "consents": [
-            {
-                "kind": c.kind,
-                "notice_version": c.notice_version,
-                "guardian_name": c.guardian_name,
-                "guardian_relation": c.guardian_relation,
-                "given_at": c.given_at.isoformat(),
-            }
-            for c in Consent.objects.filter(user=user)
-        ],
-        "quiz_attempts": [_attempt(a) for a in QuizAttempt.objects.filter(student=user).select_related("version")],
-        "recommendations": {
-            "programs": recommendation.programs,
-            "specialties": recommendation.specialties,
-            "computed_at": recommendation.computed_at.isoformat(),
-        }
-        if recommendation
-        else None,
-        "feedback": [
-            {"program": f.program_id, "kind": f.kind, "reason": f.reason, "given_at": f.created_at.isoformat()}
-            for f in RecommendationFeedback.objects.filter(student=user)
-        ],
-        "plan": {"program": str(plan.program), "chosen_at": plan.chosen_at.isoformat()} if plan else None,
-        "counselor_review": {
-            "status": review.status,
-            "note": review.note,
-            "items": [
-                {"program": i.program_id, "decision": i.decision, "reason": i.reason} for i in review.items.all()
-            ],
-        }
-        if review
-        else None,
-        "notifications": [
-            {"message": n.message, "at": n.created_at.isoformat()} for n in Notification.objects.filter(user=user)
-        ],
-        "classes": [
-            {
-                "class": str(m.cohort),
-                "counselors": sorted(c.username for c in m.cohort.counselors.all()),
-                "joined_at": m.joined_at.isoformat(),
-                "guardian_name": m.guardian_name,
-                "guardian_relation": m.guardian_relation,
-            }
-            for m in CohortMembership.objects.filter(student=user).select_related("cohort__school")
-        ],
-        "class_invitations": [
-            {"class": str(i.cohort), "status": i.status, "invited_at": i.created_at.isoformat()}
-            for i in CohortInvitation.objects.filter(student=user).select_related("cohort__school")
-        ],
+        "profile": _one(StudentProfile.objects.filter(user=user).first(), _named(PROFILE)),
+        "consents": _rows(Consent.objects.filter(user=user), _named(CONSENT)),
+        "quiz_attempts": _rows(QuizAttempt.objects.filter(student=user).select_related("version"), ATTEMPT),
+        "recommendations": _one(
+            recommendation, {"programs": "programs", "specialties": "specialties", "computed_at": "computed_at"}
+        ),
+        "feedback": _rows(
+            RecommendationFeedback.objects.filter(student=user),
+            {"program": "program_id", "kind": "kind", "reason": "reason", "given_at": "created_at"},
+        ),
+        "plan": _one(
+            Plan.objects.filter(student=user).select_related("program").first(),
+            {"program": lambda p: str(p.program), "chosen_at": "chosen_at"},
+        ),
+        "counselor_review": _one(Review.objects.filter(student=user).first(), REVIEW),
+        "notifications": _rows(Notification.objects.filter(user=user), {"message": "message", "at": "created_at"}),
+        "classes": _rows(CohortMembership.objects.filter(student=user).select_related("cohort__school"), CLASS),
+        "class_invitations": _rows(
+            CohortInvitation.objects.filter(student=user).select_related("cohort__school"),
+            {"class": lambda i: str(i.cohort), "status": "status", "invited_at": "created_at"},
+        ),
     }
 
 

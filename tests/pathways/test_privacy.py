@@ -205,3 +205,13 @@ def test_a_month_of_birth_in_the_future_or_long_ago_is_refused(year: int, month:
     )
     assert response.status_code == 200 and not User.objects.filter(username="student_new").exists()
     assert response.context["form"].errors["birth_year"]
+
+
+def test_the_export_names_the_class_and_counselors_that_see_her_data(wang: QuizAttempt) -> None:
+    client = Client()
+    client.force_login(wang.student)
+    data = json.loads(client.post("/me/data/", {"action": "export"}).content)
+    assert data["classes"][0]["class"] == "奉节职业教育中心 一班 (2026)"
+    assert data["classes"][0]["counselors"] == ["counselor_li"] and data["class_invitations"] == []
+    assert data["quiz_attempts"][0]["answers"][0].keys() == {"item", "text", "value"}
+    assert data["feedback"][0].keys() == {"program", "kind", "reason", "given_at"}
