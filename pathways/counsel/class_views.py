@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -19,9 +19,10 @@ from pathways.students.consent import consent_state
 from programs.web.api import page_allowed
 from programs.web.inputs import parse_id
 from programs.web.responses import too_many_requests
+from programs.web.typing import SignedInRequest
 
 
-def _act(request: HttpRequest, form: ClassJoinForm) -> None:
+def _act(request: SignedInRequest, form: ClassJoinForm) -> None:
     action = request.POST.get("action", "")
     guardian = classes.Guardian(**form.guardian())
     if action == "join":
@@ -52,7 +53,7 @@ def _act(request: HttpRequest, form: ClassJoinForm) -> None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def my_classes(request: HttpRequest) -> HttpResponse:
+def my_classes(request: SignedInRequest) -> HttpResponse:
     form = ClassJoinForm(request.POST or None)
     if request.method == "POST":
         if request.POST.get("action") == "join" and not page_allowed(request, "join"):

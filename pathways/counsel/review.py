@@ -39,14 +39,14 @@ class ReviewInputError(ValueError):
     pass
 
 
-def review_for(*, counselor: object, student: object) -> Review:
+def review_for(*, counselor: User, student: User) -> Review:
     """The review of a student (made on first look), with the read audited."""
     review, _created = Review.objects.get_or_create(student=student)
     audit_record(actor=counselor, student=student, action="review_view", version=review.version)
     return review
 
 
-def _bump(review_id: int, expected: int, counselor: object, status: str | None = None) -> Review:
+def _bump(review_id: int, expected: int, counselor: User, status: str | None = None) -> Review:
     # A queryset update skips auto_now, so the time of the change is set here.
     changes: dict[str, object] = {"version": F("version") + 1, "updated_by": counselor, "updated_at": timezone.now()}
     if status:
@@ -56,13 +56,13 @@ def _bump(review_id: int, expected: int, counselor: object, status: str | None =
     return Review.objects.get(pk=review_id)
 
 
-def _latest_attempt(student: object) -> QuizAttempt | None:
+def _latest_attempt(student: User) -> QuizAttempt | None:
     return QuizAttempt.objects.filter(student=student).order_by("-completed_at", "-pk").first()
 
 
 @transaction.atomic
 def review_decide(
-    *, counselor: object, student: object, program: Program, decision: str, version: int, reason: str = ""
+    *, counselor: User, student: User, program: Program, decision: str, version: int, reason: str = ""
 ) -> Review:
     """Endorse, reject (a reason is required) or add a program; feeds the re-ranker; tells the student."""
     reason = reason.strip()
@@ -93,7 +93,7 @@ def review_decide(
 
 
 @transaction.atomic
-def review_note(*, counselor: object, student: object, note: str, version: int, done: bool = False) -> Review:
+def review_note(*, counselor: User, student: User, note: str, version: int, done: bool = False) -> Review:
     """Write the counselor's note, and mark the review done when asked."""
     review = Review.objects.get_or_create(student=student)[0]
     review = _bump(review.pk, version, counselor, ReviewStatus.DONE if done else None)
@@ -108,7 +108,7 @@ def review_note(*, counselor: object, student: object, note: str, version: int, 
 
 
 @transaction.atomic
-def review_move(*, counselor: object, student: object, program: Program, direction: str, version: int) -> Review:
+def review_move(*, counselor: User, student: User, program: Program, direction: str, version: int) -> Review:
     """Move a decided program one place up or down in the counselor's order."""
     review = Review.objects.get(student=student)
     items = list(review.items.order_by("position", "pk"))

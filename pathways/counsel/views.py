@@ -9,8 +9,9 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,17 +26,18 @@ from programs.models import Program
 from programs.paging import page_of, query_without_page
 from programs.web.inputs import parse_id
 from programs.web.spreadsheets import safe_cell
+from programs.web.typing import SignedInRequest
 
 ROSTER_MAX_BYTES = 200 * 1024
 SORTS = {"name": "username", "-name": "-username", "status": "review__status", "recent": "-last_quiz"}
 
 
-def _counselor_only(request: HttpRequest) -> None:
+def _counselor_only(request: SignedInRequest) -> None:
     if not access.is_counselor(request.user):
         raise Http404
 
 
-def _students(request: HttpRequest) -> QuerySet:
+def _students(request: SignedInRequest) -> QuerySet:
     students = (
         access.students_for_counselor(counselor=request.user)
         .annotate(
@@ -60,7 +62,7 @@ def _students(request: HttpRequest) -> QuerySet:
 
 @login_required
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: SignedInRequest) -> HttpResponse:
     _counselor_only(request)
     page = page_of(request, _students(request), 50)
     unread = Notification.objects.filter(user=request.user, read_at__isnull=True)
@@ -78,7 +80,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def student_review(request: HttpRequest, student_id: int) -> HttpResponse:
+def student_review(request: SignedInRequest, student_id: int) -> HttpResponse:
     _counselor_only(request)
     student = access.student_get_for_counselor(counselor=request.user, student_id=student_id)
     if request.method == "POST":
@@ -106,14 +108,14 @@ def student_review(request: HttpRequest, student_id: int) -> HttpResponse:
     return render(request, "pathways/counsel_review.html", context)
 
 
-def _program_choices(request: HttpRequest) -> list[Program]:
+def _program_choices(request: SignedInRequest) -> list[Program]:
     q = request.GET.get("find", "").strip()[:50]
     if not q:
         return []
     return list(Program.objects.published().search(q).select_related("institution", "specialty")[:20])
 
 
-def _act(request: HttpRequest, student: object) -> HttpResponse:
+def _act(request: SignedInRequest, student: User) -> HttpResponse:
     version = parse_id(request.POST.get("version", ""), minimum=0)
     if version is None:
         raise Http404
@@ -139,7 +141,7 @@ def _act(request: HttpRequest, student: object) -> HttpResponse:
 
 @login_required
 @require_GET
-def cohort_analytics(request: HttpRequest, cohort_id: int) -> HttpResponse:
+def cohort_analytics(request: SignedInRequest, cohort_id: int) -> HttpResponse:
     cohort = _my_cohort(request, cohort_id)
     figures = analytics.cohort_analytics(cohort=cohort)
     if request.GET.get("format") == "csv":
@@ -179,7 +181,7 @@ def _analytics_csv(figures: analytics.CohortAnalytics) -> HttpResponse:
 
 @login_required
 @require_POST
-def roster_upload(request: HttpRequest, cohort_id: int) -> HttpResponse:
+def roster_upload(request: SignedInRequest, cohort_id: int) -> HttpResponse:
     """A counselor invites students to one of their classes from a CSV roster. Each row gets the same answer, whether
     or not the account exists; a student joins only by accepting. A file that cannot be read changes nothing."""
     cohort = _my_cohort(request, cohort_id)
@@ -213,7 +215,7 @@ def roster_upload(request: HttpRequest, cohort_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def join_code_renew(request: HttpRequest, cohort_id: int) -> HttpResponse:
+def join_code_renew(request: SignedInRequest, cohort_id: int) -> HttpResponse:
     """A new join code for one of my classes (the old one stops working; nobody already in the class leaves)."""
     cohort = _my_cohort(request, cohort_id)
     classes.join_code_renew(counselor=request.user, cohort=cohort)
@@ -221,7 +223,7 @@ def join_code_renew(request: HttpRequest, cohort_id: int) -> HttpResponse:
     return redirect("pathways:cohort_analytics", cohort_id=cohort.pk)
 
 
-def _my_cohort(request: HttpRequest, cohort_id: int) -> Cohort:
+def _my_cohort(request: SignedInRequest, cohort_id: int) -> Cohort:
     _counselor_only(request)
     cohort = access.cohorts_for_counselor(counselor=request.user).filter(pk=cohort_id).first()
     if cohort is None:

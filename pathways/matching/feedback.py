@@ -5,6 +5,7 @@ program recommended to that student; and the re-ranker's training rows from it.
 from __future__ import annotations
 
 import numpy as np
+from django.contrib.auth.models import User
 from django.utils.translation import gettext as _
 
 from pathways.matching.core import COLD_WEIGHTS, pair_features, program_table
@@ -47,7 +48,7 @@ def feedback_allowed(*, attempt: QuizAttempt, program_id: int) -> bool:
     return any(item.program.pk == program_id for item in shown.programs)
 
 
-def feedback_record(*, actor: object, attempt: QuizAttempt, program: Program, kind: str, reason: str = "") -> None:
+def feedback_record(*, actor: User, attempt: QuizAttempt, program: Program, kind: str, reason: str = "") -> None:
     """Keep what a student (save, dismiss) or a counselor (endorse, reject) said about a program recommended to the
     student; any other program is refused (FeedbackRefused), so the re-ranker learns only from real suggestions."""
     if not feedback_allowed(attempt=attempt, program_id=program.pk):

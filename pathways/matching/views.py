@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -21,11 +21,12 @@ from pathways.models import (
 from pathways.students import access
 from programs.models import Program
 from programs.web.inputs import parse_id
+from programs.web.typing import SignedInRequest
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def quiz_recommendations(request: HttpRequest, attempt_id: int) -> HttpResponse:
+def quiz_recommendations(request: SignedInRequest, attempt_id: int) -> HttpResponse:
     """Recommendations for a saved attempt; the stage and district the student gives are kept on their profile."""
     attempt = access.attempt_get_for_student(user=request.user, attempt_id=attempt_id)
     profile = StudentProfile.objects.filter(user=request.user).first()
@@ -62,7 +63,7 @@ def quiz_recommendations(request: HttpRequest, attempt_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def recommendation_feedback(request: HttpRequest, attempt_id: int) -> HttpResponse:
+def recommendation_feedback(request: SignedInRequest, attempt_id: int) -> HttpResponse:
     """Save or dismiss a recommended program, with an optional reason."""
     attempt = access.attempt_get_for_student(user=request.user, attempt_id=attempt_id)
     kind = request.POST.get("kind", "")

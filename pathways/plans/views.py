@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -21,6 +21,7 @@ from pathways.routes.selectors import PathwayResults
 from pathways.students import access
 from programs.models import IndustryCluster
 from programs.web.inputs import parse_id
+from programs.web.typing import SignedInRequest
 
 PROGRAM_RELATED = ("program__institution", "program__specialty")
 
@@ -37,7 +38,7 @@ def _plan_pathway(plan: Plan, profile: StudentProfile | None) -> object:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def my_plan(request: HttpRequest) -> HttpResponse:
+def my_plan(request: SignedInRequest) -> HttpResponse:
     """The student's plan: choose a program (POST), see the route there step by step (GET)."""
     if request.method == "POST":
         try:
@@ -56,7 +57,7 @@ def my_plan(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def parent_report(request: HttpRequest) -> HttpResponse:
+def parent_report(request: SignedInRequest) -> HttpResponse:
     """One printable page for parents: profile, endorsed programs, the plan's route, the counselor's note."""
     attempt = access.attempts_for_student(user=request.user).first()
     if attempt is None:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.contrib.auth.models import User
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -321,7 +322,7 @@ def _digest(token: str) -> str:
 
 
 @transaction.atomic
-def quiz_attempt_save(*, student: object, sheet: AnswerSheet, token: str | None = None) -> QuizAttempt:
+def quiz_attempt_save(*, student: User, sheet: AnswerSheet, token: str | None = None) -> QuizAttempt:
     """Store a scored attempt with its answers, only with consent on record. All or nothing.
 
     Saved from a signed result (`token`, the quiz page), it is saved once: the same account saving it again gets

@@ -20,6 +20,7 @@ from pathways.models import (
     FormKind,
     FormVersionItem,
     Notification,
+    QuizAttempt,
 )
 from pathways.quiz import services as quiz
 from pathways.quiz.areas import AREA_FIELDS, AREA_MEANING
@@ -30,6 +31,7 @@ from pathways.students.forms import ConsentForm, StudentSignupForm
 from pathways.students.signin import SignInForm, register_and_sign_in
 from programs.web.api import page_allowed
 from programs.web.responses import too_many_requests
+from programs.web.typing import SignedInRequest
 
 ITEMS_PER_SCREEN = 3
 
@@ -144,7 +146,7 @@ def _result_page(
     items: list,
     values: list[int],
     token: str | None,
-    attempt: object = None,
+    attempt: QuizAttempt | None = None,
 ) -> HttpResponse:
     context = {
         "result": result,
@@ -195,7 +197,7 @@ def quiz_save(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def quiz_history(request: HttpRequest) -> HttpResponse:
+def quiz_history(request: SignedInRequest) -> HttpResponse:
     attempts = list(access.attempts_for_student(user=request.user))
     notifications = list(Notification.objects.filter(user=request.user)[:20])
     Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
@@ -204,7 +206,7 @@ def quiz_history(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def quiz_attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
+def quiz_attempt(request: SignedInRequest, attempt_id: int) -> HttpResponse:
     attempt = access.attempt_get_for_student(user=request.user, attempt_id=attempt_id)
     answers = list(attempt.answers.select_related("item"))
     result = quiz.attempt_result(attempt=attempt)
@@ -214,7 +216,7 @@ def quiz_attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def quiz_compare(request: HttpRequest) -> HttpResponse:
+def quiz_compare(request: SignedInRequest) -> HttpResponse:
     try:
         first_id, second_id = int(request.GET.get("a", "")), int(request.GET.get("b", ""))
     except ValueError as exc:

@@ -3,21 +3,21 @@ the user's own answers 404, never 403, so its existence is not revealed."""
 
 from __future__ import annotations
 
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 from django.http import Http404
 
 from pathways.models import Cohort, QuizAttempt
 
 
-def attempts_for_student(*, user: object) -> QuerySet[QuizAttempt]:
+def attempts_for_student(*, user: User | AnonymousUser) -> QuerySet[QuizAttempt]:
     """The quiz attempts a signed-in user may list: their own."""
     if not getattr(user, "is_authenticated", False):
         return QuizAttempt.objects.none()
     return QuizAttempt.objects.filter(student=user).select_related("version")
 
 
-def attempt_get_for_student(*, user: object, attempt_id: int) -> QuizAttempt:
+def attempt_get_for_student(*, user: User | AnonymousUser, attempt_id: int) -> QuizAttempt:
     attempt = attempts_for_student(user=user).filter(pk=attempt_id).first()
     if attempt is None:
         raise Http404
@@ -28,7 +28,7 @@ COUNSELOR_GROUP = "counselor"
 STUDENT_GROUP = "student"
 
 
-def is_counselor(user: object) -> bool:
+def is_counselor(user: User | AnonymousUser) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and user.groups.filter(name=COUNSELOR_GROUP).exists()  # type: ignore[attr-defined]
 
 
@@ -39,14 +39,14 @@ def student_accounts() -> QuerySet[User]:
     )
 
 
-def is_student(user: object) -> bool:
+def is_student(user: User | AnonymousUser) -> bool:
     """Only a student account may join a class, be invited to one, or delete itself with its data."""
     if not getattr(user, "is_authenticated", False):
         return False
     return student_accounts().filter(pk=user.pk).exists()  # type: ignore[attr-defined]
 
 
-def students_for_counselor(*, counselor: object) -> QuerySet[User]:
+def students_for_counselor(*, counselor: User | AnonymousUser) -> QuerySet[User]:
     """The students who joined the cohorts a counselor is assigned: nobody else's, nobody at all for a
     non-counselor, and never an account that is not a student's."""
     if not is_counselor(counselor):
@@ -54,7 +54,7 @@ def students_for_counselor(*, counselor: object) -> QuerySet[User]:
     return student_accounts().filter(membership__cohort__counselors=counselor).distinct()
 
 
-def student_get_for_counselor(*, counselor: object, student_id: int) -> User:
+def student_get_for_counselor(*, counselor: User | AnonymousUser, student_id: int) -> User:
     """One of the counselor's students; any other student (or a non-counselor asking) answers 404."""
     student = students_for_counselor(counselor=counselor).filter(pk=student_id).first()
     if student is None:
@@ -62,7 +62,7 @@ def student_get_for_counselor(*, counselor: object, student_id: int) -> User:
     return student
 
 
-def cohorts_for_counselor(*, counselor: object) -> QuerySet[Cohort]:
+def cohorts_for_counselor(*, counselor: User | AnonymousUser) -> QuerySet[Cohort]:
     """The classes a counselor is assigned; nobody else's."""
     if not is_counselor(counselor):
         return Cohort.objects.none()

@@ -4,10 +4,12 @@ who acted after that account is deleted."""
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
+
 from pathways.models import AuditEntry
 
 
-def audit_record(*, actor: object, student: object, action: str, **detail: object) -> AuditEntry:
+def audit_record(*, actor: User, student: User, action: str, **detail: object) -> AuditEntry:
     username = getattr(actor, "username", "") or ""
     return AuditEntry.objects.create(
         actor=actor, actor_username=username, student=student, action=action, detail=detail

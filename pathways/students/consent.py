@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import AnonymousUser, Group, User
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -35,7 +35,7 @@ class ConsentState:
         return self.has_profile and self.student and (self.guardian or not self.guardian_needed)
 
 
-def consent_state(*, user: object) -> ConsentState:
+def consent_state(*, user: User | AnonymousUser) -> ConsentState:
     if not getattr(user, "is_authenticated", False):
         return ConsentState(False, False, False, False)
     profile = StudentProfile.objects.filter(user=user).first()

@@ -22,6 +22,7 @@ from pathways.students.forms import StudentSignupForm
 from pathways.students.signin import register_and_sign_in
 from programs.web.api import page_allowed
 from programs.web.responses import too_many_requests
+from programs.web.typing import SignedInRequest
 
 
 @require_http_methods(["GET", "POST"])
@@ -42,7 +43,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def my_data(request: HttpRequest) -> HttpResponse:
+def my_data(request: SignedInRequest) -> HttpResponse:
     """See, export and delete my data, and turn profiling off or on (a guardian can do this with the student)."""
     user = request.user
     action = request.POST.get("action", "")
