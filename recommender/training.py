@@ -128,6 +128,6 @@ def model_train(*, activate: bool = True, force: bool = False, feedback: Feedbac
     reranker, report = reranker_train(feedback)
     ranker = Ranker(pipeline, index, reranker=reranker)
     scores = evaluate(ranker)
-    scores["reranker"] = report.as_dict()  # type: ignore[assignment]
-    scores["evaluation"] = {"students": float(len(index.codes) * 4), "noise": NOISE}  # type: ignore[dict-item]
+    scores["reranker"] = report.as_dict()
+    scores["evaluation"] = {"students": float(len(index.codes) * 4), "noise": NOISE}
     return model_version_save(ranker=ranker, catalog_hash=catalog_hash(index), metrics=scores, activate=activate)

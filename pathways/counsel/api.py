@@ -19,10 +19,11 @@ from pathways.students import access
 from programs.web.api import Pages, StrictSerializer
 from programs.web.inputs import MAX_ID
 from programs.web.schema import paged
+from programs.web.typing import api_user
 
 
 def _counselor(request: Request) -> None:
-    if not access.is_counselor(request.user):
+    if not access.is_counselor(api_user(request)):
         raise NotFound
 
 
@@ -70,7 +71,7 @@ class StudentsView(APIView):
     def get(self, request: Request) -> Response:
         _counselor(request)
         pages = Pages()
-        students = access.students_for_counselor(counselor=request.user).order_by("username")
+        students = access.students_for_counselor(counselor=api_user(request)).order_by("username")
         page = pages.paginate_queryset(students, request, view=self)
         return pages.get_paginated_response([{"id": s.pk, "username": s.username} for s in page])
 
@@ -83,8 +84,8 @@ class ReviewView(APIView):
     @extend_schema(responses=ReviewSerializer)
     def get(self, request: Request, student_id: int) -> Response:
         _counselor(request)
-        student = access.student_get_for_counselor(counselor=request.user, student_id=student_id)
-        return Response(ReviewSerializer(review.review_for(counselor=request.user, student=student)).data)
+        student = access.student_get_for_counselor(counselor=api_user(request), student_id=student_id)
+        return Response(ReviewSerializer(review.review_for(counselor=api_user(request), student=student)).data)
 
     @extend_schema(
         request=ReviewAction,
@@ -97,13 +98,13 @@ class ReviewView(APIView):
     )
     def post(self, request: Request, student_id: int) -> Response:
         _counselor(request)
-        student = access.student_get_for_counselor(counselor=request.user, student_id=student_id)
+        student = access.student_get_for_counselor(counselor=api_user(request), student_id=student_id)
         ask = ReviewAction(data=request.data)
         ask.is_valid(raise_exception=True)
         data = ask.validated_data
         try:
             result = review.review_act(
-                counselor=request.user,
+                counselor=api_user(request),
                 student=student,
                 action=data["action"],
                 version=data["version"],
@@ -138,7 +139,7 @@ class CohortsView(APIView):
     def get(self, request: Request) -> Response:
         _counselor(request)
         pages = Pages()
-        cohorts = access.cohorts_for_counselor(counselor=request.user).select_related("school").order_by("pk")
+        cohorts = access.cohorts_for_counselor(counselor=api_user(request)).select_related("school").order_by("pk")
         page = pages.paginate_queryset(cohorts, request, view=self)
         return pages.get_paginated_response(CohortSerializer(page, many=True).data)
 
@@ -182,7 +183,7 @@ class CohortAnalyticsView(APIView):
     @extend_schema(responses=AnalyticsSerializer)
     def get(self, request: Request, cohort_id: int) -> Response:
         _counselor(request)
-        cohort = access.cohorts_for_counselor(counselor=request.user).filter(pk=cohort_id).first()
+        cohort = access.cohorts_for_counselor(counselor=api_user(request)).filter(pk=cohort_id).first()
         if cohort is None:
             raise NotFound
         return Response(AnalyticsSerializer(analytics.cohort_analytics(cohort=cohort)).data)

@@ -22,6 +22,7 @@ from pathways.models import (
     InvitationStatus,
 )
 from programs.web.api import StrictSerializer
+from programs.web.typing import api_user
 
 
 class ClassSerializer(serializers.Serializer):
@@ -85,21 +86,21 @@ class MyClassesView(APIView):
 
     @extend_schema(responses=MyClassesSerializer)
     def get(self, request: Request) -> Response:
-        return Response(_my_classes(request.user))
+        return Response(_my_classes(api_user(request)))
 
     @extend_schema(request=JoinRequest, responses={201: MyClassesSerializer})
     def post(self, request: Request) -> Response:
         ask = JoinRequest(data=request.data)
         ask.is_valid(raise_exception=True)
         try:
-            classes.class_join(student=request.user, code=ask.validated_data["code"], guardian=ask.guardian())
+            classes.class_join(student=api_user(request), code=ask.validated_data["code"], guardian=ask.guardian())
         except classes.ClassRefused as exc:
             raise ValidationError({"code": [str(exc)]}) from exc
-        return Response(_my_classes(request.user), status=status.HTTP_201_CREATED)
+        return Response(_my_classes(api_user(request)), status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={204: OpenApiResponse(description="Left the class (or was in none).")})
     def delete(self, request: Request) -> Response:
-        classes.class_leave(student=request.user)
+        classes.class_leave(student=api_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -110,18 +111,18 @@ class MyInvitationView(APIView):
 
     @extend_schema(request=AnswerRequest, responses=MyClassesSerializer)
     def post(self, request: Request, invitation_id: int) -> Response:
-        if not CohortInvitation.objects.filter(pk=invitation_id, student=request.user).exists():
+        if not CohortInvitation.objects.filter(pk=invitation_id, student=api_user(request)).exists():
             raise NotFound
         ask = AnswerRequest(data=request.data)
         ask.is_valid(raise_exception=True)
         try:
             accept = ask.validated_data["answer"] == "accept"
             classes.invitation_answer(
-                student=request.user, invitation_id=invitation_id, accept=accept, guardian=ask.guardian()
+                student=api_user(request), invitation_id=invitation_id, accept=accept, guardian=ask.guardian()
             )
         except classes.ClassRefused as exc:
             raise ValidationError({"answer": [str(exc)]}) from exc
-        return Response(_my_classes(request.user))
+        return Response(_my_classes(api_user(request)))
 
 
 urlpatterns = [

@@ -131,12 +131,12 @@ def _act(request: SignedInRequest, student: User) -> HttpResponse:
         )
     except review.ReviewConflict as exc:
         messages.error(request, str(exc))
-        response = redirect("pathways:counsel_review", student_id=student.pk)  # type: ignore[attr-defined]
+        response = redirect("pathways:counsel_review", student_id=student.pk)
         response.status_code = 303
         return response
     except review.ReviewInputError as exc:
         messages.error(request, str(exc))
-    return redirect("pathways:counsel_review", student_id=student.pk)  # type: ignore[attr-defined]
+    return redirect("pathways:counsel_review", student_id=student.pk)
 
 
 @login_required

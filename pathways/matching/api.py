@@ -23,6 +23,7 @@ from programs.districts import DISTRICT_CHOICES
 from programs.models import Program
 from programs.web.api import StrictSerializer
 from programs.web.inputs import MAX_ID
+from programs.web.typing import api_user
 from recommender.models import AREAS
 
 
@@ -188,13 +189,13 @@ class FeedbackView(APIView):
         ask = FeedbackRequest(data=request.data)
         ask.is_valid(raise_exception=True)
         data = ask.validated_data
-        attempt = access.attempt_get_for_student(user=request.user, attempt_id=data["attempt"])
+        attempt = access.attempt_get_for_student(user=api_user(request), attempt_id=data["attempt"])
         program = Program.objects.filter(pk=data["program"]).first()
         if program is None:
             raise ValidationError({"program": [_("There is no program %(id)s.") % {"id": data["program"]}]})
         try:
             feedback_record(
-                actor=request.user, attempt=attempt, program=program, kind=data["kind"], reason=data["reason"]
+                actor=api_user(request), attempt=attempt, program=program, kind=data["kind"], reason=data["reason"]
             )
         except FeedbackRefused as exc:
             raise ValidationError({"program": [str(exc)]}) from exc

@@ -18,6 +18,7 @@ from pathways.models import (
 from pathways.plans import services as plan_services
 from programs.api import ProgramSerializer
 from programs.web.api import StrictSerializer
+from programs.web.typing import api_user
 
 
 class PlanSerializer(serializers.Serializer):
@@ -36,7 +37,9 @@ class MyPlanView(APIView):
 
     @extend_schema(responses=PlanSerializer)
     def get(self, request: Request) -> Response:
-        plan = Plan.objects.filter(student=request.user).select_related("program__institution", "program__specialty")
+        plan = Plan.objects.filter(student=api_user(request)).select_related(
+            "program__institution", "program__specialty"
+        )
         if not plan.exists():
             raise NotFound(_("You have not chosen a program to aim at yet."))
         return Response(PlanSerializer(plan.first()).data)
@@ -46,7 +49,7 @@ class MyPlanView(APIView):
         ask = PlanRequest(data=request.data)
         ask.is_valid(raise_exception=True)
         try:
-            plan = plan_services.plan_choose(student=request.user, program_id=ask.validated_data["program"])
+            plan = plan_services.plan_choose(student=api_user(request), program_id=ask.validated_data["program"])
         except plan_services.PlanRefused as exc:
             raise ValidationError({"program": [str(exc)]}) from exc
         return Response(PlanSerializer(plan).data)

@@ -21,6 +21,7 @@ from pathways.students import access
 from programs.web.api import Pages, StrictSerializer
 from programs.web.inputs import MAX_ID
 from programs.web.schema import paged
+from programs.web.typing import api_user
 
 
 class FormItemSerializer(serializers.Serializer):
@@ -166,7 +167,7 @@ class AttemptsView(APIView):
     @extend_schema(operation_id="quiz_attempts_list", responses=paged("PagedAttempts", AttemptSerializer(many=True)))
     def get(self, request: Request) -> Response:
         pages = Pages()
-        page = pages.paginate_queryset(access.attempts_for_student(user=request.user), request, view=self)
+        page = pages.paginate_queryset(access.attempts_for_student(user=api_user(request)), request, view=self)
         return pages.get_paginated_response(AttemptSerializer(page, many=True).data)
 
     @extend_schema(
@@ -176,7 +177,7 @@ class AttemptsView(APIView):
     def post(self, request: Request) -> Response:
         sheet = _sheet(request)
         try:
-            attempt = quiz.quiz_attempt_save(student=request.user, sheet=sheet)
+            attempt = quiz.quiz_attempt_save(student=api_user(request), sheet=sheet)
         except quiz.ConsentRequired as exc:
             return Response({"detail": str(exc), "code": "consent_required"}, status=status.HTTP_403_FORBIDDEN)
         body = {**AttemptSerializer(attempt).data, **result_data(sheet.score())}
@@ -188,7 +189,7 @@ class AttemptView(APIView):
 
     @extend_schema(responses=AttemptResultSerializer)
     def get(self, request: Request, attempt_id: int) -> Response:
-        attempt = access.attempt_get_for_student(user=request.user, attempt_id=attempt_id)
+        attempt = access.attempt_get_for_student(user=api_user(request), attempt_id=attempt_id)
         return Response({**AttemptSerializer(attempt).data, **result_data(quiz.attempt_result(attempt=attempt))})
 
 

@@ -333,7 +333,7 @@ def quiz_attempt_save(*, student: User, sheet: AnswerSheet, token: str | None = 
         raise ConsentRequired(_("Profiling is turned off for this account: turn it on in My data to save results."))
     digest = _digest(token) if token else None
     if digest is not None and (saved := QuizAttempt.objects.filter(result_digest=digest).first()) is not None:
-        if saved.student_id != student.pk:  # type: ignore[attr-defined]
+        if saved.student_id != student.pk:
             raise ResultAlreadySaved(_already_saved())
         return saved
     result = sheet.score()

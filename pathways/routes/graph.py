@@ -224,7 +224,7 @@ SIGNED_MODELS = (
 @functools.cache
 def _signature_sql() -> str:
     # Built once: reaching `Model.history` builds a manager class each time, which costs more than the query.
-    parts = [f"(SELECT MAX(history_id) FROM {m.history.model._meta.db_table})" for m in SIGNED_MODELS]  # type: ignore[attr-defined]
+    parts = [f"(SELECT MAX(history_id) FROM {m.history.model._meta.db_table})" for m in SIGNED_MODELS]
     parts.append(f"(SELECT MAX(academic_year) FROM {Articulation._meta.db_table})")
     return "SELECT " + ", ".join(parts)
 

@@ -29,7 +29,7 @@ STUDENT_GROUP = "student"
 
 
 def is_counselor(user: User | AnonymousUser) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and user.groups.filter(name=COUNSELOR_GROUP).exists()  # type: ignore[attr-defined]
+    return bool(getattr(user, "is_authenticated", False)) and user.groups.filter(name=COUNSELOR_GROUP).exists()
 
 
 def student_accounts() -> QuerySet[User]:
@@ -43,7 +43,7 @@ def is_student(user: User | AnonymousUser) -> bool:
     """Only a student account may join a class, be invited to one, or delete itself with its data."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return student_accounts().filter(pk=user.pk).exists()  # type: ignore[attr-defined]
+    return student_accounts().filter(pk=user.pk).exists()
 
 
 def students_for_counselor(*, counselor: User | AnonymousUser) -> QuerySet[User]:

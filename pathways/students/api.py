@@ -27,6 +27,7 @@ from pathways.students import privacy
 from programs.districts import DISTRICT_CHOICES
 from programs.web.api import Pages, StrictSerializer
 from programs.web.schema import paged
+from programs.web.typing import api_user
 
 
 class MeSerializer(serializers.Serializer):
@@ -65,21 +66,21 @@ class MeView(APIView):
 
     @extend_schema(responses=MeSerializer)
     def get(self, request: Request) -> Response:
-        return Response(_me(request.user))
+        return Response(_me(api_user(request)))
 
     @extend_schema(request=MeUpdate, responses=MeSerializer)
     def patch(self, request: Request) -> Response:
         ask = MeUpdate(data=request.data)
         ask.is_valid(raise_exception=True)
         data = ask.validated_data
-        profile = StudentProfile.objects.filter(user=request.user).first()
+        profile = StudentProfile.objects.filter(user=api_user(request)).first()
         if profile is None:
             raise NotFound(_("Only students have a profile."))
         if "profiling_opt_out" in data:
-            privacy.profiling_set(user=request.user, opt_out=data.pop("profiling_opt_out"))
+            privacy.profiling_set(user=api_user(request), opt_out=data.pop("profiling_opt_out"))
         if data:
             StudentProfile.objects.filter(pk=profile.pk).update(**data)
-        return Response(_me(request.user))
+        return Response(_me(api_user(request)))
 
 
 class StoredSetSerializer(serializers.ModelSerializer):
@@ -96,7 +97,7 @@ class MyRecommendationsView(APIView):
 
     @extend_schema(responses=StoredSetSerializer)
     def get(self, request: Request) -> Response:
-        stored = StudentRecommendation.objects.filter(student=request.user).first()
+        stored = StudentRecommendation.objects.filter(student=api_user(request)).first()
         if stored is None:
             raise NotFound(_("No recommendations are stored for you yet: save a quiz result first."))
         return Response(StoredSetSerializer(stored).data)
@@ -114,7 +115,7 @@ class MyNotificationsView(APIView):
     @extend_schema(responses=paged("PagedNotifications", NotificationSerializer(many=True)))
     def get(self, request: Request) -> Response:
         pages = Pages()
-        page = pages.paginate_queryset(Notification.objects.filter(user=request.user), request, view=self)
+        page = pages.paginate_queryset(Notification.objects.filter(user=api_user(request)), request, view=self)
         return pages.get_paginated_response(NotificationSerializer(page, many=True).data)
 
 
@@ -130,15 +131,15 @@ class MyDataView(APIView):
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request) -> Response:
-        response = Response(privacy.personal_data_export(user=request.user))
-        response["Content-Disposition"] = f'attachment; filename="zhitu-{request.user.username}.json"'
+        response = Response(privacy.personal_data_export(user=api_user(request)))
+        response["Content-Disposition"] = f'attachment; filename="zhitu-{api_user(request).username}.json"'
         return response
 
     @extend_schema(request=DeleteRequest, responses={204: OpenApiResponse(description="Deleted.")})
     def delete(self, request: Request) -> Response:
         ask = DeleteRequest(data=request.data)
         ask.is_valid(raise_exception=True)
-        user = request.user
+        user = api_user(request)
         if ask.validated_data["confirm"] != user.username:
             raise ValidationError({"confirm": [_("Type your username exactly to confirm.")]})
         try:

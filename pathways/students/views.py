@@ -66,7 +66,7 @@ def my_data(request: SignedInRequest) -> HttpResponse:
             return redirect("pathways:my_data")
         try:
             with transaction.atomic():
-                rights.personal_data_delete(user=user)  # type: ignore[arg-type]
+                rights.personal_data_delete(user=user)
         except rights.DeletionRefused as exc:
             messages.error(request, str(exc))
             return redirect("pathways:my_data")

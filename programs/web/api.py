@@ -95,7 +95,7 @@ class _LiveRates:
     """DRF binds the rates when the class is defined; these read them on each request, so settings can change them.
     A visitor who is not signed in is counted by the address `client_address` trusts, never by a header it sent."""
 
-    def get_rate(self) -> str | None:  # type: ignore[override]
+    def get_rate(self) -> str | None:
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)  # type: ignore[attr-defined]
 
     def get_ident(self, request: Request) -> str:

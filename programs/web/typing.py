@@ -13,7 +13,7 @@ from rest_framework.request import Request
 class SignedInRequest(HttpRequest):
     """The request of a `login_required` page."""
 
-    user: User  # type: ignore[assignment]
+    user: User
 
 
 def api_user(request: Request) -> User:
