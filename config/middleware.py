@@ -59,7 +59,7 @@ def _form_ok(request: HttpRequest) -> bool:
 
 class InputGuardMiddleware:
     """Refuses (400, writing nothing) a request whose path, query or form fields hold a control character such as
-    NUL or a lone surrogate, drops such cookies and strips such characters from headers; see config/inputs.py.
+    NUL or a lone surrogate, drops such cookies and strips such characters from headers; see programs/web/inputs.py.
     JSON bodies are checked by the API's parser. It runs before the session middleware, so a forged cookie never
     reaches the session store."""
 

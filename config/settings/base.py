@@ -115,7 +115,7 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_RESET_ON_SUCCESS = True
 # And one address failing this often within the window, whatever usernames it tries, is refused sign-in until the
-# window ends (pathways/signin.py). Set it above what a whole school behind one address mistypes in a lesson.
+# window ends (pathways/students/signin.py). Set it above what a whole school behind one address mistypes in a lesson.
 SIGNIN_ADDRESS_FAILURES = env_int("SIGNIN_ADDRESS_FAILURES", 30)
 SIGNIN_ADDRESS_WINDOW_MINUTES = env_int("SIGNIN_ADDRESS_WINDOW_MINUTES", 15)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -226,7 +226,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["programs.web.api.FilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    # JSON with the checks of config/inputs.py (depth, control characters, numbers); form bodies are checked by
+    # JSON with the checks of programs/web/inputs.py (depth, control characters, numbers); form bodies are checked by
     # config.middleware.InputGuardMiddleware before they reach a view.
     "DEFAULT_PARSER_CLASSES": [
         "programs.web.parsers.SafeJSONParser",
@@ -280,7 +280,7 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 # CSV and XLSX only, in this order (the admin form posts the index). Cells that would run as formulae are written as
-# text on export (config/spreadsheets.py).
+# text on export (programs/web/spreadsheets.py).
 IMPORT_EXPORT_FORMATS = [SafeCSV, SafeXLSX]
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"

@@ -1,6 +1,6 @@
 """The student's classes page: which classes and counselors can see my data, invitations to accept or decline, a
 join code to type, and leaving a class. The counselor's side (the join code, the roster of invitations) is on the
-class page in counsel_views."""
+class page in counsel/views.py."""
 
 from __future__ import annotations
 

@@ -379,7 +379,7 @@ def recompute_plan(
 def recommendations_recompute_range(*, first_user_id: int, last_user_id: int, only_stale: bool = False) -> int:
     """Recompute every eligible student with first <= user id <= last, in one transaction; return how many rows.
 
-    Vectorised (pathways/recompute.py): one query, numpy blocks, one bulk write; each stored set is exactly what
+    Vectorised (this module): one query, numpy blocks, one bulk write; each stored set is exactly what
     `recommendation_store` would store. Each student's row is replaced, so a range that runs twice (a worker killed
     and the task redelivered) leaves exactly the same rows: no duplicates, no gaps.
     """

@@ -82,7 +82,7 @@ class FilterBackend(DjangoFilterBackend):
 
 class StrictSerializer(serializers.Serializer):
     """A request body that refuses any field it does not declare (400 naming it), so a request cannot slip in a
-    role, an owner or a model version, and the schema says so (additionalProperties: false, config/schema.py)."""
+    role, an owner or a model version, and the schema says so (additionalProperties: false, programs/web/schema.py)."""
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         unknown = sorted(set(self.initial_data) - set(self.fields)) if hasattr(self.initial_data, "keys") else []

@@ -1,8 +1,8 @@
 """Input from outside is checked once, for the classes of value that no field wants, before any view sees it:
 control characters (NUL among them) and lone surrogates in text, ids too long for the database, JSON nested too
-deep or holding numbers no field takes. The middleware applies it to the path, the query and form fields; the API's
-JSON parser (config/parsers.py) to every string, number and level of a JSON body; `parse_id` to any id a view reads
-from a form or a query."""
+deep or holding numbers no field takes. The middleware applies it to the path, the query and form fields; the
+API's JSON parser (programs/web/parsers.py) to every string, number and level of a JSON body; `parse_id` to any id
+a view reads from a form or a query."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The API's JSON parser: DRF's, with the checks of config/inputs.py, so a hostile body is a 400 and never a 500."""
+"""The API's JSON parser: DRF's, with the checks of programs/web/inputs.py: a hostile body is a 400, never a 500."""
 
 from __future__ import annotations
 

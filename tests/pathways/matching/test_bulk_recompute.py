@@ -1,4 +1,4 @@
-"""The city recompute (pathways/recompute.py) stores exactly what the one-student path stores, for every stage,
+"""The city recompute (pathways/matching/recompute.py) stores exactly what the one-student path stores, for every stage,
 district, flat profiles and the re-ranker; it skips whoever may not be profiled, and a second run changes nothing."""
 
 from __future__ import annotations
