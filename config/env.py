@@ -2,6 +2,7 @@
 
 import os
 import re
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -43,7 +44,7 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def env_database(name: str, default_sqlite_path: str) -> dict:
+def env_database(name: str, default_sqlite_path: str) -> dict[str, Any]:
     """DATABASE_URL selects the database; without it the embedded SQLite file is used."""
     raw = os.environ.get(name, "").strip()
     if not raw:
@@ -54,7 +55,7 @@ def env_database(name: str, default_sqlite_path: str) -> dict:
         raise ImproperlyConfigured(f"{name} is not a valid database URL: {exc}") from exc
     if config.get("ENGINE") not in {"django.db.backends.postgresql", "django.db.backends.sqlite3"}:
         raise ImproperlyConfigured(f"{name} must point at PostgreSQL or SQLite, got {config.get('ENGINE')}")
-    return config
+    return dict(config)
 
 
 _RATE = re.compile(r"^\d+/(s|sec|second|m|min|minute|h|hour|d|day)$")

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from csp.middleware import CSPMiddleware
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
@@ -39,7 +39,7 @@ class ChosenLanguageMiddleware:
 # The one exception to our policy: Django's admin (and django-import-export's pages in it) set style attributes in
 # their own templates, so under /admin/ style attributes are allowed. Scripts stay 'self' only, everywhere.
 class ZhituCSPMiddleware(CSPMiddleware):
-    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
         if request.path.startswith("/admin/") and not hasattr(response, "_csp_update"):
             response._csp_update = {"style-src-attr": ["'unsafe-inline'"]}  # type: ignore[attr-defined]
         return super().process_response(request, response)
@@ -50,7 +50,7 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def _form_ok(request: HttpRequest) -> bool:
-    if request.method != "POST" or not request.content_type.startswith(FORM_TYPES):
+    if request.method != "POST" or not (request.content_type or "").startswith(FORM_TYPES):
         return True
     fields = [(key, value) for key, values in request.POST.lists() for value in values]
     names = [upload.name or "" for uploads in request.FILES.lists() for upload in uploads[1]]

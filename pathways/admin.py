@@ -67,7 +67,7 @@ class FlaggedFilter(admin.SimpleListFilter):
     title = _("needs review")
     parameter_name = "flagged"
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
         return [("yes", _("A program is archived")), ("no", _("All programs current"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Articulation]) -> QuerySet[Articulation]:
@@ -177,7 +177,7 @@ class QuizItemAdmin(SimpleHistoryAdmin):
 class FormVersionItemInline(admin.TabularInline):
     model = FormVersionItem
     fields = ["position", "item", "area", "text", "text_en"]
-    readonly_fields = fields
+    readonly_fields = ["position", "item", "area", "text", "text_en"]
     extra = 0
     can_delete = False
 

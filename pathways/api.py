@@ -109,13 +109,13 @@ class PathwayView(APIView):
             raise ValidationError({field: [str(e) for e in errors] for field, errors in form.errors.items()})
         results = selectors.PathwayResults(start=form.start_program, filters=form.filters())
         paginator = Pages()
-        page = paginator.paginate_queryset(results, request, view=self)  # type: ignore[arg-type]
+        page: list | None = paginator.paginate_queryset(results, request, view=self)  # type: ignore[arg-type]
         response = paginator.get_paginated_response(PathwaySerializer(page, many=True).data)
         response.data["academic_year"] = results.academic_year
         return response
 
 
-class PublicRoot(DefaultRouter.APIRootView):
+class PublicRoot(DefaultRouter.APIRootView):  # type: ignore[valid-type,misc]
     """The API's index: links to the public endpoints, open to everyone like them."""
 
     permission_classes = [AllowAny]

@@ -110,7 +110,8 @@ class ReliableTask(Task):
                 return 0
         try:
             pipe = client.pipeline()
-            pipe.incr(key).expire(key, DELIVERIES_TTL)
+            pipe.incr(key)
+            pipe.expire(key, DELIVERIES_TTL)
             return int(pipe.execute()[0])
         except redis.RedisError:  # the message did arrive through this Redis; if it is gone now, run the task
             log.warning("Could not count deliveries of %s[%s]", self.name, self.request.id, exc_info=True)
@@ -136,4 +137,7 @@ class ReliableTask(Task):
         }
         client = broker_redis()
         if client is not None:
-            client.pipeline().lpush(DROPPED_KEY, json.dumps(record)).ltrim(DROPPED_KEY, 0, DROPPED_KEEP - 1).execute()
+            pipe = client.pipeline()
+            pipe.lpush(DROPPED_KEY, json.dumps(record))
+            pipe.ltrim(DROPPED_KEY, 0, DROPPED_KEEP - 1)
+            pipe.execute()

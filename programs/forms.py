@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -21,16 +23,16 @@ class CatalogFilterForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         any_ = [("", _("Any"))]
-        self.fields["level"].choices = any_ + list(Level.choices)
-        self.fields["category"].choices = any_ + [
+        cast(forms.ChoiceField, self.fields["level"]).choices = any_ + list(Level.choices)
+        cast(forms.ChoiceField, self.fields["category"]).choices = any_ + [
             (code, f"{code} {name} · {Level(level).label}")
             for code, name, level in Category.objects.order_by("code").values_list("code", "name", "level")
         ]
-        self.fields["district"].choices = any_ + DISTRICT_CHOICES
-        self.fields["cluster"].choices = any_ + list(
+        cast(forms.ChoiceField, self.fields["district"]).choices = [*any_, *DISTRICT_CHOICES]
+        cast(forms.ChoiceField, self.fields["cluster"]).choices = any_ + list(
             IndustryCluster.objects.order_by("position").values_list("code", "name")
         )
-        self.fields["kind"].choices = any_ + list(InstitutionKind.choices)
+        cast(forms.ChoiceField, self.fields["kind"]).choices = any_ + list(InstitutionKind.choices)
 
     def filters(self) -> CatalogFilters:
         self.is_valid()

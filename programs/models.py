@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import Promise as StrPromise
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -22,7 +23,7 @@ class Level(models.TextChoices):
     BACHELOR = "bachelor", _("Vocational bachelor (职业本科)")
 
 
-DEFAULT_YEARS = {Level.SECONDARY: 3, Level.ASSOCIATE: 3, Level.BACHELOR: 4}
+DEFAULT_YEARS: dict[str, int] = {Level.SECONDARY: 3, Level.ASSOCIATE: 3, Level.BACHELOR: 4}
 
 # 大类 (first two digits) ranges per level, as regular expressions over the code.
 CATEGORY_PATTERNS = {
@@ -181,7 +182,7 @@ class Specialty(models.Model):
         return self.specialty_class.category
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, str | StrPromise] = {}
         code_level = level_for_code(self.code)
         if code_level and self.level and code_level != self.level:
             errors["code"] = _("Code %(code)s is a %(code_level)s code, not %(level)s.") % {
@@ -209,7 +210,7 @@ class InstitutionKind(models.TextChoices):
 
 
 # Which specialty levels each kind of institution may run.
-LEVELS_BY_KIND = {
+LEVELS_BY_KIND: dict[str, set[str]] = {
     InstitutionKind.SECONDARY: {Level.SECONDARY},
     InstitutionKind.ASSOCIATE: {Level.ASSOCIATE},
     InstitutionKind.VOCATIONAL_BACHELOR: {Level.ASSOCIATE, Level.BACHELOR},

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 
 def page_of(request: HttpRequest, items: object, per_page: int | None = None) -> Page:
     """The page the request asks for (`?page=`); out-of-range or junk numbers give the nearest page."""
-    paginator = Paginator(items, per_page or settings.CATALOG_PAGE_SIZE)  # type: ignore[arg-type]
+    paginator: Paginator = Paginator(items, per_page or settings.CATALOG_PAGE_SIZE)  # type: ignore[arg-type]
     return paginator.get_page(request.GET.get("page"))
 
 

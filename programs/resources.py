@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.functional import Promise as StrPromise
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 from tablib import Dataset
@@ -20,7 +21,7 @@ from programs.models import Institution, InstitutionTag, Program, Specialty, Spe
 class NamedForeignKeyWidget(widgets.ForeignKeyWidget):
     """A foreign key by a natural field, with a clear message when the value is unknown."""
 
-    def __init__(self, model: Any, field: str, label: str) -> None:
+    def __init__(self, model: Any, field: str, label: str | StrPromise) -> None:
         super().__init__(model, field)
         self.label = label
 

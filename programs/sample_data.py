@@ -194,7 +194,7 @@ def _tuition(rng: random.Random, level: str, ownership: str) -> int:
     if level == Level.SECONDARY:
         # Public 中职 tuition is waived nationally; private schools charge.
         return 0 if ownership == Ownership.PUBLIC else rng.randrange(4000, 9001, 500)
-    base = {Level.ASSOCIATE: (4800, 6800), Level.BACHELOR: (6000, 8500)}[level]
+    base = {str(Level.ASSOCIATE): (4800, 6800), str(Level.BACHELOR): (6000, 8500)}[level]
     if ownership == Ownership.PRIVATE:
         base = (base[0] * 2, base[1] * 2 + 2000)
     return rng.randrange(base[0], base[1] + 1, 100)
@@ -244,8 +244,16 @@ def _plan_programs(rng: random.Random, institutions: list[Institution]) -> list[
 
 
 def _plan_outcomes(rng: random.Random, programs: list[Program]) -> list[ProgramOutcome]:
-    salary = {Level.SECONDARY: (2800, 4200), Level.ASSOCIATE: (3500, 5600), Level.BACHELOR: (4500, 6800)}
-    continuation = {Level.SECONDARY: (55, 85), Level.ASSOCIATE: (10, 30), Level.BACHELOR: (5, 20)}
+    salary: dict[str, tuple[int, int]] = {
+        Level.SECONDARY: (2800, 4200),
+        Level.ASSOCIATE: (3500, 5600),
+        Level.BACHELOR: (4500, 6800),
+    }
+    continuation: dict[str, tuple[int, int]] = {
+        Level.SECONDARY: (55, 85),
+        Level.ASSOCIATE: (10, 30),
+        Level.BACHELOR: (5, 20),
+    }
     outcomes = []
     for program in programs:
         if program.status == ProgramStatus.DRAFT or rng.random() < 0.25:

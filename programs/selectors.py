@@ -167,7 +167,7 @@ def clusters_by_tier() -> list[tuple[str, list[IndustryCluster]]]:
     grouped: dict[str, list[IndustryCluster]] = {tier: [] for tier in ClusterTier.values}
     for cluster in clusters:
         grouped[cluster.tier].append(cluster)
-    return [(ClusterTier(tier).label, items) for tier, items in grouped.items() if items]
+    return [(str(ClusterTier(tier).label), items) for tier, items in grouped.items() if items]
 
 
 def cluster_detail(*, code: str) -> IndustryCluster | None:

@@ -319,7 +319,7 @@ def programs_set_status(*, programs: QuerySet[Program], status: str, reason: str
     changed = 0
     for program in programs.select_for_update().exclude(status=status):
         program.status = status
-        program._change_reason = reason
+        program._change_reason = reason  # type: ignore[attr-defined]  # simple_history reads it
         program.save(update_fields=["status"])
         changed += 1
     return changed

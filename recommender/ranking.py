@@ -103,7 +103,8 @@ class Ranker:
         if key not in self._exploration:
             columns = self.index.at_level(level)
             order = columns[np.lexsort((self.index.codes[columns], -self.index.popularity[columns]))]
-            picked, seen = [], set()
+            picked: list[int] = []
+            seen: set[str] = set()
             for round_ in range(k):
                 for column in order:
                     category = self.index.categories[column]

@@ -28,12 +28,12 @@ K = 10
 
 
 def specialty_index_build() -> SpecialtyIndex:
-    rows = (
+    found = (
         SpecialtyProfile.objects.select_related("specialty__specialty_class__category")
         .annotate(programs=Count("specialty__programs", filter=Q(specialty__programs__status=ProgramStatus.PUBLISHED)))
         .order_by("specialty__code")
     )
-    rows = list(rows)
+    rows = list(found)
     if not rows:
         raise RuntimeError("No specialty profiles: run `manage.py build_specialty_profiles` first.")
     return SpecialtyIndex(

@@ -7,5 +7,6 @@ bash scripts/browser.sh
 .venv/bin/python -m ruff check .
 .venv/bin/python -m ruff format --check .
 .venv/bin/lint-imports
+.venv/bin/mypy
 .venv/bin/python manage.py makemigrations --check --dry-run --settings=config.settings.test
 exec .venv/bin/python -m pytest "$@"

@@ -13,7 +13,7 @@ if not SECRET_KEY or SECRET_KEY.startswith("dev-only") or len(SECRET_KEY) < 50:
 # Production mode runs on real services: PostgreSQL for data, Redis for the cache (sessions, throttles) and the broker.
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Production needs DATABASE_URL=postgres://… (SQLite is for development only).")
-if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+if str(CACHES["default"]["BACKEND"]).endswith("LocMemCache"):
     raise ImproperlyConfigured("Production needs REDIS_URL=redis://… for the shared cache (sessions and throttles).")
 
 STORAGES = {

@@ -73,7 +73,7 @@ class StudentsView(APIView):
         pages = Pages()
         students = access.students_for_counselor(counselor=api_user(request)).order_by("username")
         page = pages.paginate_queryset(students, request, view=self)
-        return pages.get_paginated_response([{"id": s.pk, "username": s.username} for s in page])
+        return pages.get_paginated_response([{"id": s.pk, "username": s.username} for s in page or []])
 
 
 class ReviewView(APIView):

@@ -83,11 +83,12 @@ def review_decide(
         kind = FeedbackKind.ENDORSE if decision == Decision.ENDORSED else FeedbackKind.REJECT
         feedback_record(actor=counselor, attempt=attempt, program=program, kind=kind, reason=reason)
     audit_record(actor=counselor, student=student, action=f"review_{decision}", program=program.pk, reason=reason)
-    words = {
+    sentences: dict[str, str] = {
         Decision.ENDORSED: _("Your counselor endorsed %(p)s."),
         Decision.REJECTED: _("Your counselor advised against %(p)s: %(r)s"),
         Decision.ADDED: _("Your counselor suggested %(p)s."),
-    }[decision]
+    }
+    words = sentences[decision]
     Notification.objects.create(user=student, message=(words % {"p": program, "r": reason})[:300])
     return review
 

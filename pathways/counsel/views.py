@@ -186,7 +186,7 @@ def roster_upload(request: SignedInRequest, cohort_id: int) -> HttpResponse:
     or not the account exists; a student joins only by accepting. A file that cannot be read changes nothing."""
     cohort = _my_cohort(request, cohort_id)
     upload = request.FILES.get("roster")
-    if upload is None or upload.size > ROSTER_MAX_BYTES:
+    if upload is None or (upload.size or 0) > ROSTER_MAX_BYTES:
         messages.error(request, _("Choose a CSV file of at most 200 KB."))
         return redirect("pathways:cohort_analytics", cohort_id=cohort.pk)
     try:

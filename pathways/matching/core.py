@@ -23,7 +23,7 @@ from recommender.ranking import Ranker, capped_walk
 
 STAGES = ("junior", "secondary", "associate")
 WEIGHTS = {"near": 0.08, "route": 0.05, "demand": 0.05, "employment": 0.03, "places": 0.02}
-TIER_DEMAND = {
+TIER_DEMAND: dict[str, float] = {
     ClusterTier.LEADING: 1.0,
     ClusterTier.PILLAR: 0.85,
     ClusterTier.DISTINCTIVE: 0.7,
@@ -75,7 +75,7 @@ def _source_stage(graph: RouteGraph, node: object) -> str | None:
     if isinstance(node, str):
         return "secondary" if node.startswith("skills_exam") else "associate"
     level = graph.programs[node].level  # type: ignore[index]
-    return {Level.SECONDARY: "secondary", Level.ASSOCIATE: "associate"}.get(level)
+    return {str(Level.SECONDARY): "secondary", str(Level.ASSOCIATE): "associate"}.get(level)
 
 
 def _entries(graph: RouteGraph, stage: str) -> dict[int, list[Entry]]:
@@ -201,10 +201,10 @@ COLD_WEIGHTS = np.array(
 RERANK_DEPTH = 50
 
 
-def _order(ranker: Ranker, features: np.ndarray, cold: np.ndarray) -> np.ndarray:
+def _order(ranker: Ranker, features: np.ndarray | None, cold: np.ndarray) -> np.ndarray:
     """Program rows best first: the cold-start score, then the learned re-ranker over its top rows when it is on."""
     order = np.argsort(-cold, kind="stable")
-    if ranker.reranker is None:
+    if ranker.reranker is None or features is None:
         return order
     head = order[:RERANK_DEPTH]
     learned = ranker.reranker.predict_proba(features[head])[:, 1]

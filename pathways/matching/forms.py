@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -20,5 +20,7 @@ class RecommendationForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["district"].choices = [("", _("Choose…"))] + DISTRICT_CHOICES
-        self.fields["routes"].choices = [(r.code, r.display_name) for r in RouteKind.objects.order_by("position")]
+        cast(forms.ChoiceField, self.fields["district"]).choices = [("", _("Choose…")), *DISTRICT_CHOICES]
+        cast(forms.ChoiceField, self.fields["routes"]).choices = [
+            (r.code, r.display_name) for r in RouteKind.objects.order_by("position")
+        ]

@@ -96,7 +96,8 @@ def eligible_students(*, first_user_id: int, last_user_id: int, only_stale: bool
         )
     )
     if not found:
-        return Eligible(*(np.zeros(0, dtype=t) for t in (int, int, object, object)), np.zeros((0, 6)))
+        empty = [np.zeros(0, dtype=t) for t in (int, int, object, object)]
+        return Eligible(empty[0], empty[1], empty[2], empty[3], np.zeros((0, 6)))
     columns = list(zip(*found, strict=True))
     return Eligible(
         np.array(columns[0]),
@@ -179,7 +180,9 @@ class StageScorer:
             ],
             axis=-1,
         )
-        learned = self.ranker.reranker.predict_proba(features.reshape(-1, 6))[:, 1].reshape(head.shape)
+        reranker = self.ranker.reranker
+        assert reranker is not None  # only called when the re-ranker is on
+        learned = reranker.predict_proba(features.reshape(-1, 6))[:, 1].reshape(head.shape)
         cold_head = np.take_along_axis(cold[rows], head, 1)
         ordered[rows, :RERANK_DEPTH] = np.take_along_axis(head, np.lexsort((-cold_head, -learned), axis=-1), 1)
 
@@ -318,7 +321,7 @@ def recompute_range(*, first_user_id: int, last_user_id: int, only_stale: bool =
     result.query_seconds = time.perf_counter() - clock
     if graph is None or not len(found.student_ids):
         return result
-    clock, rows = time.perf_counter(), []
+    clock, rows = time.perf_counter(), list[Row]()
     for stage in sorted(set(found.stages.tolist())):
         table = program_table(graph, version, ranker, stage)
         members = np.flatnonzero(found.stages == stage)

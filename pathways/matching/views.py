@@ -37,7 +37,7 @@ def quiz_recommendations(request: SignedInRequest, attempt_id: int) -> HttpRespo
         "district": profile.district if profile else "",
     }
     form = RecommendationForm(request.POST or None, initial=initial)
-    stage, district, routes = initial["stage"], initial["district"], frozenset()
+    stage, district, routes = initial["stage"], initial["district"], frozenset[str]()
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         stage, district, routes = data["stage"], data["district"], frozenset(data["routes"])

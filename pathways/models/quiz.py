@@ -42,7 +42,7 @@ class FormKind(models.TextChoices):
     QUICK = "quick", _("Quick form (30 questions)")
 
 
-ITEMS_PER_AREA = {FormKind.STANDARD: 10, FormKind.QUICK: 5}
+ITEMS_PER_AREA: dict[str, int] = {FormKind.STANDARD: 10, FormKind.QUICK: 5}
 
 
 class QuizItem(models.Model):

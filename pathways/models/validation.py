@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from programs.models import DEFAULT_YEARS, LEVELS_BY_KIND, Level, Program, ProgramStatus
 
-LEVEL_RANK = {Level.SECONDARY: 1, Level.ASSOCIATE: 2, Level.BACHELOR: 3}
+LEVEL_RANK: dict[str, int] = {Level.SECONDARY: 1, Level.ASSOCIATE: 2, Level.BACHELOR: 3}
 
 Errors = dict[str, list[str]]
 

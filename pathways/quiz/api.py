@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -72,7 +72,7 @@ def _sheet(request: Request) -> quiz.AnswerSheet:
             kind=data["form"], version_number=data["version"], answers=pairs, duration_seconds=duration
         )
     except quiz.QuizInputError as exc:
-        raise ValidationError(exc.errors) from exc
+        raise ValidationError(cast(dict[str, Any], exc.errors)) from exc
 
 
 class QuizResultSerializer(serializers.Serializer):

@@ -7,8 +7,11 @@ for the save step.
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -46,7 +49,7 @@ def quiz_home(request: HttpRequest) -> HttpResponse:
 
 
 def _screens(
-    items: list[FormVersionItem], answered: dict[str, str], errors: dict[int, str], missing: set[int]
+    items: list[FormVersionItem], answered: dict[str, Any], errors: dict[int, str], missing: set[int]
 ) -> list[list[dict]]:
     """The questions in screens of a few, each with its answer so far and any problem with it."""
     questions = [
@@ -186,7 +189,7 @@ def quiz_save(request: HttpRequest) -> HttpResponse:
     refused = ""
     if consent.consent_state(user=request.user).may_store:
         try:
-            attempt = quiz.quiz_attempt_save(student=request.user, sheet=sheet, token=token)
+            attempt = quiz.quiz_attempt_save(student=cast(User, request.user), sheet=sheet, token=token)
         except (quiz.ConsentRequired, quiz.ResultAlreadySaved) as exc:
             refused = str(exc)
         else:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -36,15 +36,17 @@ class PathwayQueryForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         any_ = [("", _("Any"))]
-        self.fields["district"].choices = [("", _("Choose…"))] + DISTRICT_CHOICES
-        self.fields["routes"].choices = [(r.code, r.display_name) for r in RouteKind.objects.order_by("position")]
-        self.fields["cluster"].choices = any_ + list(
+        cast(forms.ChoiceField, self.fields["district"]).choices = [("", _("Choose…")), *DISTRICT_CHOICES]
+        cast(forms.ChoiceField, self.fields["routes"]).choices = [
+            (r.code, r.display_name) for r in RouteKind.objects.order_by("position")
+        ]
+        cast(forms.ChoiceField, self.fields["cluster"]).choices = any_ + list(
             IndustryCluster.objects.order_by("position").values_list("code", "name")
         )
         self.start_program: Program | None = None
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("start") == "junior" and not data.get("district"):
             self.add_error("district", _("Choose your home district."))
         if data.get("start") == "program":

@@ -327,7 +327,7 @@ class Walk:
     def _edges(self, node: int | str | None, years: int) -> Iterator[Edge]:
         if node is None:
             edges = [
-                e for e in self.graph.entries_from_junior if self._in_scope(self.graph.programs[e.target].district)
+                e for e in self.graph.entries_from_junior if self._in_scope(self.graph.programs[int(e.target)].district)
             ]
         else:
             edges = self.graph.out.get(node, [])

@@ -63,7 +63,7 @@ KEY = ("route_id", "academic_year", "from_program_id", "from_skill_category_id",
 
 def counterpart_class(code: str, level: str) -> str:
     """The same 专业类 at another level: 7102 (中职) ↔ 5102 (高职专科) ↔ 3102 (职业本科)."""
-    offset = {Level.SECONDARY: 60, Level.ASSOCIATE: 40, Level.BACHELOR: 20}
+    offset: dict[str, int] = {Level.SECONDARY: 60, Level.ASSOCIATE: 40, Level.BACHELOR: 20}
     return f"{offset[level] + int(code[:2]) % 20:02d}{code[2:]}"
 
 
@@ -129,7 +129,7 @@ class Generator:
     def pairs(self, sources: list[Program], level: str, count: int, kinds: set[str] | None = None) -> list[tuple]:
         """Up to `count` (earlier, later) pairs, one per earlier program, with no program used twice."""
         used: set[int] = {a.from_program_id for a in self.planned if a.from_program_id}
-        result = []
+        result: list = []
         for source in sources:
             if len(result) >= count:
                 break
@@ -215,7 +215,7 @@ class Generator:
     def _schools_feeding(self, colleges: list, count: int) -> list:
         """`count` sample 中职 schools with at least two programs a college in `colleges` can continue."""
         college_set = set(colleges)
-        used = {a.from_program.institution for a in self.planned if a.from_program_id}
+        used = {a.from_program.institution for a in self.planned if a.from_program is not None}
         feeding: Counter = Counter()
         for program in self.catalog.by_level[Level.SECONDARY]:
             school = program.institution

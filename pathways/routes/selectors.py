@@ -126,7 +126,7 @@ def _materialise(graph: RouteGraph, raw: list[RawPathway]) -> list[Pathway]:
                     year + 1,
                     year + edge.years,
                     edge.quota,
-                    articulations.get(edge.articulation),
+                    articulations.get(edge.articulation or 0),
                 )
             )
             year += edge.years
@@ -136,7 +136,7 @@ def _materialise(graph: RouteGraph, raw: list[RawPathway]) -> list[Pathway]:
 
 
 def routes_with_counts(*, academic_year: int | None) -> QuerySet[RouteKind]:
-    live = Articulation.objects.live().filter(academic_year=academic_year).values("pk")
+    live = Articulation.objects.live().filter(academic_year=academic_year or 0).values("pk")
     return RouteKind.objects.annotate(
         articulation_count=Count("articulations", filter=Q(articulations__in=live), distinct=True),
         places=Sum("articulations__quota", filter=Q(articulations__in=live)),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
@@ -124,7 +124,7 @@ def routes_load(
     routes = _parse_routes(routes_path)
     categories = _parse_categories(categories_path)
     counts: dict[str, LoadCounts] = {}
-    field_names = [RouteKind._meta.get_field(f).attname for f in ROUTE_TEXT_FIELDS]
+    field_names = [cast(models.Field, RouteKind._meta.get_field(f)).attname for f in ROUTE_TEXT_FIELDS]
     counts["route_kinds"], _ = upsert(
         model=RouteKind, key=("code",), instances=routes, fields=field_names, reason="load_routes"
     )

@@ -17,7 +17,11 @@ YEAR_WIDTH = 44
 PAD = 6
 BAR_Y = 4
 BAR_HEIGHT = 28
-SHORT_LEVEL = {Level.SECONDARY: _("Secondary"), Level.ASSOCIATE: _("Associate"), Level.BACHELOR: _("Bachelor")}
+SHORT_LEVEL: dict[str, object] = {
+    Level.SECONDARY: _("Secondary"),
+    Level.ASSOCIATE: _("Associate"),
+    Level.BACHELOR: _("Bachelor"),
+}
 
 
 @dataclass(frozen=True)

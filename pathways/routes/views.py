@@ -42,7 +42,8 @@ def route_detail(request: HttpRequest, code: str) -> HttpResponse:
     if route is None:
         raise Http404
     year = selectors.current_academic_year()
-    links = selectors.articulations_search(route=route, academic_year=year, q=request.GET.get("q", "")[:50]).live()
+    links = selectors.articulations_search(route=route, academic_year=year, q=request.GET.get("q", "")[:50])
+    links = links.live()  # type: ignore[attr-defined]  # ArticulationQuerySet
     context = {
         "route": route,
         "academic_year": year,

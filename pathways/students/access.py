@@ -14,7 +14,7 @@ def attempts_for_student(*, user: User | AnonymousUser) -> QuerySet[QuizAttempt]
     """The quiz attempts a signed-in user may list: their own."""
     if not getattr(user, "is_authenticated", False):
         return QuizAttempt.objects.none()
-    return QuizAttempt.objects.filter(student=user).select_related("version")
+    return QuizAttempt.objects.filter(student_id=user.pk).select_related("version")
 
 
 def attempt_get_for_student(*, user: User | AnonymousUser, attempt_id: int) -> QuizAttempt:
@@ -43,7 +43,7 @@ def is_student(user: User | AnonymousUser) -> bool:
     """Only a student account may join a class, be invited to one, or delete itself with its data."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return student_accounts().filter(pk=user.pk).exists()
+    return student_accounts().filter(pk=user.pk or 0).exists()
 
 
 def students_for_counselor(*, counselor: User | AnonymousUser) -> QuerySet[User]:
@@ -51,7 +51,7 @@ def students_for_counselor(*, counselor: User | AnonymousUser) -> QuerySet[User]
     non-counselor, and never an account that is not a student's."""
     if not is_counselor(counselor):
         return User.objects.none()
-    return student_accounts().filter(membership__cohort__counselors=counselor).distinct()
+    return student_accounts().filter(membership__cohort__counselors__pk=counselor.pk or 0).distinct()
 
 
 def student_get_for_counselor(*, counselor: User | AnonymousUser, student_id: int) -> User:
@@ -66,4 +66,4 @@ def cohorts_for_counselor(*, counselor: User | AnonymousUser) -> QuerySet[Cohort
     """The classes a counselor is assigned; nobody else's."""
     if not is_counselor(counselor):
         return Cohort.objects.none()
-    return Cohort.objects.filter(counselors=counselor).select_related("school")
+    return Cohort.objects.filter(counselors__pk=counselor.pk or 0).select_related("school")

@@ -38,8 +38,10 @@ class ConsentState:
 def consent_state(*, user: User | AnonymousUser) -> ConsentState:
     if not getattr(user, "is_authenticated", False):
         return ConsentState(False, False, False, False)
-    profile = StudentProfile.objects.filter(user=user).first()
-    kinds = set(Consent.objects.filter(user=user, notice_version=NOTICE_VERSION).values_list("kind", flat=True))
+    profile = StudentProfile.objects.filter(user_id=user.pk or 0).first()
+    kinds = set(
+        Consent.objects.filter(user_id=user.pk or 0, notice_version=NOTICE_VERSION).values_list("kind", flat=True)
+    )
     under_age = profile is not None and profile.age_on(timezone.localdate()) < GUARDIAN_AGE
     return ConsentState(profile is not None, ConsentKind.STUDENT in kinds, under_age, ConsentKind.GUARDIAN in kinds)
 

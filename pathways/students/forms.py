@@ -32,7 +32,7 @@ class ConsentForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         self.check_guardian(data)
         return data
 

@@ -3,7 +3,7 @@ they run."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import django_filters
 from django import forms
@@ -53,7 +53,7 @@ class StrictBooleanField(forms.NullBooleanField):
 
     widget = forms.TextInput
 
-    def to_python(self, value: Any) -> bool | None:
+    def to_python(self, value: Any) -> bool | None:  # type: ignore[override]  # None: no filter
         if value in (None, ""):
             return None
         if str(value).lower() in ("true", "1"):
@@ -96,7 +96,7 @@ class _LiveRates:
     A visitor who is not signed in is counted by the address `client_address` trusts, never by a header it sent."""
 
     def get_rate(self) -> str | None:
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)  # type: ignore[attr-defined]
+        return cast("str | None", api_settings.DEFAULT_THROTTLE_RATES.get(self.scope))  # type: ignore[attr-defined]
 
     def get_ident(self, request: Request) -> str:
         return client_address(request._request if isinstance(request, Request) else request)
