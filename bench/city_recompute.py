@@ -61,7 +61,7 @@ from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from pathways.matching.core import recommendation_basis  # noqa: E402
-from pathways.matching.recompute import RECOMPUTE_CHUNK, RangeResult, recompute_plan, recompute_range  # noqa: E402  # noqa: E402
+from pathways.matching.recompute import RECOMPUTE_CHUNK, RangeResult, recompute_plan, recompute_range  # noqa: E402
 from pathways.models import FormVersion, QuizItem, StudentRecommendation  # noqa: E402
 from pathways.students.consent import NOTICE_VERSION  # noqa: E402
 from programs.districts import DISTRICTS  # noqa: E402
