@@ -41,10 +41,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Before the session: NUL and other control characters in the path, query, form fields or cookies never go on.
+    # The visitor's language first (it reads only the language cookie, checked against LANGUAGES), so that even a
+    # refusal is in it; then, before the session, NUL and other control characters go no further.
+    "config.middleware.ChosenLanguageMiddleware",
     "config.middleware.InputGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "config.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

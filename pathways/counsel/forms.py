@@ -5,15 +5,13 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pathways.students.forms import GUARDIAN_RELATIONS
+from pathways.students.forms import GuardianFields
 
 
-class ClassJoinForm(forms.Form):
+class ClassJoinForm(GuardianFields):
     """A student joins a class with its join code or by accepting an invitation; under 14, a guardian agrees too."""
 
     code = forms.CharField(label=_("Class join code"), max_length=32, required=False)
-    guardian_name = forms.CharField(label=_("Guardian's name"), max_length=32, required=False)
-    guardian_relation = forms.ChoiceField(label=_("Relation"), choices=GUARDIAN_RELATIONS, required=False)
     guardian_agree = forms.BooleanField(
         label=_("I am this student's guardian, and I agree that the class's counselors see the student's results."),
         required=False,

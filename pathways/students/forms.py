@@ -19,14 +19,19 @@ GUARDIAN_RELATIONS = [
 ]
 
 
-class ConsentForm(forms.Form):
+class GuardianFields(forms.Form):
+    """A guardian's name and relation; each form that asks for them says what the guardian agrees to."""
+
+    guardian_name = forms.CharField(label=_("Guardian's name"), max_length=32, required=False)
+    guardian_relation = forms.ChoiceField(label=_("Relation"), choices=GUARDIAN_RELATIONS, required=False)
+
+
+class ConsentForm(GuardianFields):
     """The consent a student gives (and a guardian, for a student under 14) before anything is stored."""
 
     birth_year = forms.IntegerField(label=_("Year of birth"), min_value=1950, max_value=2100)
     birth_month = forms.IntegerField(label=_("Month of birth"), min_value=1, max_value=12)
     agree = forms.BooleanField(label=_("I have read the privacy notice and agree that my quiz results are stored."))
-    guardian_name = forms.CharField(label=_("Guardian's name"), max_length=32, required=False)
-    guardian_relation = forms.ChoiceField(label=_("Relation"), choices=GUARDIAN_RELATIONS, required=False)
     guardian_agree = forms.BooleanField(
         label=_("I am this student's guardian, I have read the privacy notice, and I agree."), required=False
     )

@@ -369,3 +369,10 @@ def test_the_wsgi_app_takes_control_characters_out_of_headers() -> None:
         signals.request_started.connect(close_old_connections)
         signals.request_finished.connect(close_old_connections)
     assert statuses and not statuses[0].startswith("5") and body
+
+
+def test_the_refusal_speaks_the_visitors_language() -> None:
+    assert "NUL 字节" in Client().get("/specialties/%00/").content.decode()
+    english = Client()
+    english.cookies["django_language"] = "en"
+    assert "such as a NUL byte" in english.get("/specialties/%00/").content.decode()
