@@ -5,7 +5,7 @@ Builds (or reuses) the database `zhitu_city` on postgres@127.0.0.1:5432: migrate
 synthetic students by COPY (auth users named `synthetic-0000001`…, a StudentProfile, the student's consent and one
 scored QuizAttempt each). Then times:
 
-1. an in-process run, range by range (RECOMPUTE_CHUNK students each), with the split between the eligibility query,
+1. an in-process run, range by range (RECOMPUTE_CHUNK_SIZE students each), with the split between the eligibility query,
    scoring and writing, and the peak RSS of the process;
 2. real Celery workers (`celery -A config worker -Q recompute -c N`, broker redis://127.0.0.1:6379/7) with N = 1 and
    N = 2: from enqueuing `recompute_recommendations` until every eligible student has a row with the current basis,
@@ -56,12 +56,13 @@ import django  # noqa: E402
 django.setup()
 
 import numpy as np  # noqa: E402
+from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from pathways.matching.core import recommendation_basis  # noqa: E402
-from pathways.matching.recompute import RECOMPUTE_CHUNK, RangeResult, recompute_plan, recompute_range  # noqa: E402
+from pathways.matching.recompute import RangeResult, recompute_plan, recompute_range  # noqa: E402
 from pathways.models import FormVersion, QuizItem, StudentRecommendation  # noqa: E402
 from pathways.students.consent import NOTICE_VERSION  # noqa: E402
 from programs.districts import DISTRICTS  # noqa: E402
@@ -187,7 +188,8 @@ def in_process() -> None:
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
     print(
-        f"in-process: {total.students:,} rows in {seconds:.1f} s ({len(ranges)} ranges of {RECOMPUTE_CHUNK:,}): "
+        f"in-process: {total.students:,} rows in {seconds:.1f} s "
+        f"({len(ranges)} ranges of {settings.RECOMPUTE_CHUNK_SIZE:,}): "
         f"plan {plan:.1f} s, eligibility queries {total.query_seconds:.1f} s, scoring {total.scoring_seconds:.1f} s, "
         f"writing {total.writing_seconds:.1f} s; {total.fallbacks:,} students by the one-student code; "
         f"programs per stage {total.programs}; peak RSS {peak:.2f} GiB",

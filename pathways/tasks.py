@@ -8,12 +8,11 @@ idempotent, so a redelivery is harmless: a chunk replaces each student's single 
 from __future__ import annotations
 
 from celery import shared_task
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from pathways.matching.feedback import feedback_dataset
-from pathways.matching.recompute import recommendations_recompute_range, recompute_plan
+from pathways.matching.recompute import recompute_plan, recompute_range
 from pathways.queueing import ReliableTask, enqueue
 from pathways.students.privacy import retention_purge
 from recommender.artifacts import ranker_cache_clear, ranker_get
@@ -29,7 +28,7 @@ def _enqueue_chunks(ranges: list[tuple[int, int]], only_stale: bool) -> None:
 @shared_task(base=ReliableTask)
 def recompute_recommendations(after_user_id: int = 0) -> int:
     """Plan a full recompute: one chunk task per range of students, enqueued once this commits. Returns the chunks."""
-    ranges = recompute_plan(after_user_id=after_user_id, size=settings.RECOMPUTE_CHUNK_SIZE)
+    ranges = recompute_plan(after_user_id=after_user_id)
     _enqueue_chunks(ranges, only_stale=False)
     return len(ranges)
 
@@ -38,7 +37,7 @@ def recompute_recommendations(after_user_id: int = 0) -> int:
 def recompute_stale_recommendations(after_user_id: int = 0) -> int:
     """After a catalog change, a model flip, or work lost while the broker was down: redo every set from an older
     state (the beat schedule runs this every RECOMPUTE_STALE_EVERY seconds)."""
-    ranges = recompute_plan(after_user_id=after_user_id, only_stale=True, size=settings.RECOMPUTE_CHUNK_SIZE)
+    ranges = recompute_plan(after_user_id=after_user_id, only_stale=True)
     _enqueue_chunks(ranges, only_stale=True)
     return len(ranges)
 
@@ -56,9 +55,7 @@ def _pointer_refresh() -> None:
 def recompute_chunk(first_user_id: int, last_user_id: int, only_stale: bool = False) -> int:
     """Recompute one range of students in one transaction; idempotent, so a redelivery is harmless."""
     _pointer_refresh()
-    return recommendations_recompute_range(
-        first_user_id=first_user_id, last_user_id=last_user_id, only_stale=only_stale
-    )
+    return recompute_range(first_user_id=first_user_id, last_user_id=last_user_id, only_stale=only_stale).students
 
 
 @shared_task(base=ReliableTask)

@@ -6,6 +6,7 @@ from django.test import Client
 from django.utils import timezone
 
 from pathways.counsel.classes import Guardian, class_join
+from pathways.matching.recompute import recompute_plan, recompute_range
 from pathways.models import Cohort, FormVersion, QuizAttempt
 from pathways.quiz.services import answers_check, quiz_attempt_save
 from pathways.students.access import COUNSELOR_GROUP, STUDENT_GROUP
@@ -110,3 +111,9 @@ def saved_student(username: str, by_area: dict[str, int] = MECHANIC_ANSWERS, age
     return quiz_attempt_save(
         student=student, sheet=answers_check(kind="quick", version_number=form.number, answers=answers)
     )
+
+
+def recompute_everyone(*, only_stale: bool = False, size: int = 0) -> int:
+    """A whole recompute in this process, range by range as the chunk tasks run it; return the rows written."""
+    ranges = recompute_plan(only_stale=only_stale, size=size)
+    return sum(recompute_range(first_user_id=f, last_user_id=t, only_stale=only_stale).students for f, t in ranges)

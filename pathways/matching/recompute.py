@@ -1,6 +1,6 @@
 """The city recompute: every eligible student of a user-id range scored in numpy blocks and written as one row each.
 
-It stores exactly what `recommendation_store` stores for each student (tests/recommender/test_bulk_recompute.py
+It stores exactly what `recommendation_store` stores for each student (tests/pathways/matching/test_bulk_recompute.py
 compares the two), with none of its per-student queries:
 
 1. one query for the range's eligible students (a saved attempt, not opted out, consent on record) with their latest
@@ -22,12 +22,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
+from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import (
-    OuterRef,
-    QuerySet,
-    Subquery,
-)
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from pathways.matching.core import (
@@ -310,7 +307,13 @@ def _write_copy(rows: list[Row], *, model_version: int | None, basis: str, now: 
 
 
 def recompute_range(*, first_user_id: int, last_user_id: int, only_stale: bool = False) -> RangeResult:
-    """Recompute every eligible student with first <= user id <= last, in one transaction, with timings."""
+    """Recompute every eligible student with first <= user id <= last, in one transaction; return counts and timings.
+
+    One query, numpy blocks, one bulk write; each stored set is exactly what `recommendation_store` would store. Each
+    student's row is replaced, so a range that runs twice (a worker killed and the task redelivered) leaves exactly the
+    same rows: no duplicates, no gaps. With `only_stale`, only sets from another model version or catalog state (or
+    none yet) are redone.
+    """
     result = RangeResult()
     version, ranker = ranker_get()
     graph, basis = graph_get(), recommendation_basis()
@@ -335,61 +338,22 @@ def recompute_range(*, first_user_id: int, last_user_id: int, only_stale: bool =
         _write(rows, model_version=version.number if version else None, basis=basis, now=timezone.now())
     result.writing_seconds = time.perf_counter() - clock
     result.students = len(rows)
+    log.info("recompute %s-%s: %s", first_user_id, last_user_id, result)
     return result
 
 
-# Planning a recompute: which students, in which ranges --------------------------------------------------------
+def recompute_plan(*, after_user_id: int = 0, only_stale: bool = False, size: int = 0) -> list[tuple[int, int]]:
+    """The user-id ranges [first, last] of a recompute, for chunk tasks to share out.
 
-
-def students_to_recompute() -> QuerySet[StudentProfile]:
-    """Students with at least one saved attempt who have not opted out of profiling, in a stable order."""
-    profiles = StudentProfile.objects.filter(user__quiz_attempts__isnull=False, profiling_opt_out=False)
-    return profiles.distinct().order_by("user_id")
-
-
-def recommendations_recompute(
-    *, after_user_id: int = 0, chunk: int = 200, only_stale: bool = False
-) -> tuple[int, int | None]:
-    """Recompute one chunk of students after `after_user_id`; return how many, and where the next chunk starts.
-
-    The chunk is the user-id range of its first and last student, recomputed by `recommendations_recompute_range`.
-    With `only_stale`, only students whose set was computed from another model version or catalog state (or who have
-    none) are redone.
+    Each range holds `size` students (RECOMPUTE_CHUNK_SIZE unless given) who have a saved attempt and have not opted
+    out of profiling; `recompute_range` then skips those without consent. With `only_stale`, students whose set is
+    from the current model version and catalog state are left out.
     """
-    students = students_to_recompute().filter(user_id__gt=after_user_id)
+    size = size or settings.RECOMPUTE_CHUNK_SIZE
+    students = StudentProfile.objects.filter(
+        user_id__gt=after_user_id, user__quiz_attempts__isnull=False, profiling_opt_out=False
+    )
     if only_stale:
         students = students.exclude(user__recommendation__basis=recommendation_basis())
-    ids = list(students.values_list("user_id", flat=True)[:chunk])
-    if ids:
-        recommendations_recompute_range(first_user_id=ids[0], last_user_id=ids[-1], only_stale=only_stale)
-    return len(ids), (ids[-1] if len(ids) == chunk else None)
-
-
-RECOMPUTE_CHUNK = 20_000  # students per chunk task: one transaction each
-
-
-def recompute_plan(
-    *, after_user_id: int = 0, only_stale: bool = False, size: int = RECOMPUTE_CHUNK
-) -> list[tuple[int, int]]:
-    """The user-id ranges [first, last] of a recompute, `size` eligible students each, for chunk tasks to share out."""
-    students = students_to_recompute().filter(user_id__gt=after_user_id)
-    if only_stale:
-        students = students.exclude(user__recommendation__basis=recommendation_basis())
-    ids = list(students.values_list("user_id", flat=True))
+    ids = list(students.distinct().order_by("user_id").values_list("user_id", flat=True))
     return [(ids[n], ids[min(n + size, len(ids)) - 1]) for n in range(0, len(ids), size)]
-
-
-def recommendations_recompute_range(*, first_user_id: int, last_user_id: int, only_stale: bool = False) -> int:
-    """Recompute every eligible student with first <= user id <= last, in one transaction; return how many rows.
-
-    Vectorised (this module): one query, numpy blocks, one bulk write; each stored set is exactly what
-    `recommendation_store` would store. Each student's row is replaced, so a range that runs twice (a worker killed
-    and the task redelivered) leaves exactly the same rows: no duplicates, no gaps.
-    """
-
-    result = recompute_range(first_user_id=first_user_id, last_user_id=last_user_id, only_stale=only_stale)
-    log.info("recompute %s-%s: %s", first_user_id, last_user_id, result)
-    return result.students
-
-
-# Feedback, for the re-ranker ------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 from pathways.counsel.review import review_decide, review_note
 from pathways.matching.feedback import feedback_dataset
 from pathways.matching.recommendations import recommendation_store
-from pathways.matching.recompute import recommendations_recompute
+from pathways.matching.recompute import recompute_plan
 from pathways.models import (
     AuditEntry,
     Cohort,
@@ -95,7 +95,7 @@ def test_opting_out_stops_profiling(wang: QuizAttempt) -> None:
     assert StudentProfile.objects.get(user=wang.student).profiling_opt_out
     assert not StudentRecommendation.objects.filter(student=wang.student).exists()
     assert "画像分析已关闭" in client.get(f"/quiz/history/{wang.pk}/recommendations/").content.decode()
-    assert recommendations_recompute()[0] == 0  # the recompute skips her
+    assert recompute_plan() == []  # the recompute skips her
     assert client.get("/specialties/").status_code == 200  # catalog browsing is untouched
 
 

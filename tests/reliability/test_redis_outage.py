@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
-from pathways.matching.recompute import recommendations_recompute_range
+from pathways.matching.recompute import recompute_range
 from pathways.models import StudentRecommendation
 from recommender.models import ModelVersion
 from recommender.training import model_train
@@ -38,7 +38,7 @@ def test_with_redis_down_for_30_s_reads_work_enqueues_fail_fast_and_the_work_com
         }
     }
     attempts = students(12, "outage_")
-    recommendations_recompute_range(first_user_id=attempts[0].student_id, last_user_id=attempts[-1].student_id)
+    recompute_range(first_user_id=attempts[0].student_id, last_user_id=attempts[-1].student_id)
     new = model_train(activate=False, force=True)
     start_worker(beat=True)  # the beat schedule sweeps stale sets every RECOMPUTE_STALE_EVERY=3 s
     admin = Client()

@@ -19,7 +19,7 @@ import time
 import pytest
 from django.db import connection, transaction
 
-from pathways.matching.recompute import recommendations_recompute_range, students_to_recompute
+from pathways.matching.recompute import recompute_plan, recompute_range
 from pathways.models import StudentRecommendation
 from pathways.queueing import enqueue
 from pathways.tasks import recompute_recommendations
@@ -36,8 +36,9 @@ pytestmark = [
 
 def test_a_worker_killed_mid_recompute_leaves_one_set_per_student_all_from_the_new_version(start_worker, broker):
     attempts = students(80, "kill_")
-    ids = list(students_to_recompute().values_list("user_id", flat=True))
-    recommendations_recompute_range(first_user_id=ids[0], last_user_id=ids[-1])  # everyone has a v1 set
+    ids = [a.student_id for a in attempts]
+    assert recompute_plan(size=len(ids)) == [(ids[0], ids[-1])]
+    assert recompute_range(first_user_id=ids[0], last_user_id=ids[-1]).students == len(ids)  # everyone has a v1 set
     new = model_train(activate=False, force=True)
     worker = start_worker()  # RECOMPUTE_CHUNK_SIZE=10: 8 chunk tasks
     with transaction.atomic():

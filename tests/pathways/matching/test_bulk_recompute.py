@@ -12,12 +12,12 @@ from django.utils import timezone
 
 from pathways.matching.core import recommendation_basis
 from pathways.matching.recommendations import recommendation_store
-from pathways.matching.recompute import recommendations_recompute, recommendations_recompute_range
+from pathways.matching.recompute import recompute_plan, recompute_range
 from pathways.models import Consent, ConsentKind, QuizAttempt, StudentProfile, StudentRecommendation
 from pathways.students.consent import NOTICE_VERSION
 from recommender.artifacts import ranker_cache_clear, ranker_get
 from recommender.training import model_train
-from tests.factories import saved_student
+from tests.factories import recompute_everyone, saved_student
 from tests.recommender.test_reranker import synthetic
 
 pytestmark = pytest.mark.django_db
@@ -97,7 +97,7 @@ def _one_by_one(attempts: list[QuizAttempt]) -> dict[int, tuple]:
 
 def _bulk() -> dict[int, tuple]:
     ids = sorted(User.objects.values_list("pk", flat=True))
-    recommendations_recompute_range(first_user_id=ids[0], last_user_id=ids[-1])
+    recompute_range(first_user_id=ids[0], last_user_id=ids[-1])
     return _stored()
 
 
@@ -142,12 +142,11 @@ def test_running_a_range_twice_leaves_the_same_rows(cohort: list[QuizAttempt]) -
 
 def test_a_range_is_only_its_students_and_the_chunked_recompute_still_covers_all(cohort: list[QuizAttempt]) -> None:
     ids = [a.student_id for a in cohort]
-    assert recommendations_recompute_range(first_user_id=ids[2], last_user_id=ids[4]) == 3
+    assert recompute_range(first_user_id=ids[2], last_user_id=ids[4]).students == 3
     assert set(_stored()) == set(ids[2:5])
-    done, next_start = recommendations_recompute(chunk=4)
-    while next_start is not None:
-        more, next_start = recommendations_recompute(after_user_id=next_start, chunk=4)
-        done += more
-    assert done == len(cohort) + 3  # the students without consent are looked at, and skipped
+    assert len(recompute_plan(size=1)) == len(cohort) + 3  # the students without consent are looked at, and skipped
+    assert recompute_everyone(size=4) == len(cohort)
     assert set(_stored()) == set(ids)
-    assert recommendations_recompute(only_stale=True) == (3, None)  # only the three without consent remain "stale"
+    unconsented = User.objects.filter(username__in=("student_no_consent", "student_young", "student_old_notice"))
+    stale = recompute_plan(only_stale=True, size=1)  # only the three without consent remain "stale"
+    assert stale == [(pk, pk) for pk in unconsented.order_by("pk").values_list("pk", flat=True)]

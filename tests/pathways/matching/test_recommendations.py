@@ -8,11 +8,11 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from pathways.matching.recommendations import recommendations_for
-from pathways.matching.recompute import recommendations_recompute
+from pathways.matching.recompute import recompute_plan
 from pathways.models import StudentProfile, StudentRecommendation
 from programs.models import Program
 from programs.services import programs_set_status
-from tests.factories import MECHANIC, saved_student
+from tests.factories import MECHANIC, recompute_everyone, saved_student
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +79,7 @@ def test_nothing_but_the_profile_and_stated_preferences_moves_a_recommendation()
     older, younger = saved_student("student_a", age=19), saved_student("student_b", age=14)
     for attempt in (older, younger):
         StudentProfile.objects.filter(user_id=attempt.student_id).update(stage="junior", district="万州区")
-    recommendations_recompute()
+    assert recompute_everyone() == 2
     sets = {r.student.username: r.programs for r in StudentRecommendation.objects.select_related("student")}
     assert sets["student_a"] == sets["student_b"]
     assert "gender" not in {f.name for f in StudentProfile._meta.get_fields()}
@@ -87,13 +87,10 @@ def test_nothing_but_the_profile_and_stated_preferences_moves_a_recommendation()
 
 def test_recompute_is_idempotent_one_current_set_per_student() -> None:
     students = [saved_student(f"student_{n}") for n in range(5)]
-    done, next_start = recommendations_recompute(chunk=2)
-    while next_start is not None:
-        more, next_start = recommendations_recompute(after_user_id=next_start, chunk=2)
-        done += more
-    assert done == 5
+    assert len(recompute_plan(size=2)) == 3
+    assert recompute_everyone(size=2) == 5
     first = {r.student_id: (r.programs, r.model_version) for r in StudentRecommendation.objects.all()}
-    recommendations_recompute(chunk=100)  # a redelivered task runs everything again
+    assert recompute_everyone(size=100) == 5  # a redelivered task runs everything again
     assert StudentRecommendation.objects.count() == 5
     assert {r.student_id: (r.programs, r.model_version) for r in StudentRecommendation.objects.all()} == first
     assert set(first) == {a.student_id for a in students}
@@ -116,10 +113,10 @@ def test_the_recommendation_page_shows_programs_routes_and_industries(client: Cl
 def test_a_catalog_change_makes_stored_sets_stale_and_only_those_are_redone() -> None:
     for n in range(3):
         saved_student(f"student_stale_{n}")
-    assert recommendations_recompute(only_stale=True)[0] == 3  # none stored yet: all stale
-    assert recommendations_recompute(only_stale=True)[0] == 0  # nothing changed since
+    assert recompute_everyone(only_stale=True) == 3  # none stored yet: all stale
+    assert recompute_plan(only_stale=True) == []  # nothing changed since
     program = Program.objects.published().filter(specialty__level="secondary").first()
     programs_set_status(programs=Program.objects.filter(pk=program.pk), status="archived", reason="closed")
-    assert recommendations_recompute(only_stale=True)[0] == 3  # the catalog moved: every set is redone
+    assert recompute_everyone(only_stale=True) == 3  # the catalog moved: every set is redone
     assert not any(program.pk in [p["program"] for p in r.programs] for r in StudentRecommendation.objects.all())
     assert StudentRecommendation.objects.values("basis").distinct().count() == 1
