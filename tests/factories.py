@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import re
+
 import factory
 from django.contrib.auth.models import Group, User
-from django.test import Client
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from pathways.counsel.classes import Guardian, class_join
 from pathways.matching.recompute import recompute_plan, recompute_range
@@ -92,8 +94,9 @@ def two_classes(curator: User, prefix: str) -> dict:
     return {"users": users, "attempt": attempt, "cohort": one, "other_cohort": two}
 
 
-def as_user(user: User) -> Client:
-    client = Client()
+def as_user(user: User) -> APIClient:
+    """A client signed in as `user`, for pages and the API alike (an APIClient is a Django test client)."""
+    client = APIClient()
     client.force_login(user)
     return client
 
@@ -117,3 +120,24 @@ def recompute_everyone(*, only_stale: bool = False, size: int = 0) -> int:
     """A whole recompute in this process, range by range as the chunk tasks run it; return the rows written."""
     ranges = recompute_plan(only_stale=only_stale, size=size)
     return sum(recompute_range(first_user_id=f, last_user_id=t, only_stale=only_stale).students for f, t in ranges)
+
+
+HANDS_ON = {"R": 5, "I": 4, "A": 3, "S": 2, "E": 1, "C": 3}  # a realistic, investigative profile, as raw answers
+
+
+def quick_form() -> FormVersion:
+    return FormVersion.objects.get(kind="quick", is_current=True)
+
+
+def form_answers(form: FormVersion, by_area: dict[str, int] = HANDS_ON) -> dict[str, object]:
+    """The quiz page's POST for `form`, every item answered with its area's value."""
+    posted: dict[str, object] = {"version": form.number}
+    posted.update({f"item_{i.item_id}": by_area[i.area] for i in form.items.all()})
+    return posted
+
+
+def token_of(html: str) -> str:
+    """The signed result token a result page carries for saving it."""
+    found = re.search(r'name="token" value="([^"]+)"', html)
+    assert found, "no result token on the page"
+    return found.group(1)

@@ -66,7 +66,7 @@ def may_store_condition(*, user_id: str, profile: str, today: date) -> Q:
     student's consent to the current notice, and a guardian's unless 14 or older on `today` (the birthday counted
     from the first of the birth month, as `StudentProfile.age_on`). `user_id` reaches the user's id from the model
     queried ("pk" on User, "student_id" on QuizAttempt), `profile` its StudentProfile ("student_profile__", …).
-    tests/pathways/test_consent_rule.py checks that the two agree on every case."""
+    tests/pathways/students/test_consent_rule.py checks that the two agree on every case."""
     consents = Consent.objects.filter(user_id=OuterRef(user_id), notice_version=NOTICE_VERSION)
     year = today.year - GUARDIAN_AGE
     old_enough = Q(**{f"{profile}birth_year__lt": year}) | Q(

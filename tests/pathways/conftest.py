@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 import pytest
 
-from pathways.models import Articulation, RouteKind, SkillCategory
+from pathways.models import Articulation, Cohort, RouteKind, SkillCategory
 from pathways.routes.graph import graph_cache_clear
-from programs.models import InstitutionKind, Program, Specialty, SpecialtyClass
-from tests.factories import InstitutionFactory, ProgramFactory
+from programs.models import Institution, InstitutionKind, Program, Specialty, SpecialtyClass
+from tests.factories import InstitutionFactory, ProgramFactory, counselor, student_in
 
 YEAR = 2030
 
@@ -88,3 +88,19 @@ def small_city(db: None) -> World:
         upgrade_q=link("upgrade", r1, 3, 2, 20, from_class=SpecialtyClass.objects.get(code="5102")),
         direct=link("five-year-integrated", q1, 3, 2, 25),
     )
+
+
+@pytest.fixture
+def school() -> Institution:
+    return Institution.objects.get(name="奉节职业教育中心")
+
+
+@pytest.fixture
+def li_and_zhao(school: Institution) -> dict:
+    """`counselor_li` looks after `student_wang` (一班); `counselor_zhao` after `student_zhang` (二班), never wang."""
+    li, zhao = counselor("counselor_li"), counselor("counselor_zhao")
+    one = Cohort.objects.create(school=school, name="一班", academic_year=2026)
+    two = Cohort.objects.create(school=school, name="二班", academic_year=2026)
+    one.counselors.add(li)
+    two.counselors.add(zhao)
+    return {"li": li, "zhao": zhao, "wang": student_in(one, "student_wang"), "zhang": student_in(two, "student_zhang")}

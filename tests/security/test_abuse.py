@@ -15,8 +15,7 @@ from rest_framework.test import APIClient
 
 from pathways.models import QuizAttempt, RecommendationFeedback, Review, StudentProfile, StudentRecommendation
 from programs.models import Program
-from tests.factories import student_account
-from tests.pathways.test_quiz_flow import answers, quick, token_of
+from tests.factories import form_answers, quick_form, student_account, token_of
 from tests.security.test_limits import rates, score_body, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -80,8 +79,11 @@ def test_one_address_trying_many_usernames_is_stopped() -> None:
 def test_the_html_quiz_and_sign_up_are_throttled() -> None:
     with override_settings(**rates(quiz_page="2/min", signup="2/hour")):
         client = Client(REMOTE_ADDR="10.5.5.5")
-        codes = [client.post("/quiz/quick/", answers(quick())).status_code for _n in range(3)]
-        assert codes == [200, 200, 429] and "请求过多" in client.post("/quiz/quick/", answers(quick())).content.decode()
+        codes = [client.post("/quiz/quick/", form_answers(quick_form())).status_code for _n in range(3)]
+        assert (
+            codes == [200, 200, 429]
+            and "请求过多" in client.post("/quiz/quick/", form_answers(quick_form())).content.decode()
+        )
         signups = [client.post("/accounts/signup/", {"username": f"s{n}"}).status_code for n in range(3)]
         assert signups == [200, 200, 429]
         assert not User.objects.filter(username__startswith="s").exists()
@@ -90,7 +92,7 @@ def test_the_html_quiz_and_sign_up_are_throttled() -> None:
 def test_a_result_is_saved_once_by_one_account() -> None:
     owner, other = student_account("student_once"), student_account("student_twice")
     anonymous = Client()
-    token = token_of(anonymous.post("/quiz/quick/", answers(quick())).content.decode())
+    token = token_of(anonymous.post("/quiz/quick/", form_answers(quick_form())).content.decode())
     mine = Client()
     mine.force_login(owner)
     first = mine.post("/quiz/save/", {"token": token})
@@ -152,7 +154,7 @@ def test_the_listed_inputs_are_400s_with_a_message_and_write_nothing(six_persona
     digits = score_body()
     digits["answers"][0]["value"] = "9" * 5000
     assert api.post("/api/v1/quiz/score/", digits, format="json").status_code == 400
-    page = answers(quick())
+    page = form_answers(quick_form())
     page[next(k for k in page if k.startswith("item_"))] = "9" * 5000
     assert "答案只能是 1（非常不喜欢）到 5" in Client().post("/quiz/quick/", page).content.decode()
     assert (
@@ -168,7 +170,7 @@ def test_the_listed_inputs_are_400s_with_a_message_and_write_nothing(six_persona
     assert Review.objects.get(student=owner).version == 0 and not Review.objects.get(student=owner).note
     # Saving while profiling is off: a clear refusal, not a 500.
     StudentProfile.objects.filter(user=owner).update(profiling_opt_out=True)
-    token = token_of(Client().post("/quiz/quick/", answers(quick())).content.decode())
+    token = token_of(Client().post("/quiz/quick/", form_answers(quick_form())).content.decode())
     refused = mine.post("/quiz/save/", {"token": token})
     assert refused.status_code == 403 and "此账号已关闭画像分析" in refused.content.decode()
     assert QuizAttempt.objects.filter(student=owner).count() == 1

@@ -14,11 +14,11 @@ from rest_framework.test import APIClient
 
 from pathways.models import FormVersion, QuizAnswer, QuizAttempt
 from pathways.students.consent import consent_record
+from tests.factories import HANDS_ON
 
 pytestmark = pytest.mark.django_db
 
 # R 5s, I 4s, A 3s, S 2s, E 1s, C 3s on the quick form: scores R40 I30 A20 S10 E0 C20, code RIA.
-BY_AREA = {"R": 5, "I": 4, "A": 3, "S": 2, "E": 1, "C": 3}
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def time_machine_seconds(seconds: int) -> Iterator[None]:
 
 
 def body(form: FormVersion, **changes: object) -> dict:
-    answers = [{"item": i.item_id, "value": BY_AREA[i.area]} for i in form.items.all()]
+    answers = [{"item": i.item_id, "value": HANDS_ON[i.area]} for i in form.items.all()]
     return {"form": form.kind, "version": form.number, "answers": answers, **changes}
 
 

@@ -21,28 +21,12 @@ from pathways.models import (
     RecommendationFeedback,
     Review,
     ReviewItem,
-    StudentProfile,
     StudentRecommendation,
 )
 from programs.models import Institution, Program
-from tests.factories import as_user, counselor, student_in
+from tests.factories import as_user, student_in
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def school() -> Institution:
-    return Institution.objects.get(name="奉节职业教育中心")
-
-
-@pytest.fixture
-def li_and_zhao(school: Institution) -> dict:
-    li, zhao = counselor("counselor_li"), counselor("counselor_zhao")
-    one = Cohort.objects.create(school=school, name="一班", academic_year=2026)
-    two = Cohort.objects.create(school=school, name="二班", academic_year=2026)
-    one.counselors.add(li)
-    two.counselors.add(zhao)
-    return {"li": li, "zhao": zhao, "wang": student_in(one, "student_wang"), "zhang": student_in(two, "student_zhang")}
 
 
 def test_a_counselor_sees_only_their_own_students(li_and_zhao: dict) -> None:
@@ -179,29 +163,6 @@ def test_cohort_analytics_on_a_hand_built_class(li_and_zhao: dict, school: Insti
     csv_lines = as_user(li).get(f"/counsel/cohorts/{cohort.pk}/", {"format": "csv"}).content.decode("utf-8-sig")
     assert csv_lines.splitlines()[0].startswith("program_id,institution") and f"{small.pk}," in csv_lines
     assert as_user(li_and_zhao["zhao"]).get(f"/counsel/cohorts/{cohort.pk}/").status_code == 404
-
-
-def test_a_student_chooses_a_plan_and_prints_a_report_for_parents(li_and_zhao: dict) -> None:
-    attempt = li_and_zhao["wang"]
-    wang = attempt.student
-    StudentProfile.objects.filter(user=wang).update(stage="junior", district="奉节县")
-    target = recommendations_for_attempt(attempt=attempt, stage="junior", district="奉节县").programs[0].program
-    client = as_user(wang)
-    assert client.post("/quiz/plan/", {"program": target.pk}).status_code == 302
-    page = client.get("/quiz/plan/")
-    assert page.context["pathway"] is not None and page.context["pathway"].end.pk == target.pk
-    assert '<svg class="timeline"' in page.content.decode()
-    counsel = APIClient()
-    counsel.force_authenticate(li_and_zhao["li"])
-    counsel.post(
-        f"/api/v1/counsel/students/{wang.pk}/review/", {"version": 0, "action": "endorsed", "program": target.pk}
-    )
-    counsel.post(f"/api/v1/counsel/students/{wang.pk}/review/", {"version": 1, "action": "done", "note": "加油！"})
-    report = client.get("/quiz/report/").content.decode()
-    assert "升学与职业规划报告" in report and '<svg class="radar"' in report
-    assert target.specialty.name in report and "加油！" in report and "@media print" not in report
-    assert "这些专业通往的产业" in report and "中考后入读" in report  # the industries, and the route (via the 中考)
-    assert as_user(li_and_zhao["zhang"].student).get("/quiz/report/").context["endorsed"] == []  # her own, not wang's
 
 
 def test_a_counselor_reorders_their_picks_and_the_student_sees_the_order(li_and_zhao: dict) -> None:

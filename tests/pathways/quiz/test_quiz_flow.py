@@ -14,25 +14,11 @@ from django.utils import timezone
 
 from pathways.models import Consent, FormVersion, QuizAttempt, QuizItem
 from pathways.students.consent import consent_record
+from tests.factories import HANDS_ON, form_answers, quick_form, token_of
 
 pytestmark = pytest.mark.django_db
 
-BY_AREA = {"R": 5, "I": 4, "A": 3, "S": 2, "E": 1, "C": 3}
 THIS_YEAR = timezone.localdate().year
-
-
-def answers(form: FormVersion, by_area: dict[str, int] = BY_AREA) -> dict[str, object]:
-    posted: dict[str, object] = {"version": form.number}
-    posted.update({f"item_{i.item_id}": by_area[i.area] for i in form.items.all()})
-    return posted
-
-
-def quick() -> FormVersion:
-    return FormVersion.objects.get(kind="quick", is_current=True)
-
-
-def token_of(html: str) -> str:
-    return re.search(r'name="token" value="([^"]+)"', html).group(1)
 
 
 def signup_fields(username: str, year: int, **extra: str) -> dict[str, object]:
@@ -50,7 +36,7 @@ def signup_fields(username: str, year: int, **extra: str) -> dict[str, object]:
 
 def test_an_anonymous_result_is_shown_and_nothing_is_stored(client: Client) -> None:
     sessions = Session.objects.count()
-    response = client.post("/quiz/quick/", answers(quick()))
+    response = client.post("/quiz/quick/", form_answers(quick_form()))
     assert response.status_code == 200
     body = response.content.decode()
     assert '<svg class="radar"' in body and "RIA" in body
@@ -60,8 +46,8 @@ def test_an_anonymous_result_is_shown_and_nothing_is_stored(client: Client) -> N
 
 
 def test_a_missing_answer_re_shows_the_form_with_the_gap_marked(client: Client) -> None:
-    form = quick()
-    posted = answers(form)
+    form = quick_form()
+    posted = form_answers(form)
     first = form.items.first()
     del posted[f"item_{first.item_id}"]
     response = client.post("/quiz/quick/", posted)
@@ -87,7 +73,7 @@ def test_the_quiz_page_has_progress_and_screens(client: Client) -> None:
 
 
 def test_signing_up_with_consent_saves_the_result(client: Client) -> None:
-    token = token_of(client.post("/quiz/quick/", answers(quick())).content.decode())
+    token = token_of(client.post("/quiz/quick/", form_answers(quick_form())).content.decode())
     response = client.post("/quiz/save/", {"token": token, **signup_fields("xiaoming", THIS_YEAR - 16)})
     assert response.status_code == 302
     student = User.objects.get(username="xiaoming")
@@ -100,7 +86,7 @@ def test_signing_up_with_consent_saves_the_result(client: Client) -> None:
 
 
 def test_under_14_nothing_is_stored_without_a_guardian(client: Client) -> None:
-    token = token_of(client.post("/quiz/quick/", answers(quick())).content.decode())
+    token = token_of(client.post("/quiz/quick/", form_answers(quick_form())).content.decode())
     response = client.post("/quiz/save/", {"token": token, **signup_fields("xiaohong", THIS_YEAR - 12)})
     assert response.status_code == 400
     assert "未满 14 周岁，需要监护人同意后才能保存。" in response.content.decode()
@@ -109,7 +95,7 @@ def test_under_14_nothing_is_stored_without_a_guardian(client: Client) -> None:
 
 
 def test_under_14_the_guardians_consent_lets_the_result_be_saved(client: Client) -> None:
-    token = token_of(client.post("/quiz/quick/", answers(quick())).content.decode())
+    token = token_of(client.post("/quiz/quick/", form_answers(quick_form())).content.decode())
     guardian = {"guardian_name": "王芳", "guardian_relation": "母亲", "guardian_agree": "on"}
     response = client.post("/quiz/save/", {"token": token, **signup_fields("xiaohong", THIS_YEAR - 12, **guardian)})
     assert response.status_code == 302
@@ -121,7 +107,7 @@ def test_under_14_the_guardians_consent_lets_the_result_be_saved(client: Client)
 
 def test_a_signed_in_student_without_consent_is_asked_first(client: Client) -> None:
     client.force_login(User.objects.create_user("student_wu", password="pw-student-wu"))
-    token = token_of(client.post("/quiz/quick/", answers(quick())).content.decode())
+    token = token_of(client.post("/quiz/quick/", form_answers(quick_form())).content.decode())
     response = client.post("/quiz/save/", {"token": token})
     assert response.status_code == 200 and "确认同意" in response.content.decode()
     assert not QuizAttempt.objects.exists()
@@ -135,7 +121,7 @@ def test_a_signed_in_student_without_consent_is_asked_first(client: Client) -> N
 def test_signing_in_to_save_works_for_a_consenting_student(client: Client) -> None:
     student = User.objects.create_user("student_he", password="pw-student-he")
     consent_record(user=student, birth_year=THIS_YEAR - 15, birth_month=1)
-    token = token_of(client.post("/quiz/quick/", answers(quick())).content.decode())
+    token = token_of(client.post("/quiz/quick/", form_answers(quick_form())).content.decode())
     response = client.post(
         "/quiz/save/", {"token": token, "action": "login", "username": "student_he", "password": "pw-student-he"}
     )
@@ -143,7 +129,7 @@ def test_signing_in_to_save_works_for_a_consenting_student(client: Client) -> No
 
 
 def test_a_tampered_result_cannot_be_saved(client: Client) -> None:
-    token = token_of(client.post("/quiz/quick/", answers(quick())).content.decode())
+    token = token_of(client.post("/quiz/quick/", form_answers(quick_form())).content.decode())
     response = client.post("/quiz/save/", {"token": token[:-3] + "abc", **signup_fields("xiaoli", 2008)})
     assert response.status_code == 400
     assert not User.objects.filter(username="xiaoli").exists() and not QuizAttempt.objects.exists()
@@ -153,8 +139,8 @@ def test_retakes_keep_history_and_can_be_compared(client: Client) -> None:
     student = User.objects.create_user("student_ma", password="pw")
     consent_record(user=student, birth_year=THIS_YEAR - 16, birth_month=1)
     client.force_login(student)
-    for by_area in (BY_AREA, {"R": 1, "I": 2, "A": 5, "S": 5, "E": 3, "C": 1}):
-        token = token_of(client.post("/quiz/quick/", answers(quick(), by_area)).content.decode())
+    for by_area in (HANDS_ON, {"R": 1, "I": 2, "A": 5, "S": 5, "E": 3, "C": 1}):
+        token = token_of(client.post("/quiz/quick/", form_answers(quick_form(), by_area)).content.decode())
         client.post("/quiz/save/", {"token": token})
     first, second = QuizAttempt.objects.filter(student=student).order_by("completed_at", "pk")
     assert (first.code, second.code) == ("RIA", "ASE")
@@ -170,7 +156,9 @@ def test_another_students_result_answers_404(client: Client) -> None:
     owner = User.objects.create_user("student_lin", password="pw")
     consent_record(user=owner, birth_year=THIS_YEAR - 16, birth_month=1)
     client.force_login(owner)
-    client.post("/quiz/save/", {"token": token_of(client.post("/quiz/quick/", answers(quick())).content.decode())})
+    client.post(
+        "/quiz/save/", {"token": token_of(client.post("/quiz/quick/", form_answers(quick_form())).content.decode())}
+    )
     attempt = QuizAttempt.objects.get(student=owner)
     client.force_login(User.objects.create_user("student_qian", password="pw"))
     assert client.get(f"/quiz/history/{attempt.pk}/").status_code == 404
@@ -184,8 +172,8 @@ def test_editing_an_item_makes_a_new_version_and_old_answers_keep_theirs(
     student = User.objects.create_user("student_sun", password="pw")
     consent_record(user=student, birth_year=THIS_YEAR - 16, birth_month=1)
     client.force_login(student)
-    old = quick()
-    stale_token = token_of(client.post("/quiz/quick/", answers(old)).content.decode())
+    old = quick_form()
+    stale_token = token_of(client.post("/quiz/quick/", form_answers(old)).content.decode())
     client.post("/quiz/save/", {"token": stale_token})
     saved = QuizAttempt.objects.get(student=student)
     item = QuizItem.objects.filter(in_quick=True).order_by("position").first()
@@ -204,7 +192,7 @@ def test_editing_an_item_makes_a_new_version_and_old_answers_keep_theirs(
         follow=True,
     )
     assert "已更新为第 2 版" in response.content.decode()
-    new = quick()
+    new = quick_form()
     assert new.number == old.number + 1 and not FormVersion.objects.get(pk=old.pk).is_current
     assert new.items.get(item=item).text == "给电动汽车检查电池"
     saved.refresh_from_db()
@@ -213,7 +201,7 @@ def test_editing_an_item_makes_a_new_version_and_old_answers_keep_theirs(
     assert old_text in page and "给电动汽车检查电池" not in page  # the attempt shows the wording it was given
     # A sheet answered on the old version is refused by the form; a result scored on it was saved once, as it was,
     # and saving the same result again leads to that same attempt.
-    assert client.post("/quiz/quick/", answers(old)).status_code == 409
+    assert client.post("/quiz/quick/", form_answers(old)).status_code == 409
     again = client.post("/quiz/save/", {"token": stale_token})
     assert again["Location"] == f"/quiz/history/{saved.pk}/"
     assert QuizAttempt.objects.filter(student=student, version=old).count() == 1
@@ -221,7 +209,7 @@ def test_editing_an_item_makes_a_new_version_and_old_answers_keep_theirs(
 
 def test_a_change_that_would_break_a_form_keeps_the_current_version(curator_client: Client) -> None:
     item = QuizItem.objects.filter(in_quick=True, area="S").first()
-    before = quick().number
+    before = quick_form().number
     response = curator_client.post(
         f"/admin/pathways/quizitem/{item.pk}/change/",
         {
@@ -236,7 +224,7 @@ def test_a_change_that_would_break_a_form_keeps_the_current_version(curator_clie
     )  # in_quick unticked: the quick form would have 4 S items
     body = response.content.decode()
     assert "快速版（30 题）没有变更" in body and "现在是 4 道" in body
-    assert quick().number == before
+    assert quick_form().number == before
 
 
 def test_the_signup_page_makes_a_student_account_with_consent(client: Client) -> None:
