@@ -17,6 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from pathways.models import (
     Articulation,
     AuditEntry,
+    ExamCutoff,
     FormKind,
     FormVersion,
     FormVersionItem,
@@ -47,11 +48,26 @@ class SpecialtySkillCategoryInline(admin.TabularInline):
     autocomplete_fields = ["specialty"]
 
 
+class ExamCutoffInline(admin.TabularInline):
+    model = ExamCutoff
+    extra = 0
+    fields = ["year", "batch", "culture_min", "skills_min", "note", "source"]
+
+
 @admin.register(SkillCategory)
 class SkillCategoryAdmin(SimpleHistoryAdmin):
     list_display = ["name", "code", "name_en", "position", "verified"]
     search_fields = ["name", "code", "name_en"]
-    inlines = [SpecialtySkillCategoryInline]
+    inlines = [ExamCutoffInline, SpecialtySkillCategoryInline]
+
+
+@admin.register(ExamCutoff)
+class ExamCutoffAdmin(SimpleHistoryAdmin):
+    """Each year's 职教高考 lines: the loader brings 2022's, an admin adds the later years here."""
+
+    list_display = ["year", "batch", "skill_category", "culture_min", "skills_min", "note"]
+    list_filter = ["year", "batch", "skill_category"]
+    list_select_related = ["skill_category"]
 
 
 @admin.register(SpecialtySkillCategory)
@@ -115,14 +131,19 @@ class ArticulationAdmin(CatalogAdmin):
     def flag(self, articulation: Articulation) -> str:
         return " ".join(articulation.flag_reasons) or "—"
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Articulation]:
+        return super().get_queryset(request).prefetch_related("from_program__specialty__follow_on")
+
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         flagged = Articulation.objects.flagged().count()
         if flagged and request.method == "GET":
             self.message_user(
                 request,
                 ngettext(
-                    "%(n)d articulation uses an archived program. Filter by “needs review” to fix it.",
-                    "%(n)d articulations use an archived program. Filter by “needs review” to fix them.",
+                    "%(n)d articulation needs review (an archived program, or a partner outside the 接续专业). "
+                    "Filter by “needs review” to see it.",
+                    "%(n)d articulations need review (an archived program, or a partner outside the 接续专业). "
+                    "Filter by “needs review” to see them.",
                     flagged,
                 )
                 % {"n": flagged},

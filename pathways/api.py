@@ -44,7 +44,9 @@ class SkillCategoryViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [AllowAny]
     pagination_class = Pages
     serializer_class = SkillCategorySerializer
-    queryset = SkillCategory.objects.prefetch_related("specialty_links__specialty").order_by("position")
+    queryset = SkillCategory.objects.prefetch_related("specialty_links__specialty", "cutoffs__skill_category").order_by(
+        "position"
+    )
     lookup_field = "code"
 
 

@@ -19,12 +19,14 @@ from programs.models import (
     IndustryCluster,
     Institution,
     InstitutionTag,
+    Occupation,
     Program,
     ProgramOutcome,
     ProgramStatus,
     Specialty,
     SpecialtyClass,
     SpecialtyIndustry,
+    SpecialtyOccupation,
 )
 from programs.resources import InstitutionResource, ProgramResource, SpecialtyIndustryResource, SpecialtyResource
 
@@ -56,15 +58,56 @@ class SpecialtyIndustryInline(admin.TabularInline):
     autocomplete_fields = ["cluster"]
 
 
+class SpecialtyOccupationInline(admin.TabularInline):
+    model = SpecialtyOccupation
+    extra = 0
+    autocomplete_fields = ["occupation"]
+    ordering = ["position"]
+
+
+@admin.register(Occupation)
+class OccupationAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "ocr_name"]
+    search_fields = ["code", "name"]
+
+
 @admin.register(Specialty)
 class SpecialtyAdmin(CatalogAdmin):
     resource_classes = [SpecialtyResource]
-    list_display = ["code", "name", "level", "specialty_class", "years"]
-    list_filter = ["level", "specialty_class__category", "industry_links__cluster__tier"]
+    list_display = [
+        "code",
+        "name",
+        "level",
+        "specialty_class",
+        "years",
+        "profile_status",
+        "is_addition",
+        "addition_verified",
+    ]
+    list_filter = [
+        "level",
+        "profile_status",
+        "is_addition",
+        "addition_verified",
+        "specialty_class__category",
+        "industry_links__cluster__tier",
+    ]
     search_fields = ["code", "name"]
     list_select_related = ["specialty_class"]
     autocomplete_fields = ["specialty_class", "follow_on"]
-    inlines = [SpecialtyIndustryInline]
+    readonly_fields = ["profile_status", "profile_source", "is_addition", "added_in"]
+    inlines = [SpecialtyIndustryInline, SpecialtyOccupationInline]
+    actions = ["additions_verify"]
+
+    @admin.action(description=_("Mark the selected additions as checked against the Ministry's notice"))
+    def additions_verify(self, request: HttpRequest, queryset: QuerySet[Specialty]) -> None:
+        done = 0
+        for specialty in queryset.filter(is_addition=True, addition_verified=False):
+            specialty.addition_verified = True
+            specialty._change_reason = f"addition verified by {request.user}"  # type: ignore[attr-defined]
+            specialty.save(update_fields=["addition_verified"])
+            done += 1
+        self.message_user(request, _("%(n)d additions marked as checked.") % {"n": done})
 
 
 @admin.register(InstitutionTag)

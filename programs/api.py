@@ -9,9 +9,19 @@ from programs.models import IndustryCluster, Institution, Program, Specialty
 from programs.web.api import Pages
 
 
+class OccupationBriefSerializer(serializers.Serializer):
+    code = serializers.CharField(source="occupation.code")
+    name = serializers.CharField(source="occupation.name")
+
+
 class SpecialtySerializer(serializers.ModelSerializer):
+    """A specialty with the Ministry's 专业简介 (2022, credited in `profile_source`), its 接续专业 by code, and what
+    graduates can do (人社部's 2023 table, for reference)."""
+
     specialty_class = serializers.CharField(source="specialty_class.code")
     category = serializers.CharField(source="specialty_class.category.code")
+    follow_on: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    graduate_occupations = OccupationBriefSerializer(source="occupation_links", many=True, read_only=True)
 
     class Meta:
         model = Specialty
@@ -24,7 +34,17 @@ class SpecialtySerializer(serializers.ModelSerializer):
             "category",
             "occupations",
             "training_goals",
+            "abilities",
+            "courses",
             "certificates",
+            "follow_on",
+            "follow_on_undergraduate",
+            "graduate_occupations",
+            "profile_status",
+            "profile_source",
+            "is_addition",
+            "added_in",
+            "addition_verified",
         ]
 
 
@@ -68,7 +88,11 @@ class SpecialtyViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [AllowAny]
     pagination_class = Pages
     serializer_class = SpecialtySerializer
-    queryset = Specialty.objects.select_related("specialty_class__category").order_by("code")
+    queryset = (
+        Specialty.objects.select_related("specialty_class__category")
+        .prefetch_related("follow_on", "occupation_links__occupation")
+        .order_by("code")
+    )
     lookup_field = "code"
     filterset_fields = {"level": ["exact"], "specialty_class__category__code": ["exact"]}
 

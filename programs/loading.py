@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TypeVar
 
+import openpyxl
 from django.db import models
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -37,9 +38,11 @@ class LoadCounts:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    deleted: int = 0
 
     def __str__(self) -> str:
-        return f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}"
+        deleted = f", deleted {self.deleted}" if self.deleted else ""
+        return f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}{deleted}"
 
 
 def read_csv(path: Path, required: Iterable[str]) -> Iterator[tuple[int, dict[str, str]]]:
@@ -55,6 +58,35 @@ def read_csv(path: Path, required: Iterable[str]) -> Iterator[tuple[int, dict[st
             if None in row:
                 raise RowError(path, first_line, "more values than columns")
             yield first_line, {key: (value or "").strip() for key, value in row.items()}
+
+
+def read_xlsx(path: Path, sheet: str, required: Iterable[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield (row number, row) of one sheet, values as stripped text (an integer cell without its ".0"). Row 1 is the
+    header; rows whose first required column is empty (a sheet's closing note) are skipped."""
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        if sheet not in workbook.sheetnames:
+            raise RowError(path, 1, f"no sheet named {sheet!r}")
+        rows = workbook[sheet].iter_rows(values_only=True)
+        header = [str(cell).strip() if cell is not None else "" for cell in next(rows, ())]
+        required = list(required)
+        missing = set(required) - set(header)
+        if missing:
+            raise RowError(path, 1, f"sheet {sheet}: missing columns: {', '.join(sorted(missing))}")
+        for number, values in enumerate(rows, start=2):
+            row = {name: _cell_text(value) for name, value in zip(header, values, strict=False) if name}
+            if row.get(required[0]):
+                yield number, row
+    finally:
+        workbook.close()
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
 
 
 def parse_weight(path: Path, line: int, raw: str) -> Decimal:

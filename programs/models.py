@@ -112,6 +112,17 @@ class SpecialtyClass(models.Model):
             raise ValidationError({"code": _("A 专业类 code must start with its 大类 code.")})
 
 
+class ProfileStatus(models.TextChoices):
+    """Whether the Ministry's 专业简介 (2022) gives this specialty a profile, and if not, why."""
+
+    NONE = "", _("not loaded")
+    LOADED = "loaded", _("loaded from the Ministry's text")
+    OMITTED = "omitted", _("omitted in the Ministry's text (略)")
+    NO_FILE = "no_file", _("the Ministry's file for its 专业类 is missing")
+    NOT_FOUND = "not_found", _("not found in its 专业类's file")
+    ADDITION = "addition", _("added to the catalog after the 2022 profiles")
+
+
 class SpecialtyQuerySet(models.QuerySet["Specialty"]):
     def at_level(self, level: str) -> SpecialtyQuerySet:
         return self.filter(level=level)
@@ -136,7 +147,18 @@ class Specialty(models.Model):
     years = models.PositiveSmallIntegerField(_("years of study"))
     occupations = models.TextField(_("target occupations (职业面向)"), blank=True)
     training_goals = models.TextField(_("training goals"), blank=True)
+    abilities = models.TextField(_("main abilities (主要专业能力要求)"), blank=True)
+    courses = models.TextField(_("main courses and practical training (主要专业课程与实习实训)"), blank=True)
     certificates = models.TextField(_("certificates"), blank=True)
+    follow_on_undergraduate = models.TextField(
+        _("follow-on general undergraduate specialties (接续普通本科专业举例)"),
+        blank=True,
+        help_text=_("Names only: the general undergraduate catalog is not part of this one."),
+    )
+    profile_status = models.CharField(
+        _("profile (专业简介)"), max_length=16, choices=ProfileStatus.choices, default=ProfileStatus.NONE
+    )
+    profile_source = models.CharField(_("profile source"), max_length=128, blank=True)
     follow_on = models.ManyToManyField(
         "self",
         symmetrical=False,
@@ -145,6 +167,18 @@ class Specialty(models.Model):
         verbose_name=_("follow-on specialties (接续专业)"),
     )
     source = models.CharField(_("source"), max_length=255, blank=True)
+    added_in = models.PositiveSmallIntegerField(
+        _("added to the catalog in"),
+        null=True,
+        blank=True,
+        help_text=_("Empty for the 2021 catalog; the year of a later addition (增补) where known."),
+    )
+    is_addition = models.BooleanField(_("later addition (增补)"), default=False)
+    addition_verified = models.BooleanField(
+        _("addition checked against the Ministry's notice"),
+        default=False,
+        help_text=_("Additions come from a secondary compilation and show 待核实 until an admin checks them."),
+    )
     history = HistoricalRecords(m2m_fields=[follow_on])
 
     objects = SpecialtyQuerySet.as_manager()
@@ -507,3 +541,47 @@ class SpecialtyIndustry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.specialty} → {self.cluster} ({self.weight})"
+
+
+class Occupation(models.Model):
+    """职业: one occupation of 中华人民共和国职业分类大典 (2022), by its code (e.g. 6-18-01-01)."""
+
+    code = models.CharField(_("code"), max_length=16, unique=True)
+    name = models.CharField(_("name"), max_length=128)
+    ocr_name = models.CharField(
+        _("name in the OCR'd code list"),
+        max_length=128,
+        blank=True,
+        help_text=_("Kept where the OCR'd list of 2022 codes gives another name; the mapping table's name is used."),
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("occupation (职业)")
+        verbose_name_plural = _("occupations (职业)")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class SpecialtyOccupation(models.Model):
+    """What graduates of a specialty can do: 人社部's specialty–occupation table (2023, for reference)."""
+
+    specialty = models.ForeignKey(Specialty, on_delete=models.CASCADE, related_name="occupation_links")
+    occupation = models.ForeignKey(Occupation, on_delete=models.CASCADE, related_name="specialty_links")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["specialty", "position"]
+        verbose_name = _("specialty-occupation link")
+        verbose_name_plural = _("specialty-occupation links")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["specialty", "occupation"],
+                name="specialty_occupation_unique",
+                violation_error_message=_("This specialty is already linked to this occupation."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.specialty} → {self.occupation}"

@@ -108,6 +108,8 @@ class SpecialtyResource(AllOrNothingResource):
             "years",
             "occupations",
             "training_goals",
+            "abilities",
+            "courses",
             "certificates",
             "source",
         ]

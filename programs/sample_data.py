@@ -211,7 +211,9 @@ def _status(rng: random.Random) -> str:
 
 def _plan_programs(rng: random.Random, institutions: list[Institution]) -> list[Program]:
     by_level: dict[str, dict[int, list[Specialty]]] = {lvl: {} for lvl in Level.values}
-    for spec in Specialty.objects.select_related("specialty_class__category").order_by("code"):
+    for spec in (
+        Specialty.objects.filter(is_addition=False).select_related("specialty_class__category").order_by("code")
+    ):
         position = int(spec.code[:2]) % 20
         by_level[spec.level].setdefault(position, []).append(spec)
     plan = []

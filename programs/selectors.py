@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, When
 
 from programs.models import (
     Category,
@@ -13,12 +15,16 @@ from programs.models import (
     Institution,
     InstitutionKind,
     Level,
+    Occupation,
+    ProfileStatus,
     Program,
     ProgramOutcome,
     ProgramStatus,
     Specialty,
     SpecialtyIndustry,
+    SpecialtyOccupation,
 )
+from programs.profiles import SpecialtyFacts, specialty_facts
 
 
 @dataclass(frozen=True)
@@ -51,11 +57,33 @@ def catalog_counts() -> dict[str, object]:
         "specialties_without_industry_codes": list(unlinked.values_list("code", flat=True)[:50]),
         "sample_institutions": Institution.objects.filter(is_sample=True).count(),
         "sample_programs": Program.objects.filter(is_sample=True).count(),
+        **_profile_counts(by),
     }
 
 
-def specialty_counts_per_level() -> dict[str, int]:
-    return dict(Specialty.objects.values_list("level").annotate(n=Count("pk")).order_by())
+def _profile_counts(by: Callable[[QuerySet, str, list[str]], dict[str, int]]) -> dict[str, object]:
+    """The 2021 catalog beside its later additions, and the Ministry's profiles, 接续 links and occupations."""
+    catalog, additions = Specialty.objects.filter(is_addition=False), Specialty.objects.filter(is_addition=True)
+    without = catalog.exclude(profile_status=ProfileStatus.LOADED).order_by("code")
+    return {
+        "catalog_2021_per_level": by(catalog, "level", Level.values),
+        "additions_per_level": by(additions, "level", Level.values),
+        "additions_unverified": additions.filter(addition_verified=False).count(),
+        "profiles_per_level": by(catalog.filter(profile_status=ProfileStatus.LOADED), "level", Level.values),
+        "specialties_without_profile": [
+            {"code": s.code, "name": s.name, "status": s.profile_status, "reason": str(s.get_profile_status_display())}
+            for s in without
+        ],
+        "follow_on_links": Specialty.follow_on.through.objects.count(),
+        "occupations": Occupation.objects.count(),
+        "specialties_with_occupations": Specialty.objects.filter(occupation_links__isnull=False).distinct().count(),
+    }
+
+
+def specialty_counts_per_level(*, additions: bool = False) -> dict[str, int]:
+    """Specialties per level of the 2021 catalog, or (with `additions`) of the later additions."""
+    qs = Specialty.objects.filter(is_addition=additions)
+    return dict(qs.values_list("level").annotate(n=Count("pk")).order_by())
 
 
 def specialties_search(*, filters: CatalogFilters) -> QuerySet[Specialty]:
@@ -111,12 +139,42 @@ def specialty_detail(*, code: str) -> Specialty | None:
                 .order_by("institution__district", "institution__name"),
                 to_attr="published_programs",
             ),
-            "follow_on",
+            Prefetch(
+                "occupation_links",
+                queryset=SpecialtyOccupation.objects.select_related("occupation").order_by("position"),
+                to_attr="occupation_list",
+            ),
+            Prefetch("follow_on", queryset=Specialty.objects.order_by(_level_rank(), "code")),
             "preceded_by",
         )
         .filter(code=code)
         .first()
     )
+
+
+def specialties_facts() -> dict[str, SpecialtyFacts]:
+    """Every specialty's short facts for a recommendation's reason, by code. Two queries."""
+    names: dict[int, list[str]] = defaultdict(list)
+    links = SpecialtyOccupation.objects.order_by("specialty_id", "position")
+    for specialty_id, name in links.values_list("specialty_id", "occupation__name"):
+        names[specialty_id].append(name)
+    rows = Specialty.objects.values_list("pk", "code", "name", "occupations", "courses")
+    return {
+        code: specialty_facts(name=name, occupations=occupations, courses=courses, occupation_names=names[pk])
+        for pk, code, name, occupations, courses in rows
+    }
+
+
+def follow_on_with_programs(*, specialty: Specialty) -> QuerySet[Specialty]:
+    """The Ministry's 接续专业 of `specialty`, each with how many published programs run it (高职专科 first)."""
+    published = Q(programs__status=ProgramStatus.PUBLISHED)
+    counted = specialty.follow_on.annotate(program_count=Count("programs", filter=published, distinct=True))
+    return counted.order_by(_level_rank(), "code")
+
+
+def _level_rank() -> Case:
+    """中职, then 高职专科, then 职业本科: the order a student climbs them."""
+    return Case(*(When(level=level, then=rank) for rank, level in enumerate(Level.values)), output_field=IntegerField())
 
 
 def specialty_related_at_other_levels(*, specialty: Specialty) -> QuerySet[Specialty]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -11,7 +12,17 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from programs.districts import DISTRICTS
-from programs.loading import DATA_DIR, SOURCE_DIR, LoadCounts, RowError, parse_links, parse_weight, read_csv, upsert
+from programs.loading import (
+    DATA_DIR,
+    SOURCE_DIR,
+    LoadCounts,
+    RowError,
+    parse_links,
+    parse_weight,
+    read_csv,
+    read_xlsx,
+    upsert,
+)
 from programs.models import (
     DEFAULT_YEARS,
     Category,
@@ -20,14 +31,18 @@ from programs.models import (
     Institution,
     InstitutionKind,
     Level,
+    Occupation,
     Ownership,
+    ProfileStatus,
     Program,
     ProgramStatus,
     Specialty,
     SpecialtyClass,
     SpecialtyIndustry,
+    SpecialtyOccupation,
     level_for_code,
 )
+from programs.profiles import ORDER, PROFILE_SOURCE, Profile, class_profiles
 
 CATALOG_FILE = SOURCE_DIR / "vocational-2021.csv"
 INSTITUTIONS_FILE = SOURCE_DIR / "chongqing-institutions-moe-2025.csv"
@@ -36,8 +51,19 @@ GB_FILE = SOURCE_DIR / "gbt4754-2017-industries.csv"
 CLUSTERS_FILE = DATA_DIR / "industry-clusters.csv"
 CLASS_LINKS_FILE = DATA_DIR / "class-industries.csv"
 KEYWORD_LINKS_FILE = DATA_DIR / "specialty-industry-keywords.csv"
+PROFILES_DIR = SOURCE_DIR / "moe-profiles-2022"
+FOLLOW_ON_RENAMES_FILE = DATA_DIR / "follow-on-renames.csv"
+OCCUPATIONS_FILE = SOURCE_DIR / "specialty-occupations-2023.xlsx"
+OCCUPATION_CODES_FILE = SOURCE_DIR / "occupations-2022-ocr.csv"
+# The three sheets of the table for our levels; the fourth (普通本科) is for a catalog this product does not hold.
+OCCUPATION_SHEETS = ("中职-专业职业对照", "高职专业-专业职业对照", "职教本科-专业职业对照")
+OCCUPATION_CODE = re.compile(r"^[0-9]-[0-9]{2}-[0-9]{2}-[0-9]{2}$")
 
 CATALOG_SOURCE = "教育部《职业教育专业目录（2021年）》"
+ADDITIONS_FILE = SOURCE_DIR / "vocational-catalog-with-additions-2025.xlsx"
+ADDITIONS_SHEET = "全部专业"
+ADDITIONS_SOURCE = "职业教育专业目录增补（二手汇编，待核实）"
+ADDITION_LEVELS = {"中职": Level.SECONDARY, "高职专科": Level.ASSOCIATE, "职教本科": Level.BACHELOR}
 MOE_LIST_SOURCE = "教育部 全国高等学校名单 (2025-06-20)"
 LEVEL_BY_SOURCE = {
     "VOCATIONAL_SECONDARY": Level.SECONDARY,
@@ -113,6 +139,68 @@ def catalog_load(*, path: Path = CATALOG_FILE) -> dict[str, LoadCounts]:
         fields=["specialty_class_id", "level", "name", "source"],
         reason=reason,
     )
+    return counts
+
+
+def _parse_additions(
+    path: Path, known: set[str], classes: dict[str, SpecialtyClass], categories: dict[str, Category]
+) -> tuple[list[SpecialtyClass], list[Specialty]]:
+    """The compilation's rows whose code the 2021 catalog lacks (its codes drop the K suffix, so compare without),
+    and the 专业类 that only additions have (e.g. 3304 统计类 at 职业本科)."""
+    additions: dict[str, Specialty] = {}
+    new_classes: dict[str, SpecialtyClass] = {}
+    columns = ["专业代码", "专业名称", "专业类代码", "专业类", "专业大类代码", "层次", "备注"]
+    for line, row in read_xlsx(path, ADDITIONS_SHEET, columns):
+        code, name, class_code = row["专业代码"], row["专业名称"], row["专业类代码"]
+        level = ADDITION_LEVELS.get(row["层次"])
+        if level is None:
+            raise RowError(path, line, f"unknown 层次 {row['层次']!r}")
+        if not SPECIALTY_CODE.fullmatch(code) or level_for_code(code) != level or not code.startswith(class_code):
+            raise RowError(path, line, f"专业代码 {code!r} does not fit 层次 {row['层次']} and 专业类 {class_code}")
+        if not name:
+            raise RowError(path, line, "the name is empty")
+        if code.rstrip("K") in known:
+            continue
+        if class_code not in classes and class_code not in new_classes:
+            category = categories.get(row["专业大类代码"])
+            if category is None or not class_code.startswith(category.code) or not row["专业类"]:
+                raise RowError(path, line, f"专业类 {class_code!r} needs a name and a known 大类")
+            new_classes[class_code] = SpecialtyClass(category=category, code=class_code, name=row["专业类"])
+        if code in additions:
+            raise RowError(path, line, f"duplicate specialty code {code}")
+        year = re.match(r"([0-9]{4})年", row["备注"])
+        additions[code] = Specialty(
+            specialty_class=classes.get(class_code) or new_classes[class_code],
+            level=level,
+            code=code,
+            name=name,
+            years=DEFAULT_YEARS[level],
+            source=ADDITIONS_SOURCE,
+            is_addition=True,
+            added_in=int(year.group(1)) if year else None,
+            profile_status=ProfileStatus.ADDITION,
+        )
+    return list(new_classes.values()), list(additions.values())
+
+
+@transaction.atomic
+def additions_load(*, path: Path = ADDITIONS_FILE) -> LoadCounts:
+    """Load the specialties added to the catalog after 2021, from a secondary compilation, marked 待核实.
+
+    An admin confirms each against the Ministry's 增补 notice (`addition_verified`), which a reload keeps.
+    """
+    known = {code.rstrip("K") for code in Specialty.objects.filter(is_addition=False).values_list("code", flat=True)}
+    classes = {c.code: c for c in SpecialtyClass.objects.all()}
+    categories = {c.code: c for c in Category.objects.all()}
+    new_classes, additions = _parse_additions(path, known, classes, categories)
+    reason = f"load_catalog {path.name}"
+    _, classes_now = upsert(
+        model=SpecialtyClass, key=("code",), instances=new_classes, fields=["category_id", "name"], reason=reason
+    )
+    for specialty in additions:
+        specialty.specialty_class = classes_now[(specialty.specialty_class.code,)]
+    fields = ["specialty_class_id", "level", "name", "source", "is_addition", "added_in", "profile_status"]
+    counts, _ = upsert(model=Specialty, key=("code",), instances=additions, fields=fields, reason=reason)
     return counts
 
 
@@ -323,3 +411,209 @@ def programs_set_status(*, programs: QuerySet[Program], status: str, reason: str
         program.save(update_fields=["status"])
         changed += 1
     return changed
+
+
+# The Ministry's 专业简介 (2022) and the 接续专业 links ----------------------------------------------------------------
+
+
+@dataclass
+class ProfilesReport:
+    specialties: LoadCounts
+    follow_on_links: int
+    follow_on_unmatched: list[str]  # "460101 机械设计与制造 → 职业本科 某某" for names that match no specialty
+    placed_by: dict[str, int]  # how many blocks were matched by "code", "name" or "position"
+
+    def __str__(self) -> str:
+        placed = ", ".join(f"{n} by {how}" for how, n in sorted(self.placed_by.items()))
+        return (
+            f"specialties {self.specialties} (blocks placed {placed}); {self.follow_on_links} follow-on links, "
+            f"{len(self.follow_on_unmatched)} follow-on names that match no specialty"
+        )
+
+
+def _follow_on_renames(path: Path) -> dict[tuple[str, str], str]:
+    """(level, name as the 简介 writes it) -> the catalog's name."""
+    renames = {}
+    for line, row in read_csv(path, ["level", "name", "catalog_name"]):
+        if row["level"] not in Level.values:
+            raise RowError(path, line, f"unknown level {row['level']!r}")
+        renames[(row["level"], row["name"])] = row["catalog_name"]
+    return renames
+
+
+FOLLOW_ON_LEVELS: dict[str, tuple[str, ...]] = {
+    Level.SECONDARY: ("associate", "bachelor"),
+    Level.ASSOCIATE: ("bachelor",),
+}
+
+
+def _profile_fields(profile: Profile, current: Specialty) -> Specialty:
+    incoming = Specialty(code=current.code, **profile.fields)
+    incoming.years = profile.years or current.years
+    incoming.follow_on_undergraduate = "、".join(profile.follow_on.get("undergraduate", []))
+    incoming.profile_status, incoming.profile_source = ProfileStatus.LOADED, PROFILE_SOURCE
+    return incoming
+
+
+PROFILE_FIELDS = [*ORDER[:-1], "follow_on_undergraduate", "years", "profile_status", "profile_source"]
+
+
+@transaction.atomic
+def profiles_load(*, directory: Path = PROFILES_DIR, renames_path: Path = FOLLOW_ON_RENAMES_FILE) -> ProfilesReport:
+    """Load every specialty's 专业简介 and its 接续专业 from the Ministry's Markdown files. Idempotent.
+
+    A block that cannot be placed in its 专业类 raises RowError (file and line) and nothing is written. A 接续 name is
+    matched to a specialty of the next level by its exact name, then through `follow-on-renames.csv`; the names that
+    match neither are reported.
+    """
+    specialties = list(Specialty.objects.filter(is_addition=False).select_related("specialty_class").order_by("code"))
+    by_class: dict[str, list[Specialty]] = defaultdict(list)
+    for specialty in specialties:
+        by_class[specialty.specialty_class.code].append(specialty)
+    status = {s.code: ProfileStatus.NO_FILE for s in specialties}
+    profiles: dict[str, Profile] = {}
+    placed_by: dict[str, int] = defaultdict(int)
+    for path in sorted(directory.glob("*.md")):
+        members = by_class.get(path.name[:4], [])
+        found = class_profiles(path, [(s.code, s.name) for s in members])
+        if found.unplaced:
+            line, reason = found.unplaced[0]
+            raise RowError(path, line, reason)
+        for specialty in members:
+            status[specialty.code] = ProfileStatus.NOT_FOUND
+        for code in found.omitted:
+            status[code] = ProfileStatus.OMITTED
+        for profile in found.profiles:
+            profiles[profile.code] = profile
+            placed_by[profile.how] += 1
+    reason = "load_profiles 2022"
+    loaded = [_profile_fields(profiles[s.code], s) for s in specialties if s.code in profiles]
+    counts, _ = upsert(model=Specialty, key=("code",), instances=loaded, fields=PROFILE_FIELDS, reason=reason)
+    # Without a profile only the status changes: text an admin typed for such a specialty stays.
+    missing = [Specialty(code=s.code, profile_status=status[s.code]) for s in specialties if s.code not in profiles]
+    more, _ = upsert(model=Specialty, key=("code",), instances=missing, fields=["profile_status"], reason=reason)
+    counts.created, counts.updated, counts.unchanged = (
+        counts.created + more.created,
+        counts.updated + more.updated,
+        counts.unchanged + more.unchanged,
+    )
+    links, unmatched = _follow_on_links(specialties, profiles, _follow_on_renames(renames_path))
+    return ProfilesReport(
+        specialties=counts, follow_on_links=links, follow_on_unmatched=unmatched, placed_by=dict(placed_by)
+    )
+
+
+def _follow_on_links(
+    specialties: list[Specialty], profiles: dict[str, Profile], renames: dict[tuple[str, str], str]
+) -> tuple[int, list[str]]:
+    """Set each profiled specialty's follow_on to the named next-level specialties; return (links, unmatched)."""
+    names = {(s.level, s.name): s.pk for s in Specialty.objects.all()}
+    wanted: dict[int, set[int]] = {}
+    unmatched = []
+    for specialty in specialties:
+        profile = profiles.get(specialty.code)
+        if profile is None:
+            continue
+        targets: set[int] = set()
+        for level in FOLLOW_ON_LEVELS.get(specialty.level, ()):
+            for name in profile.follow_on.get(level, []):
+                pk = names.get((level, name)) or names.get((level, renames.get((level, name), "")))
+                if pk is None:
+                    unmatched.append(f"{specialty.code} {specialty.name} → {Level(level).label} {name}")
+                else:
+                    targets.add(pk)
+        wanted[specialty.pk] = targets
+    through = Specialty.follow_on.through
+    current: dict[int, set[int]] = defaultdict(set)
+    for source, target in through.objects.values_list("from_specialty_id", "to_specialty_id"):
+        current[source].add(target)
+    by_pk = {s.pk: s for s in specialties}
+    for pk, targets in wanted.items():
+        if current[pk] != targets:
+            by_pk[pk].follow_on.set(targets)
+    return sum(len(t) for t in wanted.values()), unmatched
+
+
+# What graduates do: the specialty–occupation table ---------------------------------------------------------------
+
+
+@dataclass
+class OccupationsReport:
+    occupations: LoadCounts
+    links: LoadCounts
+    not_in_code_list: list[str]  # "code name" of occupations the OCR'd 2022 list lacks
+    names_differ: list[str]  # "code: table name / OCR name", where the table's name is kept
+
+    def __str__(self) -> str:
+        return (
+            f"occupations {self.occupations}; links {self.links}; {len(self.not_in_code_list)} codes not in the "
+            f"OCR'd 2022 list, {len(self.names_differ)} names that differ from it (the table's name is kept)"
+        )
+
+
+def _parse_occupation_table(path: Path, specialties: dict[str, int]) -> tuple[dict[str, str], list[tuple[int, str]]]:
+    """(occupation code -> name, [(specialty pk, occupation code)] in the table's order)."""
+    names: dict[str, str] = {}
+    links: list[tuple[int, str]] = []
+    for sheet in OCCUPATION_SHEETS:
+        for line, row in read_xlsx(path, sheet, ["专业代码", "专业名称", "职业编码", "职业名称"]):
+            where = f"{sheet}, row {line}"
+            code, occupation, name = row["专业代码"], row["职业编码"], row["职业名称"]
+            if not SPECIALTY_CODE.fullmatch(code):
+                raise RowError(path, line, f"{where}: 专业代码 {code!r} is not a 6-digit code")
+            if not OCCUPATION_CODE.fullmatch(occupation) or not name:
+                raise RowError(path, line, f"{where}: 职业编码 {occupation!r} is not of the form 6-18-01-01")
+            specialty = specialties.get(code.rstrip("K"))
+            if specialty is None:
+                raise RowError(path, line, f"{where}: unknown specialty {code} {row['专业名称']}")
+            if names.setdefault(occupation, name) != name:
+                raise RowError(path, line, f"{where}: {occupation} is named both {names[occupation]} and {name}")
+            links.append((specialty, occupation))
+    return names, links
+
+
+@transaction.atomic
+def occupations_load(*, path: Path = OCCUPATIONS_FILE, codes_path: Path = OCCUPATION_CODES_FILE) -> OccupationsReport:
+    """Link every specialty to its 职业分类大典 (2022) occupations from 人社部's 2023 table. Idempotent.
+
+    The OCR'd code list checks the table: a code it lacks, or a name it spells otherwise, is reported; the table's
+    name is kept (the OCR's, where it differs, is kept beside it).
+    """
+    specialties = {code.rstrip("K"): pk for code, pk in Specialty.objects.values_list("code", "pk")}
+    names, links = _parse_occupation_table(path, specialties)
+    ocr = {row["code"]: row["name"] for _line, row in read_csv(codes_path, ["code", "name"])}
+    occupations = [
+        Occupation(code=code, name=name, ocr_name=ocr.get(code, "") if ocr.get(code, name) != name else "")
+        for code, name in sorted(names.items())
+    ]
+    reason = f"load_occupations {path.name}"
+    occupation_counts, by_code = upsert(
+        model=Occupation, key=("code",), instances=occupations, fields=["name", "ocr_name"], reason=reason
+    )
+    positions: dict[int, int] = defaultdict(int)
+    wanted = []
+    for specialty, code in dict.fromkeys(links):
+        wanted.append(
+            SpecialtyOccupation(specialty_id=specialty, occupation=by_code[(code,)], position=positions[specialty])
+        )
+        positions[specialty] += 1
+    link_counts, _ = upsert(
+        model=SpecialtyOccupation,
+        key=("specialty_id", "occupation_id"),
+        instances=wanted,
+        fields=["position"],
+        reason=reason,
+    )
+    keep = {(link.specialty_id, link.occupation_id) for link in wanted}
+    stale = [
+        pk
+        for pk, specialty, occupation in SpecialtyOccupation.objects.values_list("pk", "specialty_id", "occupation_id")
+        if (specialty, occupation) not in keep
+    ]
+    SpecialtyOccupation.objects.filter(pk__in=stale).delete()
+    return OccupationsReport(
+        occupations=occupation_counts,
+        links=link_counts,
+        not_in_code_list=[f"{o.code} {o.name}" for o in occupations if o.code not in ocr],
+        names_differ=[f"{o.code}: {o.name} / {o.ocr_name}" for o in occupations if o.ocr_name],
+    )

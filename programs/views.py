@@ -15,8 +15,9 @@ from programs.paging import page_of, query_without_page
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     per_level = selectors.specialty_counts_per_level()
+    added = selectors.specialty_counts_per_level(additions=True)
     context = {
-        "levels": [(value, label, per_level.get(value, 0)) for value, label in Level.choices],
+        "levels": [(value, label, per_level.get(value, 0), added.get(value, 0)) for value, label in Level.choices],
         "tiers": selectors.clusters_by_tier(),
     }
     return render(request, "programs/home.html", context)
@@ -35,7 +36,8 @@ def specialty_detail(request: HttpRequest, code: str) -> HttpResponse:
     specialty = selectors.specialty_detail(code=code)
     if specialty is None:
         raise Http404
-    related = selectors.specialty_related_at_other_levels(specialty=specialty)
+    linked = [s.pk for s in specialty.follow_on.all()] + [s.pk for s in specialty.preceded_by.all()]
+    related = selectors.specialty_related_at_other_levels(specialty=specialty).exclude(pk__in=linked)
     return render(request, "programs/specialty_detail.html", {"specialty": specialty, "related": related})
 
 

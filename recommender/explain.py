@@ -1,23 +1,17 @@
-"""Why a specialty fits a profile, in words a 15-year-old understands: which interest areas drive the match."""
+"""Why a specialty fits a profile, in words a 15-year-old understands: the liked areas behind the match, what its
+graduates do and what they learn."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import numpy as np
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from programs.profiles import SpecialtyFacts
 from recommender.models import AREAS
 
-AREA_NAMES = {
-    "R": gettext_lazy("Realistic"),
-    "I": gettext_lazy("Investigative"),
-    "A": gettext_lazy("Artistic"),
-    "S": gettext_lazy("Social"),
-    "E": gettext_lazy("Enterprising"),
-    "C": gettext_lazy("Conventional"),
-}
 AREA_WORK = {
     "R": gettext_lazy("hands-on work with tools and machines"),
     "I": gettext_lazy("finding out how things work"),
@@ -39,12 +33,21 @@ def fit_label(score: float) -> tuple[str, str]:
     return next((key, str(words)) for threshold, key, words in FIT_LABELS if score >= threshold)
 
 
+LIKED = 0.5  # an area is liked only above the middle of the scale: on average more than "说不准" on its items
+
+
 def driving_areas(student: np.ndarray, specialty: np.ndarray, most: int = 2) -> list[str]:
     """The areas that push the match up: high for the student and high for the specialty, each against its mean."""
     s, q = student - student.mean(), specialty - specialty.mean()
     contribution = s * q
     order = np.argsort(-contribution, kind="stable")
-    return [AREAS[n] for n in order[:most] if contribution[n] > 0 and s[n] > 0] or [AREAS[int(np.argmax(q))]]
+    driving = [AREAS[n] for n in order if contribution[n] > 0 and s[n] > 0][:most]
+    return driving or [AREAS[int(np.argmax(q))]]
+
+
+def liked_areas(student: np.ndarray, specialty: np.ndarray) -> list[str]:
+    """The driving areas the student's own answers say they like (above the middle of the scale), none otherwise."""
+    return [a for a in driving_areas(student, specialty) if student[AREAS.index(a)] > LIKED]
 
 
 @dataclass(frozen=True)
@@ -54,21 +57,43 @@ class Explanation:
 
 
 def explain(
-    student: np.ndarray, specialty: np.ndarray, name: str, liked: dict[str, list[str]] | None = None
+    student: np.ndarray,
+    specialty: np.ndarray,
+    name: str,
+    liked: dict[str, list[str]] | None = None,
+    facts: SpecialtyFacts | None = None,
 ) -> Explanation:
-    """One or two sentences: the areas behind the match and, when known, the activities the student liked."""
-    areas = driving_areas(np.asarray(student, float), np.asarray(specialty, float))
-    area_words = _("and").join(str(AREA_NAMES[a]) for a in areas) if len(areas) > 1 else str(AREA_NAMES[areas[0]])
-    work = _(", ").join(str(AREA_WORK[a]) for a in areas)
-    text = _("Your %(areas)s interests fit %(name)s: its graduates do a lot of %(work)s.") % {
-        "areas": area_words,
-        "name": name,
-        "work": work,
-    }
-    activities = [item for a in areas for item in (liked or {}).get(a, [])][:2]
+    """Two or three short sentences for a 15-year-old: what the student likes that matches (never an area their
+    answers reject), what graduates of this specialty do, and what they learn (from the Ministry's profile)."""
+    student, specialty = np.asarray(student, float), np.asarray(specialty, float)
+    areas = liked_areas(student, specialty)
+    parts = [_interest_sentence(areas, liked or {})]
+    if facts is not None and facts.jobs:
+        parts.append(_("%(name)s graduates work as %(jobs)s.") % {"name": name, "jobs": _(", ").join(facts.jobs)})
+    else:
+        work = _(", ").join(str(AREA_WORK[a]) for a in driving_areas(student, specialty)[:1])
+        parts.append(_("%(name)s graduates do a lot of %(work)s.") % {"name": name, "work": work})
+    if facts is not None and facts.courses:
+        parts.append(_("You would learn %(courses)s.") % {"courses": _(", ").join(facts.courses)})
+    return Explanation(areas, _sentences(parts))
+
+
+def _sentences(parts: list[str]) -> str:
+    """Chinese sentences follow each other with no space between them; English ones with one."""
+    return ("" if (get_language() or "").startswith("zh") else " ").join(parts)
+
+
+def _interest_sentence(areas: list[str], liked: dict[str, list[str]]) -> str:
+    if not areas:
+        return _("None of your interests stands out strongly, but this is among the closest to your answers.")
+    work = _(" and ").join(str(AREA_WORK[a]) for a in areas)
+    activities = [item for a in areas for item in liked.get(a, [])][:2]
     if activities:
-        text += " " + _("You said you would like to %(activities)s.") % {"activities": _("; ").join(activities)}
-    return Explanation(areas, text)
+        return _("You like %(work)s: you said you would like to %(activities)s.") % {
+            "work": work,
+            "activities": _("; ").join(activities),
+        }
+    return _("You like %(work)s.") % {"work": work}
 
 
 def explain_exploration() -> str:

@@ -53,6 +53,9 @@ class ScoredSerializer(serializers.Serializer):
     fit = serializers.CharField()
     fit_label = serializers.CharField(allow_blank=True)
     explanation = serializers.CharField(allow_blank=True)
+    occupations = serializers.ListField(
+        child=serializers.CharField(), help_text="What graduates can do: occupations of 职业分类大典 (2022)."
+    )
 
 
 class RecommendedSpecialtySerializer(ScoredSerializer):
@@ -132,6 +135,7 @@ def _program_data(item: RecommendedProgram) -> dict[str, Any]:
         "fit": item.fit,
         "fit_label": item.fit_label,
         "explanation": item.explanation,
+        "occupations": list(item.occupations),
         "is_sample": program.is_sample,
         "pathway": [{"route": e.route, "via": e.via, "quota": e.quota} for e in item.entries],
         "industries": [{"code": c.code, "name": c.name, "name_en": c.name_en} for c in item.clusters],

@@ -38,6 +38,7 @@ from pathways.models import (
 )
 from pathways.routes.graph import RouteGraph, graph_get
 from programs.models import IndustryCluster, Program
+from programs.profiles import SpecialtyFacts
 from recommender.artifacts import ranker_get
 from recommender.explain import explain, explain_exploration, fit_label
 from recommender.models import AREAS
@@ -55,6 +56,7 @@ class RecommendedSpecialty:
     fit: str
     fit_label: str
     explanation: str
+    occupations: tuple[str, ...] = ()  # 毕业后可以从事: occupations of 职业分类大典 (2022)
 
 
 @dataclass
@@ -67,6 +69,7 @@ class RecommendedProgram:
     entries: list[Entry]
     routes: list[RouteKind]
     clusters: list[IndustryCluster]
+    occupations: tuple[str, ...] = ()
 
 
 @dataclass
@@ -103,7 +106,15 @@ def recommendations_for(
     level = TARGET_LEVEL[stage]
     top, top_scores = top_specialties(ranker, vector[None, :], level, k)
     specialties = [
-        _specialty(ranker=ranker, vector=vector, column=int(col), score=float(score), flat=flat, liked=liked)
+        _specialty(
+            ranker=ranker,
+            vector=vector,
+            column=int(col),
+            score=float(score),
+            flat=flat,
+            liked=liked,
+            facts=graph.facts if graph is not None else {},
+        )
         for col, score in zip(top[0], top_scores[0], strict=True)
     ]
     programs: list[RecommendedProgram] = []
@@ -143,15 +154,22 @@ def recommendations_for(
 
 
 def _specialty(
-    *, ranker: Ranker, vector: np.ndarray, column: int, score: float, flat: bool, liked: dict | None
+    *,
+    ranker: Ranker,
+    vector: np.ndarray,
+    column: int,
+    score: float,
+    flat: bool,
+    liked: dict | None,
+    facts: dict[str, SpecialtyFacts],
 ) -> RecommendedSpecialty:
     index = ranker.index
     key, words = fit_label(score) if not flat else ("explore", "")
-    text = (
-        explain_exploration() if flat else explain(vector, index.profiles[column], str(index.names[column]), liked).text
-    )
+    name, code = str(index.names[column]), str(index.codes[column])
+    text = explain_exploration() if flat else explain(vector, index.profiles[column], name, liked, facts.get(code)).text
+    known = facts.get(code)
     return RecommendedSpecialty(
-        str(index.codes[column]), str(index.names[column]), str(index.levels[column]), round(score, 4), key, words, text
+        code, name, str(index.levels[column]), round(score, 4), key, words, text, known.occupations if known else ()
     )
 
 
@@ -170,12 +188,21 @@ def _program(
     program = graph.program_rows[pk]
     key, words = fit_label(score) if not flat else ("explore", "")
     profile = ranker.index.profiles[table.columns[row]]
-    text = explain_exploration() if flat else explain(vector, profile, program.specialty.name, liked).text
+    facts = graph.facts.get(program.specialty.code)
+    text = explain_exploration() if flat else explain(vector, profile, program.specialty.name, liked, facts).text
     entries = table.entries[pk]
     routes = [graph.routes[e.route] for e in entries if e.route in graph.routes]
     clusters = graph.clusters_by_specialty.get(program.specialty_id, [])[:3]
     return RecommendedProgram(
-        program, round(score, 4), key, words, text, entries[:3], list(dict.fromkeys(routes)), clusters
+        program,
+        round(score, 4),
+        key,
+        words,
+        text,
+        entries[:3],
+        list(dict.fromkeys(routes)),
+        clusters,
+        facts.occupations if facts else (),
     )
 
 

@@ -31,10 +31,14 @@ from pathways.models.review import (
     ReviewStatus,
 )
 from pathways.models.routes import (
+    CULTURE_FULL_MARKS,
+    SKILLS_FULL_MARKS,
     Admission,
     Articulation,
     ArticulationQuerySet,
     Entry,
+    ExamBatch,
+    ExamCutoff,
     RouteKind,
     SkillCategory,
     SpecialtySkillCategory,
@@ -42,6 +46,10 @@ from pathways.models.routes import (
 )
 
 __all__ = [
+    "CULTURE_FULL_MARKS",
+    "SKILLS_FULL_MARKS",
+    "ExamBatch",
+    "ExamCutoff",
     "AuditEntry",
     "Cohort",
     "CohortInvitation",

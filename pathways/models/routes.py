@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -181,11 +181,76 @@ class SpecialtySkillCategory(models.Model):
             raise ValidationError({"specialty": _("Only 中职 specialties have a 职教高考 skills category.")})
 
 
+class ExamBatch(models.TextChoices):
+    """The admission batches of Chongqing's 中职类 高职分类考试 (职教高考)."""
+
+    BACHELOR = "bachelor", _("应用型本科批 (applied undergraduate batch)")
+    ASSOCIATE = "associate", _("高职对口专科批 (vocational college batch)")
+
+
+CULTURE_FULL_MARKS = 300
+SKILLS_FULL_MARKS = 450
+
+
+class ExamCutoff(models.Model):
+    """One year's minimum line of one 科类 in one batch: the culture score (of 300) and the skills score (of 450)."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    batch = models.CharField(_("batch"), max_length=16, choices=ExamBatch.choices)
+    skill_category = models.ForeignKey(
+        SkillCategory, on_delete=models.PROTECT, related_name="cutoffs", verbose_name=_("skills category (科类)")
+    )
+    culture_min = models.PositiveSmallIntegerField(_("culture line (of 300)"))
+    skills_min = models.PositiveSmallIntegerField(
+        _("skills line (of 450)"), null=True, blank=True, help_text=_("Empty where no single line is published.")
+    )
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    source = models.CharField(_("source"), max_length=255)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year", "batch", "skill_category__position"]
+        verbose_name = _("职教高考 cut-off line")
+        verbose_name_plural = _("职教高考 cut-off lines")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "batch", "skill_category"],
+                name="exam_cutoff_unique",
+                violation_error_message=_("This 科类 already has a line for this year and batch."),
+            ),
+            models.CheckConstraint(
+                condition=Q(culture_min__lte=CULTURE_FULL_MARKS)
+                & (Q(skills_min__isnull=True) | Q(skills_min__lte=SKILLS_FULL_MARKS))
+                & Q(year__gte=2000, year__lte=2100),
+                name="exam_cutoff_in_range",
+                violation_error_message=_("Lines are at most 300 (culture) and 450 (skills), in a year from 2000."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.get_batch_display()} {self.skill_category}"
+
+
 class ArticulationQuerySet(models.QuerySet["Articulation"]):
     def flagged(self) -> ArticulationQuerySet:
-        """Articulations with an archived program at either stage: they need an admin's attention."""
+        """Articulations an admin must look at: an archived program at either stage, or a partnership whose later
+        specialty is not among the earlier specialty's 接续专业 (when the Ministry lists any at that level)."""
+        follow_on = Specialty.follow_on.through.objects
+        has_list = Exists(
+            follow_on.filter(
+                from_specialty=OuterRef("from_program__specialty"),
+                to_specialty__level=OuterRef("to_program__specialty__level"),
+            )
+        )
+        listed = Exists(
+            follow_on.filter(
+                from_specialty=OuterRef("from_program__specialty"), to_specialty=OuterRef("to_program__specialty")
+            )
+        )
         return self.filter(
-            Q(from_program__status=ProgramStatus.ARCHIVED) | Q(to_program__status=ProgramStatus.ARCHIVED)
+            Q(from_program__status=ProgramStatus.ARCHIVED)
+            | Q(to_program__status=ProgramStatus.ARCHIVED)
+            | (Q(from_program__isnull=False) & has_list & ~listed)
         )
 
     def live(self) -> ArticulationQuerySet:
@@ -337,7 +402,23 @@ class Articulation(models.Model):
                 reasons.append(
                     str(_("The %(stage)s program %(program)s is archived.") % {"stage": label, "program": program})
                 )
+        if reason := self.follow_on_warning:
+            reasons.append(reason)
         return reasons
+
+    @property
+    def follow_on_warning(self) -> str:
+        """A warning, not a refusal: the later specialty is not among the earlier one's 接续专业 at its level."""
+        if self.from_program is None or self.to_program is None:
+            return ""
+        later = self.to_program.specialty
+        listed = [s for s in self.from_program.specialty.follow_on.all() if s.level == later.level]
+        if not listed or later in listed:
+            return ""
+        return str(
+            _("%(later)s is not among the follow-on specialties (接续专业) the Ministry lists for %(earlier)s.")
+            % {"later": self.to_program.specialty.name, "earlier": self.from_program.specialty.name}
+        )
 
     def clean(self) -> None:
         if self.route_id and self.to_program_id:

@@ -20,6 +20,7 @@ from pathways.routes.graph import PathwayFilters
 from pathways.routes.selectors import PathwayResults
 from pathways.students import access
 from programs.models import IndustryCluster
+from programs.selectors import follow_on_with_programs
 from programs.web.inputs import parse_id
 from programs.web.typing import SignedInRequest
 
@@ -50,8 +51,14 @@ def my_plan(request: SignedInRequest) -> HttpResponse:
         Plan.objects.filter(student=request.user).select_related("program__institution", "program__specialty").first()
     )
     profile = StudentProfile.objects.filter(user=request.user).first()
-    entries = selectors.routes_for_program(program=plan.program).into if plan else []
-    context = {"plan": plan, "pathway": _plan_pathway(plan, profile) if plan else None, "entries": entries}
+    routes = selectors.routes_for_program(program=plan.program) if plan else None
+    context = {
+        "plan": plan,
+        "pathway": _plan_pathway(plan, profile) if plan else None,
+        "entries": routes.into if routes else [],
+        "exits": routes.out if routes else [],
+        "next_specialties": follow_on_with_programs(specialty=plan.program.specialty) if plan else [],
+    }
     return render(request, "pathways/plan.html", context)
 
 

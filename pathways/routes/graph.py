@@ -38,6 +38,8 @@ from programs.models import (
     Specialty,
     SpecialtyIndustry,
 )
+from programs.profiles import SpecialtyFacts
+from programs.selectors import specialties_facts
 
 MAX_EDGES = 5  # 初中 → 中职 → (职教高考) → 高职 → (专升本) → 本科
 ENTRY = "entry"  # the route of the first step from 初中 into a 中职 program (中考 / 注册入学)
@@ -79,6 +81,7 @@ class RouteGraph:
     routes: dict[str, RouteKind] = field(default_factory=dict)
     clusters_by_specialty: dict[int, list[IndustryCluster]] = field(default_factory=dict)
     employment: dict[int, float] = field(default_factory=dict)  # latest employment rate per program
+    facts: dict[str, SpecialtyFacts] = field(default_factory=dict)  # every specialty's jobs and courses, by code
 
     @cached_property
     def entries_from_junior(self) -> list[Edge]:
@@ -203,6 +206,7 @@ def _attach_rows(result: RouteGraph, routes: dict[str, RouteKind]) -> None:
     rates = ProgramOutcome.objects.filter(program_id__in=result.programs, metric=OutcomeMetric.EMPLOYMENT_RATE)
     for program_id, value in rates.order_by("program_id", "year").values_list("program_id", "value"):
         result.employment[program_id] = float(value)
+    result.facts = specialties_facts()
 
 
 _cache: dict[int, tuple[tuple, RouteGraph]] = {}

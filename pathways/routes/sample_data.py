@@ -1,11 +1,12 @@
 """Labelled sample articulations for Chongqing, built from the national follow-on logic.
 
-No public list says which 中职 program feeds which 高职 or 本科 program, so the partners are chosen
-plausibly: the same 专业类 at the next level (71 02 ↔ 51 02 ↔ 31 02), in the same area of the city where
-one exists. The published orders of size are kept: 3+4 had 800 places over 16 专业点 (2021), and 五年制
-had 15 中职 schools and 34 专业点 feeding 8 高职 colleges with 2,000 places. Sizes with no published
-figure (3+2, 五年一贯制, 专本贯通, the open exams) are picked to be plausible. Every row is is_sample=True.
-The generator is seeded: a second run writes nothing.
+No public list says which 中职 program feeds which 高职 or 本科 program, so the partners are chosen plausibly: a
+program of a specialty the Ministry lists as 接续 (its 2022 专业简介, `Specialty.follow_on`), in the same area of the
+city where one exists. Only a specialty with no 接续 list at that level falls back to the same 专业类 at the next
+level (71 02 ↔ 51 02 ↔ 31 02), and its row's source says so. The published orders of size are kept: 3+4 had 800
+places over 16 专业点 (2021), and 五年制 had 15 中职 schools and 34 专业点 feeding 8 高职 colleges with 2,000 places.
+Sizes with no published figure (3+2, 五年一贯制, 专本贯通, the open exams) are picked to be plausible. Every row is
+is_sample=True. The generator is seeded: a second run writes nothing.
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ from pathways.models import Articulation, RouteKind, SpecialtySkillCategory
 from pathways.models.validation import articulation_check
 from programs.districts import AREA_OF_DISTRICT
 from programs.loading import LoadCounts, upsert
-from programs.models import InstitutionKind, Level, Program, SpecialtyClass
+from programs.models import InstitutionKind, Level, Program, Specialty, SpecialtyClass
 from programs.sample_data import ACADEMIC_YEAR, SAMPLE_SOURCE
 
 SEED = 2021
+CLASS_FALLBACK_SOURCE = f"{SAMPLE_SOURCE}; 按同一专业类配对（该专业无接续专业举例）"
 # Colleges named in the seed articles that run 五年制 in this sample; the list is filled up to 8.
 FIVE_YEAR_COLLEGES = [
     "重庆三峡职业学院",
@@ -87,14 +89,31 @@ class Catalog:
         )
         self.by_level_class: dict[tuple[str, str], list[Program]] = defaultdict(list)
         self.by_level: dict[str, list[Program]] = defaultdict(list)
+        self.by_specialty: dict[int, list[Program]] = defaultdict(list)
         for program in programs:
             level = program.specialty.level
             self.by_level_class[(level, program.specialty.specialty_class.code)].append(program)
             self.by_level[level].append(program)
+            self.by_specialty[program.specialty_id].append(program)
+        self.follow_on: dict[tuple[int, str], set[int]] = defaultdict(set)  # (specialty, later level) -> specialties
+        links = Specialty.follow_on.through.objects.values_list(
+            "from_specialty_id", "to_specialty_id", "to_specialty__level"
+        )
+        for earlier, later, level in links:
+            self.follow_on[(earlier, level)].add(later)
+
+    def by_follow_on(self, program: Program, level: str) -> bool:
+        """Whether the program's specialty has a 接续 list at `level` (else its partners follow the 专业类)."""
+        return (program.specialty_id, level) in self.follow_on
 
     def partners(self, program: Program, level: str, kinds: set[str] | None = None) -> list[Program]:
-        """Programs of the same 专业类 at `level`, in the program's own area first."""
-        found = self.by_level_class.get((level, counterpart_class(program.specialty.specialty_class.code, level)), [])
+        """Programs at `level` of the specialty's 接续专业 (or, without a list, of its 专业类), own area first."""
+        if self.by_follow_on(program, level):
+            later = self.follow_on[(program.specialty_id, level)]
+            found = [p for specialty in sorted(later) for p in self.by_specialty.get(specialty, [])]
+        else:
+            code = counterpart_class(program.specialty.specialty_class.code, level)
+            found = self.by_level_class.get((level, code), [])
         found = [p for p in found if kinds is None or p.institution.kind in kinds]
         area = AREA_OF_DISTRICT.get(program.institution.district)
         return sorted(found, key=lambda p: (AREA_OF_DISTRICT.get(p.institution.district) != area, p.pk))
@@ -111,6 +130,8 @@ class Generator:
         kind = self.routes[route]
         first = kind.first_years or 3
         second = kind.second_years or to_program.specialty.years
+        source = sources.get("from_program")
+        by_class = isinstance(source, Program) and not self.catalog.by_follow_on(source, to_program.specialty.level)
         self.planned.append(
             Articulation(
                 route=kind,
@@ -121,7 +142,7 @@ class Generator:
                 second_years=second,
                 same_specialty_required=kind.same_specialty_required,
                 is_sample=True,
-                source=SAMPLE_SOURCE,
+                source=CLASS_FALLBACK_SOURCE if by_class else SAMPLE_SOURCE,
                 **sources,
             )
         )
@@ -183,11 +204,14 @@ class Generator:
             self.add("five-year-integrated", target, quota)
 
     def skills_exam(self) -> None:
-        """Every published 高职 program, and half the 本科 ones, admit the 科类 of their 专业类's 中职 side."""
-        category_of_class = _category_of_secondary_class()
+        """Every published 高职 program, and half the 本科 ones, admit one 科类: the most common among the 中职
+        specialties that list its specialty as 接续, or else among its 专业类's 中职 side."""
+        category_of_class, category_of_follow_on = _category_of_secondary_class(), _category_of_follow_on()
         for program in self.catalog.by_level[Level.ASSOCIATE] + self.catalog.by_level[Level.BACHELOR]:
             level = program.specialty.level
-            category = category_of_class.get(counterpart_class(program.specialty.specialty_class.code, Level.SECONDARY))
+            category = category_of_follow_on.get(program.specialty_id) or category_of_class.get(
+                counterpart_class(program.specialty.specialty_class.code, Level.SECONDARY)
+            )
             if category is None or (level == Level.BACHELOR and self.rng.random() < 0.5):
                 continue
             share = self.rng.uniform(0.2, 0.5) if level == Level.ASSOCIATE else self.rng.uniform(0.1, 0.2)
@@ -255,6 +279,17 @@ def _category_of_secondary_class() -> dict[str, int]:
     return {code: counter.most_common(1)[0][0] for code, counter in votes.items()}
 
 
+def _category_of_follow_on() -> dict[int, int]:
+    """For each later specialty, the most common 科类 among the 中职 specialties that list it as 接续."""
+    votes: dict[int, Counter] = defaultdict(Counter)
+    links = Specialty.follow_on.through.objects.filter(from_specialty__level=Level.SECONDARY)
+    categories = dict(SpecialtySkillCategory.objects.values_list("specialty_id", "category_id"))
+    for earlier, later in links.values_list("from_specialty_id", "to_specialty_id"):
+        if earlier in categories:
+            votes[later][categories[earlier]] += 1
+    return {later: min(c, key=lambda k: (-c[k], k)) for later, c in votes.items()}
+
+
 @transaction.atomic
 def sample_articulations_load() -> dict[str, LoadCounts]:
     """Write the sample articulations. Needs the sample programs and the route data loaded."""
@@ -276,6 +311,14 @@ def sample_articulations_load() -> dict[str, LoadCounts]:
     counts, _ = upsert(
         model=Articulation, key=KEY, instances=generator.planned, fields=FIELDS, reason="load_sample_articulations"
     )
+    planned = {tuple(getattr(a, f) for f in KEY) for a in generator.planned}
+    stale = [
+        pk
+        for pk, *key in Articulation.objects.filter(is_sample=True).values_list("pk", *KEY)
+        if tuple(key) not in planned
+    ]
+    Articulation.objects.filter(pk__in=stale).delete()  # sample rows an earlier generator made and this one does not
+    counts.deleted = len(stale)
     return {"articulations": counts}
 
 

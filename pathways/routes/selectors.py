@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
-from pathways.models import Articulation, RouteKind, SkillCategory, SpecialtySkillCategory
+from pathways.models import Articulation, ExamBatch, ExamCutoff, RouteKind, SkillCategory, SpecialtySkillCategory
 from pathways.routes.graph import ENTRY, PathwayFilters, RawPathway, RouteGraph, Walk, graph_get
 from pathways.routes.timeline import Stage, Timeline, timeline_for
 from programs.models import DEFAULT_YEARS, IndustryCluster, Level, Program, Specialty
@@ -31,6 +31,7 @@ class Step:
     quota: int | None
     articulation: Articulation | None = None
     is_start: bool = False
+    line: ExamCutoff | None = None  # the latest published line of the 科类 an open exam admits, for its batch
 
     @property
     def exam(self) -> str:
@@ -101,9 +102,25 @@ def pathways_search(*, start: Program | None, filters: PathwayFilters, offset: i
     return PathwayPage(walk.count(), _materialise(walk.graph, walk.page(offset, limit)), year)
 
 
+def latest_cutoffs() -> dict[tuple[int, str], ExamCutoff]:
+    """The latest year's line of each 科类 in each batch, keyed (skill category id, batch). One query."""
+    latest: dict[tuple[int, str], ExamCutoff] = {}
+    for cutoff in ExamCutoff.objects.order_by("-year"):
+        latest.setdefault((cutoff.skill_category_id, cutoff.batch), cutoff)
+    return latest
+
+
+def _line_for(articulation: Articulation | None, program: Program, lines: dict) -> ExamCutoff | None:
+    if articulation is None or articulation.from_skill_category_id is None:
+        return None
+    batch = ExamBatch.BACHELOR if program.specialty.level == Level.BACHELOR else ExamBatch.ASSOCIATE
+    return lines.get((articulation.from_skill_category_id, batch))
+
+
 def _materialise(graph: RouteGraph, raw: list[RawPathway]) -> list[Pathway]:
     """Pathways with their programs, articulations, routes and end industries, all from the cached graph."""
     programs, articulations = graph.program_rows, graph.articulation_rows
+    lines = latest_cutoffs() if any(e.articulation for r in raw for e in r.edges) else {}
     pathways = []
     for r in raw:
         steps: list[Step] = []
@@ -118,15 +135,18 @@ def _materialise(graph: RouteGraph, raw: list[RawPathway]) -> list[Pathway]:
             if not isinstance(edge.target, int):
                 continue  # an exam node: shown on the step it leads to
             route = graph.routes.get(edge.route) if edge.route != ENTRY else None
+            articulation = articulations.get(edge.articulation or 0)
+            program = programs[edge.target]
             steps.append(
                 Step(
-                    programs[edge.target],
+                    program,
                     route,
                     edge.years,
                     year + 1,
                     year + edge.years,
                     edge.quota,
-                    articulations.get(edge.articulation or 0),
+                    articulation,
+                    line=_line_for(articulation, program, lines),
                 )
             )
             year += edge.years
@@ -251,8 +271,13 @@ def routes_for_specialty(*, specialty: Specialty) -> SpecialtyRoutes:
     return SpecialtyRoutes(summary(into), summary(out), category)
 
 
-def skill_categories_with_specialties() -> QuerySet[SkillCategory]:
-    return SkillCategory.objects.prefetch_related("specialty_links__specialty").order_by("position")
+def skill_categories_with_specialties() -> list[SkillCategory]:
+    """The 科类 with their specialties and, as `lines`, the latest year's cut-off of each batch (本科 first)."""
+    categories = list(SkillCategory.objects.prefetch_related("specialty_links__specialty").order_by("position"))
+    latest = latest_cutoffs()
+    for category in categories:
+        category.lines = [latest[(category.pk, b)] for b in ExamBatch.values if (category.pk, b) in latest]  # type: ignore[attr-defined]
+    return categories
 
 
 def start_program_choices(*, q: str, limit: int = 20) -> list[Program]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from pathways.models import Articulation, RouteKind, SkillCategory
+from pathways.models import Articulation, ExamCutoff, RouteKind, SkillCategory
 from programs.api import ProgramSerializer
 
 
@@ -56,12 +56,31 @@ class RouteKindSerializer(serializers.ModelSerializer):
         return [line for line in route.rules_en.splitlines() if line.strip()]
 
 
+class CutoffSerializer(serializers.ModelSerializer):
+    skill_category = serializers.CharField(source="skill_category.code")
+
+    class Meta:
+        model = ExamCutoff
+        fields = ["year", "batch", "skill_category", "culture_min", "skills_min", "note", "source"]
+
+
 class SkillCategorySerializer(serializers.ModelSerializer):
     specialties = serializers.SerializerMethodField()
+    cutoffs = CutoffSerializer(many=True, read_only=True, help_text="Every published line, the latest year first.")
 
     class Meta:
         model = SkillCategory
-        fields = ["code", "name", "name_en", "position", "description", "description_en", "verified", "specialties"]
+        fields = [
+            "code",
+            "name",
+            "name_en",
+            "position",
+            "description",
+            "description_en",
+            "verified",
+            "specialties",
+            "cutoffs",
+        ]
 
     def get_specialties(self, category: SkillCategory) -> list[str]:
         return [link.specialty.code for link in category.specialty_links.all()]
@@ -133,6 +152,7 @@ class StepSerializer(serializers.Serializer):
     quota = serializers.IntegerField(allow_null=True)
     exam = serializers.CharField()
     via = serializers.CharField()
+    line = CutoffSerializer(allow_null=True, help_text="The latest published cut-off of the 科类 this step admits.")
     articulation = serializers.IntegerField(source="articulation.pk", allow_null=True, default=None)
 
 

@@ -121,7 +121,9 @@ def test_an_xlsx_import_of_specialties_updates_the_profile(curator_client: Clien
     confirm(curator_client, "specialty", preview)
     nursing = Specialty.objects.get(code="520201")
     assert nursing.occupations.startswith("内科护士")
-    assert nursing.history.latest().prev_record.occupations == ""
+    assert nursing.history.latest().prev_record.occupations.startswith(
+        "面向"
+    )  # the Ministry's 职业面向, kept in history
 
 
 def test_a_specialty_import_with_a_wrong_level_code_is_refused(curator_client: Client) -> None:

@@ -29,10 +29,11 @@ def run(*args: str) -> str:
 
 
 def test_the_national_catalog_loads_with_the_official_counts() -> None:
-    assert Specialty.objects.count() == 1349
-    assert Specialty.objects.filter(level="secondary").count() == 358
-    assert Specialty.objects.filter(level="associate").count() == 744
-    assert Specialty.objects.filter(level="bachelor").count() == 247
+    catalog = Specialty.objects.filter(is_addition=False)
+    assert catalog.count() == 1349
+    assert catalog.filter(level="secondary").count() == 358
+    assert catalog.filter(level="associate").count() == 744
+    assert catalog.filter(level="bachelor").count() == 247
     for level in ("secondary", "associate", "bachelor"):
         assert Category.objects.filter(level=level).count() == 19
     assert Specialty.objects.get(code="520201").name == "护理"
@@ -152,7 +153,14 @@ def test_an_unknown_cluster_in_the_industry_links_is_refused(tmp_path: Path) -> 
 
 def test_catalog_report_prints_the_health_counts_as_json() -> None:
     report = json.loads(run("catalog_report", "--json"))
-    assert report["specialties_per_level"] == {"secondary": 358, "associate": 744, "bachelor": 247}
+    assert report["catalog_2021_per_level"] == {"secondary": 358, "associate": 744, "bachelor": 247}
+    assert report["additions_per_level"] == {"secondary": 10, "associate": 57, "bachelor": 74}
+    assert report["specialties_per_level"] == {"secondary": 368, "associate": 801, "bachelor": 321}
+    assert report["profiles_per_level"] == {"secondary": 346, "associate": 733, "bachelor": 244}
+    missing = {row["code"]: (row["status"], row["reason"]) for row in report["specialties_without_profile"]}
+    assert len(missing) == 26 and missing["750101"] == ("no_file", "缺少该专业类的教育部专业简介文件")
+    assert missing["580101K"] == ("omitted", "教育部专业简介中从略")
+    assert report["follow_on_links"] > 2900 and report["occupations"] > 1000
     assert report["categories_per_level"] == {"secondary": 19, "associate": 19, "bachelor": 19}
     assert report["institutions_per_kind"]["secondary"] == 125
     assert report["industries_per_tier"]["new_star"] == 18

@@ -22,6 +22,7 @@ def test_home_is_in_chinese_by_default_with_level_counts(client: Client) -> None
     assert '<html lang="zh-hans">' in html
     assert "找到适合你的专业" in html
     assert "358 个专业" in html and "744 个专业" in html and "247 个专业" in html
+    assert "另有 10 个增补专业（待核实）" in html
     assert "智能网联新能源汽车" in html
 
 
@@ -30,7 +31,7 @@ def test_english_is_one_click_away(client: Client) -> None:
     assert response.status_code == 302
     html = text(client.get("/specialties/"))
     assert '<html lang="en">' in html
-    assert "1349 specialties found" in html
+    assert "1490 specialties found" in html  # the 2021 catalog and its later additions
 
 
 def test_specialty_search_filters_by_level_and_word(client: Client) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from django.utils import translation
 
 from recommender.artifacts import ranker_get
 from recommender.explain import driving_areas, explain, fit_label
@@ -82,5 +83,19 @@ def test_explanations_name_the_areas_behind_the_match_and_the_liked_activities()
     nursing = np.array([0.3, 0.45, 0.25, 0.9, 0.4, 0.5])
     assert driving_areas(CARER, nursing)[0] == "S"
     text = explain(CARER, nursing, "护理", liked={"S": ["照料住院的病人"]}).text
-    assert "社会型" in text and "护理" in text and "照料住院的病人" in text
+    assert "你喜欢帮助和照顾他人" in text and "护理" in text and "照料住院的病人" in text
     assert fit_label(0.9)[0] == "strong" and fit_label(0.1)[0] == "weak"
+
+
+def test_an_area_tied_for_third_but_disliked_is_not_called_liked() -> None:
+    """All Artistic items answered 不喜欢 (10 of 40, tied for third), and an art specialty in the list anyway."""
+    student = np.array([0.25, 0.25, 0.25, 0.9, 0.5, 0.25])
+    design = np.array([0.2, 0.3, 0.95, 0.2, 0.45, 0.2])
+    assert driving_areas(student, design) == ["E"]
+    assert driving_areas(np.array([0.25, 0.25, 0.25, 0.9, 0.25, 0.25]), design) == ["A"]  # the shape's fallback
+    for liked_e in (0.5, 0.25):
+        explanation = explain(np.array([0.25, 0.25, 0.25, 0.9, liked_e, 0.25]), design, "艺术设计")
+        assert explanation.areas == []  # E at 0.5 is "说不准", not liked; A never
+        with translation.override("zh-hans"):
+            text = explain(np.array([0.25, 0.25, 0.25, 0.9, liked_e, 0.25]), design, "艺术设计").text
+        assert "你喜欢" not in text and text.startswith("你的回答里没有特别突出的兴趣方向")  # the work, not a liking

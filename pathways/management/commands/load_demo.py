@@ -16,6 +16,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         for command in (
             "load_catalog",
+            "load_profiles",
+            "load_occupations",
             "load_institutions",
             "load_industries",
             "load_sample_data",

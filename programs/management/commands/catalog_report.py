@@ -22,5 +22,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"{section}:")
                 for key, value in values.items():
                     self.stdout.write(f"  {key}: {value}")
+            elif isinstance(values, list) and values and isinstance(values[0], dict):
+                self.stdout.write(f"{section}: {len(values)}")
+                for item in values:
+                    self.stdout.write("  " + " ".join(str(v) for v in item.values()))
             else:
                 self.stdout.write(f"{section}: {values}")

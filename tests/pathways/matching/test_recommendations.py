@@ -27,7 +27,10 @@ def test_the_api_returns_specialties_programs_and_industries_with_reasons() -> N
     assert len(data["specialties"]) == 10 and len(data["programs"]) == 10
     program = data["programs"][0]
     assert program["level"] == "secondary" and program["fit"] in {"strong", "good", "possible", "weak"}
-    assert "现实型" in program["explanation"] and program["pathway"] and program["industries"]
+    assert (
+        program["explanation"].startswith("你喜欢用工具和机器动手做事") and program["pathway"] and program["industries"]
+    )
+    assert "专业的毕业生可以做" in program["explanation"] and program["occupations"]
     assert data["industries"] and all(i["programs"] for i in data["industries"])
     assert len({p["specialty_code"] for p in data["programs"]}) == 10  # never the same specialty twice
     assert (

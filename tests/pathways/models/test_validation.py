@@ -137,5 +137,5 @@ def test_the_admin_warns_about_flagged_articulations(small_city: World, curator_
     response = curator_client.get("/admin/pathways/articulation/", {"flagged": "yes"}, follow=True)
     body = response.content.decode()
     assert response.status_code == 200
-    assert "有 2 条衔接关系用到了已归档的专业点" in body
+    assert "2 条衔接需要复核（有专业点已归档，或合作专业不在接续专业之列）" in body
     assert response.context["cl"].result_count == 2

@@ -9,19 +9,25 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from pathways.models import Articulation, RouteKind, SkillCategory, SpecialtySkillCategory
-from pathways.routes.sample_data import sample_size_report
+from pathways.routes.sample_data import CLASS_FALLBACK_SOURCE, sample_size_report
 from pathways.routes.services import ROUTES_FILE, SPECIALTY_CATEGORIES_FILE, routes_load
 from programs.models import Level, Specialty
+from programs.sample_data import SAMPLE_SOURCE
 
 pytestmark = pytest.mark.django_db
 
 
-def test_every_secondary_specialty_has_one_skills_category() -> None:
+def test_every_secondary_specialty_has_one_of_the_17_real_skills_categories() -> None:
     secondary = Specialty.objects.filter(level=Level.SECONDARY).count()
-    assert secondary == 358
+    assert secondary == 368  # the 358 of 2021 and the 10 later additions
     assert SpecialtySkillCategory.objects.filter(specialty__level=Level.SECONDARY).count() == secondary
-    assert SkillCategory.objects.count() == 17
-    assert SpecialtySkillCategory.objects.get(specialty__code="720201").category.code == "nursing"
+    real = "园林 机械加工 电气技术 汽车 计算机 电子技术 土建 护理 药剂 电子商务 旅游 会计 服装设计与工艺 教育 畜牧兽医"
+    real += " 艺术 其他"
+    assert list(SkillCategory.objects.values_list("name", flat=True)) == [f"{name}类" for name in real.split()]
+    category_of = dict(SpecialtySkillCategory.objects.values_list("specialty__code", "category__name"))
+    assert category_of["720201"] == "护理类" and category_of["720301"] == "药剂类"
+    assert category_of["640301"] == "土建类" and category_of["610301"] == "畜牧兽医类"
+    assert category_of["680402"] == "服装设计与工艺类" and category_of["700107"] == "其他类"
 
 
 def test_the_seven_route_kinds_are_loaded_with_their_years() -> None:
@@ -63,7 +69,7 @@ def test_an_unknown_specialty_in_the_category_file_is_refused(tmp_path: Path) ->
     bad.write_text(SPECIALTY_CATEGORIES_FILE.read_text(encoding="utf-8") + "999999,不存在,computing,class\n")
     with pytest.raises(Exception) as caught:
         routes_load(specialty_categories_path=bad)
-    assert "999999" in str(caught.value) and "line 360" in str(caught.value)
+    assert "999999" in str(caught.value) and "line 370" in str(caught.value)
 
 
 def test_the_command_reports_a_missing_prerequisite() -> None:
@@ -80,8 +86,15 @@ def test_sample_articulations_keep_the_published_orders_of_size() -> None:
     assert (five_year["articulations"], five_year["places"]) == (34, 2000)
     assert (five_year["earlier_schools"], five_year["later_institutions"]) == (15, 8)
     assert not Articulation.objects.filter(is_sample=False).exists()
+    by_class = 0
     for articulation in Articulation.objects.filter(route__admission="partnership").select_related(
         "from_program__specialty", "to_program__specialty"
     ):
-        # The national follow-on logic: the same 专业类 at the next level.
-        assert articulation.from_program.specialty.code[2:4] == articulation.to_program.specialty.code[2:4]
+        earlier, later = articulation.from_program.specialty, articulation.to_program.specialty
+        listed = set(earlier.follow_on.filter(level=later.level))
+        if listed:  # the Ministry's 接续专业
+            assert later in listed and articulation.source == SAMPLE_SOURCE
+        else:  # no list at that level: the same 专业类, and the row says so
+            assert earlier.code[2:4] == later.code[2:4] and articulation.source == CLASS_FALLBACK_SOURCE
+            by_class += 1
+    assert 0 < by_class < Articulation.objects.filter(route__admission="partnership").count() / 5
