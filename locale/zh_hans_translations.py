@@ -935,4 +935,5 @@ ZH_HANS: dict[str, str | list[str]] = {
     "Specialty profile: %(source)s.": "专业简介来源：%(source)s。",
     "Mark the selected additions as checked against the Ministry's notice": "将所选增补专业标记为已对照教育部通知核实",
     "%(n)d additions marked as checked.": "已将 %(n)d 个增补专业标记为已核实。",
+    "What graduates do and learn: 职业教育专业简介（2022年修订），教育部; occupations from 人社部《职业信息与教育培训项目（专业）信息对应指引（2023年版）》, for reference.": "毕业去向与所学课程：职业教育专业简介（2022年修订），教育部；职业来自人社部《职业信息与教育培训项目（专业）信息对应指引（2023年版）》，仅供参考。",
 }

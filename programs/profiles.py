@@ -175,75 +175,79 @@ def _normal(name: str) -> str:
     return re.sub(r"\s+", "", name).replace("（", "(").replace("）", ")")
 
 
-def class_profiles(path: Path, catalog: Iterable[tuple[str, str]]) -> ClassProfiles:
-    """Match the blocks of one 专业类 file to its specialties, given as (code, name) in catalog order."""
-    found = CLASS_FILE.match(path.name)
-    if found is None:
-        raise RowError(path, 1, "the file name does not start with a 4-digit 专业类 code")
-    class_code = found.group(1)
-    specialties = list(catalog)
-    codes = [code for code, _name in specialties]
-    by_code = {code.rstrip("K"): code for code in codes}
-    by_name = {_normal(name): code for code, name in specialties}
-    parsed = parse_blocks(path)
-    blocks = [b for b in parsed if b.sections]
-    omitted = [by_code[b.code.rstrip("K")] for b in parsed if b.omitted and b.code.rstrip("K") in by_code]
-    placed: dict[int, tuple[str, str]] = {}  # block index -> (code, how)
-    unplaced: list[tuple[int, str]] = []
-    rejected: set[int] = set()  # blocks whose own code is wrong: never placed by position either
+@dataclass
+class _Placing:
+    """Which block of a file is which specialty, as it is worked out."""
+
+    codes: list[str]  # the 专业类's specialties in catalog order
+    placed: dict[int, tuple[str, str]] = field(default_factory=dict)  # block index -> (code, how)
+    unplaced: list[tuple[int, str]] = field(default_factory=list)
+    rejected: set[int] = field(default_factory=set)  # blocks whose own code is wrong: never placed by position
+
+
+def _place_by_code_or_name(blocks: list[Block], catalog: list[tuple[str, str]], class_code: str) -> _Placing:
+    placing = _Placing(codes=[code for code, _name in catalog])
+    by_code = {code.rstrip("K"): code for code in placing.codes}
+    by_name = {_normal(name): code for code, name in catalog}
     for n, block in enumerate(blocks):
         if block.code:
             code = by_code.get(block.code.rstrip("K"))
             if code is None:
-                unplaced.append((block.line, f"专业代码 {block.code} is not in 专业类 {class_code}"))
-                rejected.add(n)
-                continue
-            placed[n] = (code, "code")
+                placing.unplaced.append((block.line, f"专业代码 {block.code} is not in 专业类 {class_code}"))
+                placing.rejected.add(n)
+            else:
+                placing.placed[n] = (code, "code")
         elif block.name and _normal(block.name) in by_name:
-            placed[n] = (by_name[_normal(block.name)], "name")
+            placing.placed[n] = (by_name[_normal(block.name)], "name")
+    return placing
+
+
+def _place_by_position(blocks: list[Block], placing: _Placing) -> None:
+    """Between two placed blocks, the catalog's specialties between theirs that no block has taken go to the blocks
+    left there, in order, when there are exactly as many of each; otherwise those blocks are reported."""
+    codes, placed = placing.codes, placing.placed
     taken = {code for code, _how in placed.values()}
-    # The blocks left are placed by position: between two placed blocks, the specialties of the catalog between
-    # theirs that no block has taken, when there are exactly as many of them as unplaced blocks.
     anchors = [-1, *sorted(placed), len(blocks)]
     for before, after in zip(anchors, anchors[1:], strict=False):
-        gap = [n for n in range(before + 1, after) if n not in rejected]
+        gap = [n for n in range(before + 1, after) if n not in placing.rejected]
         if not gap:
             continue
         low = codes.index(placed[before][0]) + 1 if before >= 0 else 0
         high = codes.index(placed[after][0]) if after < len(blocks) else len(codes)
         free = [code for code in codes[low:high] if code not in taken]
         if len(free) == len(gap):
-            for n, code in zip(gap, free, strict=True):
-                placed[n] = (code, "position")
+            placed.update({n: (code, "position") for n, code in zip(gap, free, strict=True)})
         else:
-            for n in gap:
-                unplaced.append(
-                    (blocks[n].line, f"no 专业代码; {len(gap)} such blocks between matched ones but {len(free)} codes")
-                )
-    seen: set[str] = set()
-    profiles = []
-    for n in sorted(placed):
-        code, how = placed[n]
-        block = blocks[n]
-        if code in seen:
-            unplaced.append((block.line, f"a second block for {code}"))
-            continue
-        seen.add(code)
-        fields = {name: block.text(name) for name in ORDER if name != "follow_on"}
-        profiles.append(
-            Profile(
-                code=code,
-                years=parse_years(block.years_text),
-                fields=fields,
-                follow_on=_follow_on(block),
-                path=path.name,
-                line=block.line,
-                how=how,
-            )
-        )
-    return ClassProfiles(
-        class_code=class_code, path=path.name, profiles=profiles, unplaced=sorted(unplaced), omitted=omitted
-    )
+            reason = f"no 专业代码; {len(gap)} such blocks between matched ones but {len(free)} codes"
+            placing.unplaced.extend((blocks[n].line, reason) for n in gap)
+
+
+def _profile(block: Block, code: str, how: str, path: Path) -> Profile:
+    fields = {name: block.text(name) for name in ORDER if name != "follow_on"}
+    years = parse_years(block.years_text)
+    return Profile(code, years, fields, _follow_on(block), path.name, block.line, how)
+
+
+def class_profiles(path: Path, catalog: Iterable[tuple[str, str]]) -> ClassProfiles:
+    """Match the blocks of one 专业类 file to its specialties, given as (code, name) in catalog order."""
+    found = CLASS_FILE.match(path.name)
+    if found is None:
+        raise RowError(path, 1, "the file name does not start with a 4-digit 专业类 code")
+    class_code, specialties = found.group(1), list(catalog)
+    parsed = parse_blocks(path)
+    blocks = [b for b in parsed if b.sections]
+    placing = _place_by_code_or_name(blocks, specialties, class_code)
+    _place_by_position(blocks, placing)
+    profiles: dict[str, Profile] = {}
+    for n in sorted(placing.placed):
+        code, how = placing.placed[n]
+        if code in profiles:
+            placing.unplaced.append((blocks[n].line, f"a second block for {code}"))
+        else:
+            profiles[code] = _profile(blocks[n], code, how, path)
+    by_code = {code.rstrip("K"): code for code in placing.codes}
+    omitted = [by_code[b.code.rstrip("K")] for b in parsed if b.omitted and b.code.rstrip("K") in by_code]
+    return ClassProfiles(class_code, path.name, list(profiles.values()), sorted(placing.unplaced), omitted)
 
 
 # Short facts for a recommendation's reason ------------------------------------------------------------------------

@@ -106,6 +106,7 @@ def test_the_recommendation_page_shows_programs_routes_and_industries(client: Cl
     assert response.status_code == 200
     body = response.content.decode()
     assert "适合你的专业点" in body and "怎么升上去" in body and "这些专业通往的产业" in body
+    assert "毕业后可以从事" in body and "职业教育专业简介（2022年修订），教育部" in body
     assert StudentProfile.objects.get(user=attempt.student).stage == "secondary"
     assert StudentRecommendation.objects.filter(student=attempt.student, stage="secondary").exists()
     other = Client()
