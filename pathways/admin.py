@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export import fields, resources
@@ -228,21 +229,60 @@ class FormVersionAdmin(admin.ModelAdmin):
 class ModelVersionAdmin(admin.ModelAdmin):
     """Trained recommender versions. Activating one recomputes every student's recommendations in the background."""
 
-    list_display = ["number", "is_active", "created_at", "sklearn_version", "catalog", "ndcg", "hit"]
-    readonly_fields = ["number", "artifact", "checksum", "sklearn_version", "catalog_hash", "metrics", "is_active"]
+    list_display = ["number", "is_active", "created_at", "sklearn_version", "catalog", "macro_hit", "micro_hit", "mrr"]
+    readonly_fields = [
+        "number",
+        "artifact",
+        "checksum",
+        "sklearn_version",
+        "catalog_hash",
+        "real_data",
+        "metrics",
+        "is_active",
+    ]
     actions = ["activate", "train"]
 
     @admin.display(description=_("catalog"))
     def catalog(self, version: ModelVersion) -> str:
         return version.catalog_hash[:12]
 
-    @admin.display(description="NDCG@10")
-    def ndcg(self, version: ModelVersion) -> object:
-        return version.metrics.get("model", {}).get("ndcg@10")
+    @staticmethod
+    def _real(version: ModelVersion, run: str = "model") -> dict:
+        return (version.metrics or {}).get("respondents", {}).get(run, {})
 
-    @admin.display(description="hit@10")
-    def hit(self, version: ModelVersion) -> object:
-        return version.metrics.get("model", {}).get("hit@10")
+    @admin.display(description=_("macro hit@3 (respondents)"))
+    def macro_hit(self, version: ModelVersion) -> object:
+        return self._real(version).get("macro_hit")
+
+    @admin.display(description=_("micro hit@3 (respondents)"))
+    def micro_hit(self, version: ModelVersion) -> object:
+        return self._real(version).get("micro_hit")
+
+    @admin.display(description="MRR")
+    def mrr(self, version: ModelVersion) -> object:
+        return self._real(version).get("mrr")
+
+    @admin.display(description=_("on held-out real respondents"))
+    def real_data(self, version: ModelVersion) -> str:
+        """The held-out respondents' hit@3 and MRR of this version, of shape alone and of one list for everyone."""
+        rows = [
+            (label, self._real(version, run))
+            for label, run in (
+                (_("this model"), "model"),
+                (_("shape alone"), "shape_only"),
+                (_("one list for everyone"), "same_list"),
+            )
+        ]
+        body = format_html_join(
+            "",
+            "<tr><th>{}</th><td>{}</td><td>{}</td><td>{}</td></tr>",
+            ((label, r.get("macro_hit", "—"), r.get("micro_hit", "—"), r.get("mrr", "—")) for label, r in rows),
+        )
+        return format_html(
+            "<table><tr><th></th><th>macro hit@3</th><th>micro hit@3</th><th>MRR</th></tr>{}</table><p>{}</p>",
+            body,
+            (version.metrics or {}).get("respondents", {}).get("credit", ""),
+        )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # versions come from training (manage.py train_recommender or the Celery task)

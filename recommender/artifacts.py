@@ -49,9 +49,15 @@ def model_version_save(*, ranker: Ranker, catalog_hash: str, metrics: dict, acti
         ModelVersion.objects.select_for_update().order_by("-number").values_list("number", flat=True).first() or 0
     ) + 1
     path = artifact_dir() / f"ranker-v{number}.joblib"
-    joblib.dump(
-        {"pipeline": ranker.pipeline, "index": ranker.index, "cap": ranker.cap, "reranker": ranker.reranker}, path
-    )
+    saved = {
+        "pipeline": ranker.pipeline,
+        "index": ranker.index,
+        "cap": ranker.cap,
+        "reranker": ranker.reranker,
+        "choice": ranker.choice,
+        "fit_thresholds": ranker.fit_thresholds,
+    }
+    joblib.dump(saved, path)
     version = ModelVersion.objects.create(
         number=number,
         artifact=path.name,
@@ -88,7 +94,10 @@ def artifact_load(version: ModelVersion) -> Ranker:
     if not hmac.compare_digest(_signature(data), version.checksum):
         raise ArtifactError(f"v{version.number}: {path.name} is not the file this system wrote")
     saved = joblib.load(path)
-    return Ranker(saved["pipeline"], saved["index"], saved["cap"], saved.get("reranker"))
+    ranker = Ranker(saved["pipeline"], saved["index"], saved["cap"], saved.get("reranker"), saved.get("choice"))
+    if "fit_thresholds" in saved:
+        ranker.fit_thresholds = tuple(saved["fit_thresholds"])
+    return ranker
 
 
 # What this process serves: (checked at, the version, its ranker), always stored and read together, so a request

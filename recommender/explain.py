@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from programs.profiles import SpecialtyFacts
 from recommender.models import AREAS
+from recommender.ranking import Ranker
 
 AREA_WORK = {
     "R": gettext_lazy("hands-on work with tools and machines"),
@@ -20,17 +21,18 @@ AREA_WORK = {
     "E": gettext_lazy("persuading, selling and leading"),
     "C": gettext_lazy("careful work with records and numbers"),
 }
-FIT_LABELS = [
-    (0.8, "strong", gettext_lazy("Strong fit")),
-    (0.6, "good", gettext_lazy("Good fit")),
-    (0.35, "possible", gettext_lazy("Worth a look")),
-    (-2.0, "weak", gettext_lazy("Weak fit")),
-]
+FIT_WORDS = {
+    "strong": gettext_lazy("Strong fit"),
+    "good": gettext_lazy("Good fit"),
+    "possible": gettext_lazy("Worth a look"),
+    "weak": gettext_lazy("Weak fit"),
+}
 
 
-def fit_label(score: float) -> tuple[str, str]:
-    """A label for a shape similarity (-1 to 1): (key, words)."""
-    return next((key, str(words)) for threshold, key, words in FIT_LABELS if score >= threshold)
+def fit_label(ranker: Ranker, score: float) -> tuple[str, str]:
+    """A label for a score, by the ranker's thresholds (calibrated on held-out respondents): (key, words)."""
+    key = ranker.fit_label_key(score)
+    return key, str(FIT_WORDS[key])
 
 
 LIKED = 0.5  # an area is liked only above the middle of the scale: on average more than "说不准" on its items

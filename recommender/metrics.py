@@ -63,3 +63,45 @@ def popularity_bias(ranked: Sequence[Sequence[int]], popularity: np.ndarray) -> 
     percentile[order] = np.arange(len(popularity)) / max(len(popularity) - 1, 1)
     shown = [percentile[item] for items in ranked for item in items]
     return float(np.mean(shown)) if shown else 0.0
+
+
+def category_hits(
+    ranked_categories: Sequence[Sequence[str]], acceptable: Sequence[Sequence[str]], k: int = 3
+) -> dict[str, float]:
+    """How often a ranked list's first k distinct 大类 include one a real person chose, three ways, each 0 to 1.
+
+    `ranked_categories[n]` is the 大类 of respondent n's ranked specialties, best first (repeats allowed: only the
+    order in which each 大类 first appears counts); `acceptable[n]` their own 大类, the first being their main one.
+    - macro hit@k: the mean over main 大类 of each one's hit rate, so a small field counts as much as a big one;
+    - micro hit@k: the hit rate over everyone;
+    - mrr: the mean of 1 / the position of the first acceptable 大类 (0 when none is in the list).
+    """
+    hits, reciprocal, main = [], [], []
+    for ranked, wanted in zip(ranked_categories, acceptable, strict=True):
+        order = list(dict.fromkeys(ranked))
+        good = set(wanted)
+        hits.append(bool(good & set(order[:k])))
+        position = next((n for n, category in enumerate(order, start=1) if category in good), None)
+        reciprocal.append(1 / position if position else 0.0)
+        main.append(wanted[0])
+    if not hits:
+        return {"macro_hit": 0.0, "micro_hit": 0.0, "mrr": 0.0}
+    hit, groups = np.array(hits), np.array(main)
+    macro = float(np.mean([hit[groups == g].mean() for g in np.unique(groups)]))
+    return {"macro_hit": macro, "micro_hit": float(hit.mean()), "mrr": float(np.mean(reciprocal))}
+
+
+def category_hits_by_group(
+    ranked_categories: Sequence[Sequence[str]], acceptable: Sequence[Sequence[str]], k: int = 3
+) -> dict[str, dict[str, float]]:
+    """`category_hits` for the respondents of each main 大类 alone, with how many they are."""
+    groups: dict[str, list[int]] = {}
+    for n, wanted in enumerate(acceptable):
+        groups.setdefault(wanted[0], []).append(n)
+    return {
+        group: {
+            **category_hits([ranked_categories[n] for n in rows], [acceptable[n] for n in rows], k),
+            "respondents": float(len(rows)),
+        }
+        for group, rows in sorted(groups.items())
+    }

@@ -1,24 +1,37 @@
-"""Ranking specialties for interest profiles: a scikit-learn pipeline of profile shape and similarity, then
-diversity (a cap per 专业大类) and an exploration view for flat profiles. Vectorised over many students.
+"""Ranking specialties for interest profiles: two scikit-learn pipelines, then diversity (a cap per 专业大类) and an
+exploration view for flat profiles. Vectorised over many students.
 
-Shape similarity: each profile is centred on its own mean and scaled to unit length, so the dot product of a
-student and a specialty is the Pearson correlation of their six scores, -1 to 1. A student who likes everything a
-little more than a classmate with the same preferences gets the same ranking: only the shape counts.
+1. Shape similarity (from O*NET): each profile is centred on its own mean and scaled to unit length, so the dot
+   product of a student and a specialty is the Pearson correlation of their six scores, -1 to 1. It tells the
+   specialties of one 大类 apart.
+2. Field choice (from real people, when trained): the calibrated probability that a person with these six scores
+   chose each 大类, from the Open Psychometrics respondents, on the areas' population norms, class-balanced so a
+   small 大类 weighs as much as a big one. A specialty's score adds CHOICE_WEIGHT x log of its 大类's probability.
+
+The score is the sum; a ranker without the second pipeline scores by shape alone.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
 
 FLAT_SPREAD = 0.15  # a profile whose highest and lowest areas are closer than this has no shape (see pathways)
 CATEGORY_CAP = 3  # at most this many specialties of one 专业大类 in a top list
-CANDIDATES = 60  # how deep the diversity pass looks
 BLOCK = 8192  # profiles scored at once
 TIE_BREAK = 0.001  # specialties of one 专业类 often share a profile: the more widely run one goes first
+CHOICE_WEIGHT = 0.7  # how much the real-choice log-probability counts beside the shape similarity (cross-validated)
+CHOICE_FLOOR = 1e-6  # the least probability a 大类 gets, so its log stays finite
+# The same 大类 at each level: 中职 6x-7x, 高职专科 4x-5x, 职业本科 2x-3x (e.g. 71, 51, 31 电子与信息).
+LEVEL_OFFSET = {"secondary": 20, "associate": 0, "bachelor": -20}
+FIT_KEYS = ("strong", "good", "possible", "weak")
 
 
 def profiles_are_flat(profiles: np.ndarray) -> np.ndarray:
@@ -55,6 +68,20 @@ def build_pipeline() -> Pipeline:
     return Pipeline([("shape", ProfileShape()), ("similarity", ShapeSimilarity())])
 
 
+def build_choice_pipeline(seed: int = 2026) -> Pipeline:
+    """Which 大类 a person with these six scores chose: population norms, then a class-balanced logistic regression
+    with sigmoid-calibrated probabilities. Everything learned from the data sits inside the pipeline."""
+    regression = LogisticRegression(class_weight="balanced", max_iter=2000, random_state=seed)
+    return Pipeline(
+        [("norms", StandardScaler()), ("choice", CalibratedClassifierCV(regression, method="sigmoid", cv=3))]
+    )
+
+
+def associate_category(category: str, level: str) -> str:
+    """The 高职专科 code of a 大类 given at any level: 71 (中职) and 31 (职业本科) are both 51 电子与信息."""
+    return f"{int(category) - LEVEL_OFFSET[level]:02d}"
+
+
 @dataclass
 class SpecialtyIndex:
     """The specialties a model ranks over, in the order of its score columns."""
@@ -76,20 +103,77 @@ class Ranker:
     index: SpecialtyIndex
     cap: int = CATEGORY_CAP
     reranker: Pipeline | None = None  # a learned re-ranker, only when it beat the cold start on held-out feedback
-    _exploration: dict[str, np.ndarray] = field(default_factory=dict, repr=False)  # per-level caches
+    choice: Pipeline | None = None  # the real-choice pipeline (build_choice_pipeline), when trained on respondents
+    fit_thresholds: tuple[float, ...] = (0.8, 0.6, 0.35)  # the least score of a strong, good and possible fit
+    _exploration: dict[str, Any] = field(default_factory=dict, repr=False)  # per-level and per-model caches
 
     def scores(self, profiles: np.ndarray) -> np.ndarray:
-        """Shape similarity of each profile (row) with each specialty (column), -1 to 1."""
-        return self.pipeline.decision_function(np.atleast_2d(profiles))
+        """The score of each profile (row) for each specialty (column): shape similarity plus the real-choice term."""
+        profiles = np.atleast_2d(profiles)
+        similarity = self.pipeline.decision_function(profiles)
+        if self.choice is None:
+            return similarity
+        return similarity + self._choice_term(profiles, np.arange(len(self.index.codes)))
 
     def _level_scores(self, profiles: np.ndarray, level: str, columns: np.ndarray) -> np.ndarray:
-        """The pipeline's scores, restricted to one level's specialties without scoring the others."""
+        """The scores, restricted to one level's specialties without scoring the others."""
         key = f"items:{level}"
         if key not in self._exploration:
             items = self.pipeline.named_steps["similarity"].items_
             self._exploration[key] = np.ascontiguousarray(items[columns].T)
         shaped = self.pipeline.named_steps["shape"].transform(profiles).astype(np.float32)
-        return shaped @ self._exploration[key]
+        similarity = shaped @ self._exploration[key]
+        if self.choice is None:
+            return similarity
+        return similarity + self._choice_term(profiles, columns)
+
+    def _choice_term(self, profiles: np.ndarray, columns: np.ndarray) -> np.ndarray:
+        """CHOICE_WEIGHT x log P(the column's 大类 | profile), float32; a 大类 nobody chose gets the row's least."""
+        probabilities = self._choice_probabilities(np.asarray(profiles, dtype=float))
+        logs = np.log(np.maximum(probabilities, CHOICE_FLOOR))
+        logs = np.hstack([logs, logs.min(axis=1, keepdims=True)])
+        return (CHOICE_WEIGHT * logs[:, self._choice_columns()[columns]]).astype(np.float32)
+
+    def _choice_probabilities(self, profiles: np.ndarray) -> np.ndarray:
+        """The choice pipeline's `predict_proba`, computed from its fitted arrays in plain numpy (scikit-learn's own
+        call checks its input 60 times and costs ~5 ms for one student). `test_respondents` checks the two agree."""
+        key = "choice-arrays"
+        if key not in self._exploration:
+            assert self.choice is not None
+            scaler, calibrated = self.choice.named_steps["norms"], self.choice.named_steps["choice"]
+            classes = list(calibrated.classes_)
+            folds = []
+            for fold in calibrated.calibrated_classifiers_:
+                order = np.array([classes.index(c) for c in fold.estimator.classes_])
+                a = np.array([c.a_ for c in fold.calibrators])
+                b = np.array([c.b_ for c in fold.calibrators])
+                folds.append((fold.estimator.coef_.T, fold.estimator.intercept_, a, b, order))
+            self._exploration[key] = (scaler.mean_, scaler.scale_, folds, len(classes))
+        mean, scale, folds, n_classes = self._exploration[key]
+        normed = (profiles - mean) / scale
+        total = np.zeros((len(profiles), n_classes))
+        for coef, intercept, a, b, order in folds:
+            proba = np.zeros((len(profiles), n_classes))
+            proba[:, order] = 1.0 / (1.0 + np.exp(a * (normed @ coef + intercept) + b))
+            denominator = proba.sum(axis=1, keepdims=True)
+            total += np.divide(proba, denominator, out=np.full_like(proba, 1 / n_classes), where=denominator != 0)
+        return total / len(folds)
+
+    def _choice_columns(self) -> np.ndarray:
+        """For every specialty, the column of its 大类 among the choice model's classes (the extra last one if none)."""
+        key = "choice-columns"
+        if key not in self._exploration:
+            assert self.choice is not None
+            classes = {str(c): n for n, c in enumerate(self.choice.classes_)}
+            pairs = zip(self.index.categories, self.index.levels, strict=True)
+            self._exploration[key] = np.array(
+                [classes.get(associate_category(c, lv), len(classes)) for c, lv in pairs], dtype=int
+            )
+        return self._exploration[key]
+
+    def fit_label_key(self, score: float) -> str:
+        """strong / good / possible / weak, by the thresholds calibrated on held-out respondents."""
+        return next((key for key, least in zip(FIT_KEYS, self.fit_thresholds, strict=False) if score >= least), "weak")
 
     def _popularity_rank(self, columns: np.ndarray) -> np.ndarray:
         """0-1 by how widely each specialty is run: breaks ties between specialties with the same profile."""
@@ -132,11 +216,12 @@ class Ranker:
         k = min(k, len(columns))
         raw = self._level_scores(profiles, level, columns)
         scores = raw + TIE_BREAK * self._popularity_rank(columns)
-        depth = min(CANDIDATES if diverse else k, len(columns))
-        part = np.argpartition(scores, len(columns) - depth, axis=1)[:, len(columns) - depth :]
         rows = np.arange(len(profiles))[:, None]
-        ordered = part[rows, np.argsort(-scores[rows, part], axis=1, kind="stable")]
-        chosen = self._capped(ordered, columns, k, scores) if diverse else ordered[:, :k]
+        if diverse:
+            chosen = self._capped(scores, level, columns, k)
+        else:
+            part = np.argpartition(scores, len(columns) - k, axis=1)[:, len(columns) - k :]
+            chosen = part[rows, np.argsort(-scores[rows, part], axis=1, kind="stable")]
         result = columns[chosen]
         result_scores = raw[rows, chosen]
         flat = profiles_are_flat(profiles)
@@ -145,18 +230,57 @@ class Ranker:
             result_scores[flat] = 0.0
         return result, result_scores
 
-    def _capped(self, ordered: np.ndarray, columns: np.ndarray, k: int, scores: np.ndarray) -> np.ndarray:
-        """Each row's top k with at most `cap` specialties per 大类 (`capped_walk`); a row whose candidates crowd into
-        too few 大类 is walked again over its whole order, and padded from it when the level has too few 大类."""
-        codes = np.unique(self.index.categories[columns], return_inverse=True)[1]
-        chosen, filled, _last = capped_walk(ordered, [(codes, self.cap)], k)
-        for row in np.flatnonzero(filled < k):
-            order = np.argsort(-scores[row], kind="stable")
-            picked, got, _last = capped_walk(order[None, :], [(codes, self.cap)], k)
-            taken = picked[0, : got[0]].tolist()
-            rest = [c for c in order.tolist() if c not in set(taken)]
-            chosen[row] = np.array((taken + rest)[:k], dtype=int)
+    def _capped(self, scores: np.ndarray, level: str, columns: np.ndarray, k: int) -> np.ndarray:
+        """Each row's top k (positions in `columns`) with at most `cap` specialties per 大类.
+
+        Walking a row's candidates best first and taking each while its 大类 is under the cap takes exactly each
+        大类's best `cap`; so each 大类's best `cap` are found by one sort of that 大类's columns for every row at
+        once, and the row's top k are read from those (ties in column order, as a stable sort of the row gives).
+        A level with too few 大类 to fill k under the cap is padded with the best of the rest."""
+        key = f"groups:{level}"
+        if key not in self._exploration:
+            codes = np.unique(self.index.categories[columns], return_inverse=True)[1]
+            self._exploration[key] = [np.flatnonzero(codes == g) for g in range(codes.max(initial=-1) + 1)]
+        picks, values = [], []
+        for members in self._exploration[key]:
+            group = scores[:, members]
+            best = np.argsort(-group, axis=1, kind="stable")[:, : self.cap]
+            picks.append(members[best])
+            values.append(np.take_along_axis(group, best, 1))
+        candidates, candidate_scores = np.hstack(picks), np.hstack(values)
+        order = np.lexsort((candidates, -candidate_scores), axis=1)[:, :k]
+        chosen = np.take_along_axis(candidates, order, 1)
+        if chosen.shape[1] < k:
+            chosen = self._padded(chosen, scores, k)
         return chosen
+
+    @staticmethod
+    def _padded(chosen: np.ndarray, scores: np.ndarray, k: int) -> np.ndarray:
+        rows = []
+        for row, picked in zip(np.argsort(-scores, axis=1, kind="stable"), chosen, strict=True):
+            rest = [c for c in row.tolist() if c not in set(picked.tolist())]
+            rows.append(picked.tolist() + rest[: k - len(picked)])
+        return np.array(rows, dtype=int)
+
+
+def _capped_walk_one(
+    ordered: np.ndarray, groups: list[tuple[np.ndarray, int]], k: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The same walk for one row, in plain Python: one student's list may walk thousands of candidates when the best
+    ones crowd into a few 大类, and a numpy call per step would cost more than the step."""
+    coded = [(codes[ordered].tolist(), cap, [0] * (int(codes.max(initial=0)) + 1)) for codes, cap in groups]
+    picked, last = [], -1
+    for j, candidate in enumerate(ordered.tolist()):
+        if all(counts[values[j]] < cap for values, cap, counts in coded):
+            for values, _cap, counts in coded:
+                counts[values[j]] += 1
+            picked.append(candidate)
+            last = j
+            if len(picked) == k:
+                break
+    row = np.full((1, k), -1, dtype=int)
+    row[0, : len(picked)] = picked
+    return row, np.array([len(picked)]), np.array([last])
 
 
 def capped_walk(
@@ -169,6 +293,8 @@ def capped_walk(
     Returns the picks (n x k, -1 where a row ran short), how many each row took, and the position of its last pick.
     The one-student path, the city recompute and the specialty ranking all cap through this one function."""
     n, depth = ordered.shape
+    if n == 1:
+        return _capped_walk_one(ordered[0], groups, k)
     coded = [(codes[ordered], cap, np.zeros((n, codes.max(initial=0) + 1), dtype=np.int16)) for codes, cap in groups]
     picked = np.full((n, k), -1, dtype=int)
     filled = np.zeros(n, dtype=int)

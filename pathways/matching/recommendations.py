@@ -164,7 +164,7 @@ def _specialty(
     facts: dict[str, SpecialtyFacts],
 ) -> RecommendedSpecialty:
     index = ranker.index
-    key, words = fit_label(score) if not flat else ("explore", "")
+    key, words = fit_label(ranker, score) if not flat else ("explore", "")
     name, code = str(index.names[column]), str(index.codes[column])
     text = explain_exploration() if flat else explain(vector, index.profiles[column], name, liked, facts.get(code)).text
     known = facts.get(code)
@@ -186,7 +186,7 @@ def _program(
 ) -> RecommendedProgram:
     pk = int(table.ids[row])
     program = graph.program_rows[pk]
-    key, words = fit_label(score) if not flat else ("explore", "")
+    key, words = fit_label(ranker, score) if not flat else ("explore", "")
     profile = ranker.index.profiles[table.columns[row]]
     facts = graph.facts.get(program.specialty.code)
     text = explain_exploration() if flat else explain(vector, profile, program.specialty.name, liked, facts).text

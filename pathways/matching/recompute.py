@@ -44,7 +44,6 @@ from pathways.models import QuizAttempt, StudentProfile, StudentRecommendation
 from pathways.routes.graph import graph_get
 from pathways.students.consent import may_store_condition
 from recommender.artifacts import ranker_get
-from recommender.explain import FIT_LABELS
 from recommender.models import AREAS
 from recommender.ranking import Ranker, profiles_are_flat
 
@@ -105,8 +104,8 @@ def eligible_students(*, first_user_id: int, last_user_id: int, only_stale: bool
     )
 
 
-def _fit(score: float, flat: bool) -> str:
-    return "explore" if flat else next(key for threshold, key, _words in FIT_LABELS if score >= threshold)
+def _fit(ranker: Ranker, score: float, flat: bool) -> str:
+    return "explore" if flat else ranker.fit_label_key(score)
 
 
 @dataclass
@@ -197,14 +196,11 @@ def _candidates(cold: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.take_along_axis(part, order, 1), (values > values.min(axis=1, keepdims=True)).sum(axis=1)
 
 
-def _json_items(parts: list[str], scores: list[float], flat: bool) -> str:
-    return (
-        "["
-        + ", ".join(
-            f'{p}"score": {round(s, 4)!r}, "fit": "{_fit(s, flat)}"}}' for p, s in zip(parts, scores, strict=True)
-        )
-        + "]"
+def _json_items(ranker: Ranker, parts: list[str], scores: list[float], flat: bool) -> str:
+    items = (
+        f'{p}"score": {round(s, 4)!r}, "fit": "{_fit(ranker, s, flat)}"}}' for p, s in zip(parts, scores, strict=True)
     )
+    return "[" + ", ".join(items) + "]"
 
 
 @dataclass
@@ -234,8 +230,12 @@ def _score_stage(ranker: Ranker, scorer: StageScorer, found: Eligible, members: 
         program_scores = np.take_along_axis(similarity, np.maximum(picked, 0), 1).tolist()
         for n, row in enumerate(block.tolist()):
             chosen = [r for r in picked[n].tolist() if r >= 0]
-            specialties = _json_items([specialty_parts[c] for c in top[n].tolist()], top_scores[n].tolist(), flat[n])
-            programs = _json_items([program_parts[r] for r in chosen], program_scores[n][: len(chosen)], flat[n])
+            specialties = _json_items(
+                ranker, [specialty_parts[c] for c in top[n].tolist()], top_scores[n].tolist(), flat[n]
+            )
+            programs = _json_items(
+                ranker, [program_parts[r] for r in chosen], program_scores[n][: len(chosen)], flat[n]
+            )
             yield Row(
                 int(found.student_ids[row]),
                 int(found.attempt_ids[row]),

@@ -82,6 +82,6 @@ def test_a_student_completes_the_quick_quiz_on_a_phone_and_saves(demo_data: None
     page.get_by_role("link", name="查看我的推荐").click()
     expect(page.locator("h1")).to_have_text("我的推荐")
     first = page.locator("ol.pathways > li.card").first
-    expect(first).to_contain_text("很契合")  # the explanation names the interests behind the match
+    expect(first).to_contain_text("你喜欢")  # the reason names what the student likes that matches
     expect(first).to_contain_text("怎么升上去")  # and the route that reaches the program
     assert page.locator("ol.pathways > li.card").count() == 10

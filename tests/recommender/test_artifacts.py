@@ -23,7 +23,9 @@ def fresh_process() -> None:
 def test_a_version_carries_its_metadata_and_one_is_active() -> None:
     version = model_train(force=True)
     assert version.sklearn_version == sklearn.__version__ and len(version.catalog_hash) == 64
-    assert {"model", "popularity", "random"} <= set(version.metrics)
+    assert {"model", "popularity", "random"} <= set(version.metrics["synthetic"])
+    real = version.metrics["respondents"]
+    assert real["model"]["macro_hit"] > real["same_list"]["macro_hit"] and len(real["data_sha256"]) == 64
     assert ModelVersion.objects.filter(is_active=True).count() == 1
     assert ModelVersion.objects.get(is_active=True) == version
 

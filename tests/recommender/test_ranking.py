@@ -8,6 +8,7 @@ from django.utils import translation
 
 from recommender.artifacts import ranker_get
 from recommender.explain import driving_areas, explain, fit_label
+from recommender.ranking import Ranker
 from recommender.training import evaluate
 
 pytestmark = pytest.mark.django_db
@@ -20,16 +21,21 @@ def names(ranker: object, columns: np.ndarray) -> list[str]:
     return [str(ranker.index.names[c]) for c in columns]  # type: ignore[attr-defined]
 
 
-def test_a_specialtys_own_profile_ranks_it_or_its_twins_first() -> None:
+def test_within_its_field_a_specialtys_own_profile_ranks_it_or_its_twins_first() -> None:
+    """The real-choice term is one number per 大类, so inside a 大类 the O*NET shape alone orders the specialties."""
     _version, ranker = ranker_get()
+    shape_only = Ranker(ranker.pipeline, ranker.index, ranker.cap)
     rng = np.random.default_rng(7)
     for column in rng.choice(len(ranker.index.codes), 40, replace=False):
         profile, level = ranker.index.profiles[column], ranker.index.levels[column]
         if np.ptp(profile) < 0.15:
             continue  # a flat specialty profile: the exploration view applies
-        top, scores = ranker.top_k(profile, level, 10, diverse=False)
+        _top, scores = shape_only.top_k(profile, level, 10, diverse=False)
         assert scores[0][0] == pytest.approx(1.0, abs=1e-4)
-        assert np.allclose(ranker.index.profiles[top[0][0]], profile)
+        every = len(ranker.index.at_level(level))
+        top, _scores = ranker.top_k(profile, level, every, diverse=False)
+        same_field = [c for c in top[0] if ranker.index.categories[c] == ranker.index.categories[column]]
+        assert np.allclose(ranker.index.profiles[same_field[0]], profile)
 
 
 def test_a_social_profile_gets_caring_specialties_and_a_realistic_one_hands_on_work() -> None:
@@ -70,12 +76,14 @@ def test_a_flat_profile_gets_an_exploration_spread_not_a_ranking() -> None:
     assert nearly_flat.tolist() == top.tolist()
 
 
-def test_evaluation_beats_the_baselines_and_the_cap_widens_the_lists() -> None:
+def test_the_synthetic_sanity_check_beats_the_baselines_and_the_cap_widens_the_lists() -> None:
+    """Synthetic students (a specialty's own profile plus noise) are only a sanity check now; the real-choice term
+    pulls them towards the fields real people with such profiles chose, so the margins are smaller than by shape."""
     _version, ranker = ranker_get()
     report = evaluate(ranker)
     model, popularity, random_ = report["model"], report["popularity"], report["random"]
     assert model["ndcg@10"] > 5 * popularity["ndcg@10"] and model["ndcg@10"] > 5 * random_["ndcg@10"]
-    assert model["hit@10"] > 3 * random_["hit@10"]
+    assert model["hit@10"] > 2 * random_["hit@10"]
     assert model["categories_per_list"] > report["model_without_cap"]["categories_per_list"]
 
 
@@ -84,7 +92,10 @@ def test_explanations_name_the_areas_behind_the_match_and_the_liked_activities()
     assert driving_areas(CARER, nursing)[0] == "S"
     text = explain(CARER, nursing, "护理", liked={"S": ["照料住院的病人"]}).text
     assert "你喜欢帮助和照顾他人" in text and "护理" in text and "照料住院的病人" in text
-    assert fit_label(0.9)[0] == "strong" and fit_label(0.1)[0] == "weak"
+    _version, ranker = ranker_get()
+    strong, good, possible = ranker.fit_thresholds
+    assert strong >= good >= possible
+    assert fit_label(ranker, strong)[0] == "strong" and fit_label(ranker, possible - 0.01)[0] == "weak"
 
 
 def test_an_area_tied_for_third_but_disliked_is_not_called_liked() -> None:

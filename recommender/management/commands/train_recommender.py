@@ -21,4 +21,9 @@ class Command(BaseCommand):
         version.refresh_from_db()
         state = "active" if version.is_active else "saved, not active"
         self.stdout.write(f"model v{version.number} ({state}), catalog {version.catalog_hash[:12]}")
-        self.stdout.write(json.dumps(version.metrics["model"], ensure_ascii=False))
+        real = version.metrics.get("respondents", {})
+        self.stdout.write(
+            "held-out respondents: " + json.dumps({k: real.get(k) for k in ("model", "same_list")}, ensure_ascii=False)
+        )
+        if not version.is_active and not options["no_activate"]:
+            self.stdout.write("not activated: worse than the active version on macro or micro hit@3")
