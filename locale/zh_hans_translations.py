@@ -942,4 +942,7 @@ ZH_HANS: dict[str, str | list[str]] = {
     "this model": "本模型",
     "shape alone": "仅按兴趣形状",
     "one list for everyone": "所有人同一份列表",
+    "From your result of %(when)s: your answers do not point one way yet.": "根据你 %(when)s 的测评结果：你的回答还没有指向一个方向。",
+    "routes I prefer": "我倾向的升学途径",
+    "Route codes the student ticked, space-separated; the city recompute ranks with them too.": "学生勾选的升学途径代码，以空格分隔；全市重算推荐时也会使用。",
 }

@@ -22,7 +22,7 @@ from recommender.models import ModelVersion
 from recommender.ranking import Ranker, capped_walk
 
 STAGES = ("junior", "secondary", "associate")
-WEIGHTS = {"near": 0.08, "route": 0.05, "demand": 0.05, "employment": 0.03, "places": 0.02}
+WEIGHTS = {"near": 0.08, "route": 0.15, "demand": 0.05, "employment": 0.03, "places": 0.02}
 TIER_DEMAND: dict[str, float] = {
     ClusterTier.LEADING: 1.0,
     ClusterTier.PILLAR: 0.85,
@@ -57,6 +57,7 @@ class ProgramTable:
     areas: np.ndarray
     features: dict[str, np.ndarray]
     entries: dict[int, list[Entry]]
+    onward: dict[int, frozenset[str]] = field(default_factory=dict)  # the routes out of each program, by code
     specialty_index: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))  # per row: 0..S-1
     category_index: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))  # per row: 0..C-1
 
@@ -124,7 +125,21 @@ def _table(graph: RouteGraph, ranker: Ranker, stage: str) -> ProgramTable:
             "employment": np.nan_to_num((employment - 80) / 20, nan=0.3).clip(0, 1),
         },
         entries=entries,
+        onward=_onward(graph, ids),
     )
+
+
+def _onward(graph: RouteGraph, ids: list[int]) -> dict[int, frozenset[str]]:
+    """The route codes that lead on from each program (a 中职 program's 3+2, 五年制, 3+4 or 职教高考)."""
+    onward: dict[int, set[str]] = defaultdict(set)
+    for source, target, data in graph.graph.out_edges(ids, data=True):
+        if data.get("route"):
+            onward[source].add(str(data["route"]))
+        elif isinstance(target, str):  # the exam a 中职 or 高职 student sits: the routes its node leads to
+            onward[source].update(
+                str(d["route"]) for _e, _t, d in graph.graph.out_edges(target, data=True) if d.get("route")
+            )
+    return {pk: frozenset(routes) for pk, routes in onward.items()}
 
 
 _tables: dict[tuple, ProgramTable] = {}
@@ -151,17 +166,25 @@ def nearness(table: ProgramTable, district: str) -> np.ndarray:
     return np.where(table.districts == district, 1.0, np.where(table.areas == area, 0.5, 0.0))
 
 
-def _preferred(table: ProgramTable, routes: frozenset[str]) -> np.ndarray:
+def preferred(table: ProgramTable, routes: frozenset[str]) -> np.ndarray:
+    """1 for a program the student can enter by a route they prefer, or that leads on by one (a 初中 student who
+    likes 3+2 prefers the 中职 programs with a 3+2 partner), else 0."""
     if not routes:
         return np.zeros(len(table.ids))
-    return np.array([any(e.route in routes for e in table.entries[pk]) for pk in table.ids], dtype=float)
+    return np.array(
+        [
+            any(e.route in routes for e in table.entries[pk]) or bool(table.onward.get(pk, frozenset()) & routes)
+            for pk in table.ids
+        ],
+        dtype=float,
+    )
 
 
 def pair_features(table: ProgramTable, similarity: np.ndarray, district: str, routes: frozenset[str]) -> np.ndarray:
     """One row per program in the table: the re-ranker's FEATURES, in order."""
     f = table.features
     return np.column_stack(
-        [similarity, nearness(table, district), _preferred(table, routes), f["demand"], f["employment"], f["places"]]
+        [similarity, nearness(table, district), preferred(table, routes), f["demand"], f["employment"], f["places"]]
     )
 
 
@@ -173,7 +196,7 @@ def nudges(table: ProgramTable, district: str, routes: frozenset[str] = frozense
     """
     f = table.features
     fixed = WEIGHTS["demand"] * f["demand"] + WEIGHTS["employment"] * f["employment"] + WEIGHTS["places"] * f["places"]
-    return WEIGHTS["near"] * nearness(table, district) + (WEIGHTS["route"] * _preferred(table, routes) + fixed)
+    return WEIGHTS["near"] * nearness(table, district) + (WEIGHTS["route"] * preferred(table, routes) + fixed)
 
 
 def scores_of(ranker: Ranker, vectors: np.ndarray) -> np.ndarray:

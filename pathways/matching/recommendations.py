@@ -166,7 +166,7 @@ def _specialty(
     index = ranker.index
     key, words = fit_label(ranker, score) if not flat else ("explore", "")
     name, code = str(index.names[column]), str(index.codes[column])
-    text = explain_exploration() if flat else explain(vector, index.profiles[column], name, liked, facts.get(code)).text
+    text = "" if flat else explain(vector, index.profiles[column], name, liked, facts.get(code)).text  # said once
     known = facts.get(code)
     return RecommendedSpecialty(
         code, name, str(index.levels[column]), round(score, 4), key, words, text, known.occupations if known else ()
@@ -189,7 +189,7 @@ def _program(
     key, words = fit_label(ranker, score) if not flat else ("explore", "")
     profile = ranker.index.profiles[table.columns[row]]
     facts = graph.facts.get(program.specialty.code)
-    text = explain_exploration() if flat else explain(vector, profile, program.specialty.name, liked, facts).text
+    text = "" if flat else explain(vector, profile, program.specialty.name, liked, facts).text  # the set says why, once
     entries = table.entries[pk]
     routes = [graph.routes[e.route] for e in entries if e.route in graph.routes]
     clusters = graph.clusters_by_specialty.get(program.specialty_id, [])[:3]

@@ -34,6 +34,7 @@ from pathways.matching.core import (
     exploration_scores,
     nearness,
     nudges,
+    preferred,
     program_table,
     ranked_rows,
     recommendation_basis,
@@ -73,6 +74,7 @@ class Eligible:
     stages: np.ndarray
     districts: np.ndarray
     vectors: np.ndarray  # n x 6, 0-1
+    routes: np.ndarray  # the preferred route codes, space-separated, as stored on the profile
 
 
 def eligible_students(*, first_user_id: int, last_user_id: int, only_stale: bool, basis: str) -> Eligible:
@@ -88,19 +90,25 @@ def eligible_students(*, first_user_id: int, last_user_id: int, only_stale: bool
         rows = rows.exclude(student__recommendation__basis=basis)
     found = list(
         rows.order_by("student_id").values_list(
-            "student_id", "pk", f"{PROFILE}stage", f"{PROFILE}district", *(f"score_{a.lower()}" for a in AREAS)
+            "student_id",
+            "pk",
+            f"{PROFILE}stage",
+            f"{PROFILE}district",
+            f"{PROFILE}preferred_routes",
+            *(f"score_{a.lower()}" for a in AREAS),
         )
     )
     if not found:
         empty = [np.zeros(0, dtype=t) for t in (int, int, object, object)]
-        return Eligible(empty[0], empty[1], empty[2], empty[3], np.zeros((0, 6)))
+        return Eligible(empty[0], empty[1], empty[2], empty[3], np.zeros((0, 6)), np.zeros(0, dtype=object))
     columns = list(zip(*found, strict=True))
     return Eligible(
         np.array(columns[0]),
         np.array(columns[1]),
         np.array([s or "junior" for s in columns[2]]),
         np.array(columns[3], dtype=object),
-        np.array(columns[4:], dtype=float).T / 40,
+        np.array(columns[5:], dtype=float).T / 40,
+        np.array(columns[4], dtype=object),
     )
 
 
@@ -116,29 +124,35 @@ class StageScorer:
     table: ProgramTable
     level: str
     explore: np.ndarray
-    nudges: dict[str, np.ndarray]  # per district
+    nudges: dict[tuple[str, str], np.ndarray]  # per (district, preferred routes)
     near: dict[str, np.ndarray]  # per district
+    preferred: dict[str, np.ndarray]  # per preferred routes: 1 where a program is entered or left by one
     fallbacks: int = 0
 
     @classmethod
-    def build(cls, ranker: Ranker, table: ProgramTable, stage: str, districts: set[str]) -> StageScorer:
+    def build(cls, ranker: Ranker, table: ProgramTable, stage: str, wishes: set[tuple[str, str]]) -> StageScorer:
+        """`wishes`: the (district, preferred routes) pairs of the stage's students."""
         level = TARGET_LEVEL[stage]
         return cls(
             ranker,
             table,
             level,
             exploration_scores(ranker, table, level, K),
-            {d: nudges(table, d) for d in districts},
-            {d: nearness(table, d) for d in districts},
+            {(d, r): nudges(table, d, frozenset(r.split())) for d, r in wishes},
+            {d: nearness(table, d) for d, _r in wishes},
+            {r: preferred(table, frozenset(r.split())) for _d, r in wishes},
         )
 
-    def programs(self, similarity: np.ndarray, districts: np.ndarray, flat: np.ndarray) -> np.ndarray:
+    def programs(
+        self, similarity: np.ndarray, districts: np.ndarray, routes: np.ndarray, flat: np.ndarray
+    ) -> np.ndarray:
         """Each student's program rows (n x K, -1 where the table ran out), from similarity per table row."""
-        extra = np.stack([self.nudges[d] for d in districts])
+        extra = np.stack([self.nudges[(d, r)] for d, r in zip(districts, routes, strict=True)])
         cold = np.where(flat[:, None], self.explore, similarity) + extra
         ordered, exact = _candidates(cold)
         if self.ranker.reranker is not None:
-            self._rerank(ordered, cold, similarity, districts, rows=np.flatnonzero(~flat & (exact >= RERANK_DEPTH)))
+            head_rows = np.flatnonzero(~flat & (exact >= RERANK_DEPTH))
+            self._rerank(ordered, cold, similarity, districts, routes, rows=head_rows)
             exact[~flat & (exact < RERANK_DEPTH)] = 0  # the head itself is not known exactly
         picked, _taken, last = self.table.capped(ordered, K)
         redo = np.flatnonzero((last >= exact) | ((picked[:, -1] < 0) & (exact < len(self.table.ids))))
@@ -148,7 +162,7 @@ class StageScorer:
                 table=self.table,
                 similarity=similarity[n],
                 district=districts[n],
-                routes=frozenset(),
+                routes=frozenset(routes[n].split()),
                 explore=self.explore if flat[n] else None,
                 k=K,
             )
@@ -157,7 +171,13 @@ class StageScorer:
         return picked
 
     def _rerank(
-        self, ordered: np.ndarray, cold: np.ndarray, similarity: np.ndarray, districts: np.ndarray, rows: np.ndarray
+        self,
+        ordered: np.ndarray,
+        cold: np.ndarray,
+        similarity: np.ndarray,
+        districts: np.ndarray,
+        routes: np.ndarray,
+        rows: np.ndarray,
     ) -> None:
         """Reorder each student's top RERANK_DEPTH by the learned model, as `_order` does for one student."""
         if not len(rows):
@@ -165,11 +185,12 @@ class StageScorer:
         head = ordered[rows, :RERANK_DEPTH]
         f = self.table.features
         near = np.stack([self.near[d] for d in districts[rows]])
+        liked = np.stack([self.preferred[r] for r in routes[rows]])
         features = np.stack(
             [
                 np.take_along_axis(similarity[rows], head, 1).astype(float),
                 np.take_along_axis(near, head, 1),
-                np.zeros(head.shape),
+                np.take_along_axis(liked, head, 1),
                 f["demand"][head],
                 f["employment"][head],
                 f["places"][head],
@@ -222,11 +243,11 @@ def _score_stage(ranker: Ranker, scorer: StageScorer, found: Eligible, members: 
     specialty_parts = [f'{{"code": "{code}", ' for code in index.codes]
     for start in range(0, len(members), BLOCK):
         block = members[start : start + BLOCK]
-        vectors, districts = found.vectors[block], found.districts[block]
+        vectors, districts, routes = found.vectors[block], found.districts[block], found.routes[block]
         flat = profiles_are_flat(vectors)
         top, top_scores = top_specialties(ranker, vectors, scorer.level, K)
         similarity = scores_of(ranker, vectors)[:, table.columns]
-        picked = scorer.programs(similarity, districts, flat)
+        picked = scorer.programs(similarity, districts, routes, flat)
         program_scores = np.take_along_axis(similarity, np.maximum(picked, 0), 1).tolist()
         for n, row in enumerate(block.tolist()):
             chosen = [r for r in picked[n].tolist() if r >= 0]
@@ -328,7 +349,8 @@ def recompute_range(*, first_user_id: int, last_user_id: int, only_stale: bool =
     for stage in sorted(set(found.stages.tolist())):
         table = program_table(graph, version, ranker, stage)
         members = np.flatnonzero(found.stages == stage)
-        scorer = StageScorer.build(ranker, table, stage, set(found.districts[members].tolist()) | {""})
+        wishes = set(zip(found.districts[members].tolist(), found.routes[members].tolist(), strict=True))
+        scorer = StageScorer.build(ranker, table, stage, wishes | {("", "")})
         rows.extend(_score_stage(ranker, scorer, found, members))
         result.fallbacks += scorer.fallbacks
         result.programs[stage] = len(table.ids)

@@ -32,17 +32,17 @@ def quiz_recommendations(request: SignedInRequest, attempt_id: int) -> HttpRespo
     profile = StudentProfile.objects.filter(user=request.user).first()
     if profile is not None and profile.profiling_opt_out:
         return render(request, "pathways/profiling_off.html", {"attempt": attempt})
-    initial = {
-        "stage": (profile.stage if profile else "") or Stage.JUNIOR,
-        "district": profile.district if profile else "",
-    }
+    stage: str = (profile.stage if profile else "") or Stage.JUNIOR
+    district: str = profile.district if profile else ""
+    routes = profile.route_set if profile else frozenset[str]()
+    initial = {"stage": stage, "district": district, "routes": sorted(routes)}
     form = RecommendationForm(request.POST or None, initial=initial)
-    stage, district, routes = initial["stage"], initial["district"], frozenset[str]()
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         stage, district, routes = data["stage"], data["district"], frozenset(data["routes"])
         if profile is not None:
-            StudentProfile.objects.filter(pk=profile.pk).update(stage=stage, district=district)
+            chosen = " ".join(sorted(routes))
+            StudentProfile.objects.filter(pk=profile.pk).update(stage=stage, district=district, preferred_routes=chosen)
             recommendation_store(attempt=attempt, stage=stage, district=district, routes=routes)
     result = recommendations_for_attempt(attempt=attempt, stage=stage, district=district, routes=routes)
     said = dict(

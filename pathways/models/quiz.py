@@ -198,6 +198,12 @@ class StudentProfile(models.Model):
     birth_month = models.PositiveSmallIntegerField(_("month of birth"))
     stage = models.CharField(_("current stage"), max_length=16, choices=Stage.choices, blank=True)
     district = models.CharField(_("home district"), max_length=16, choices=DISTRICT_CHOICES, blank=True)
+    preferred_routes = models.CharField(
+        _("routes I prefer"),
+        max_length=128,
+        blank=True,
+        help_text=_("Route codes the student ticked, space-separated; the city recompute ranks with them too."),
+    )
     profiling_opt_out = models.BooleanField(
         _("no profiling"), default=False, help_text=_("No recommendations are computed or kept for this student.")
     )
@@ -217,6 +223,10 @@ class StudentProfile(models.Model):
     def age_on(self, day: date) -> int:
         """Whole years on `day`, counting the birthday from the first of the birth month (the safe side)."""
         return day.year - self.birth_year - (1 if day.month < self.birth_month else 0)
+
+    @property
+    def route_set(self) -> frozenset[str]:
+        return frozenset(self.preferred_routes.split())
 
 
 class ConsentKind(models.TextChoices):

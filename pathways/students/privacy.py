@@ -74,7 +74,9 @@ ATTEMPT: Picks = {
     "flat": "flat",
     "answers": _answers,
 }
-PROFILE: Picks = dict.fromkeys(["birth_year", "birth_month", "stage", "district", "profiling_opt_out"], "")
+PROFILE: Picks = dict.fromkeys(
+    ["birth_year", "birth_month", "stage", "district", "preferred_routes", "profiling_opt_out"], ""
+)
 CONSENT: Picks = dict.fromkeys(["kind", "notice_version", "guardian_name", "guardian_relation", "given_at"], "")
 CLASS: Picks = {
     "class": lambda m: str(m.cohort),

@@ -22,26 +22,28 @@ from tests.recommender.test_reranker import synthetic
 
 pytestmark = pytest.mark.django_db
 
-# (stage, district, answers per area): every stage, a blank stage (counts as 初中), several districts, no district.
+# (stage, district, preferred routes, answers per area): every stage, a blank stage (counts as 初中), several
+# districts, no district, and stated routes (a 初中 student who likes 3+2, a 中职 one who likes 职教高考 and 3+4).
 PROFILES = [
-    ("junior", "万州区", {"R": 5, "I": 4, "A": 1, "S": 2, "E": 2, "C": 3}),
-    ("junior", "", {"R": 1, "I": 2, "A": 5, "S": 4, "E": 3, "C": 1}),
-    ("", "渝中区", {"R": 2, "I": 5, "A": 3, "S": 1, "E": 2, "C": 4}),
-    ("secondary", "涪陵区", {"R": 4, "I": 5, "A": 2, "S": 1, "E": 1, "C": 3}),
-    ("secondary", "沙坪坝区", {"R": 1, "I": 1, "A": 2, "S": 5, "E": 4, "C": 2}),
-    ("secondary", "", {"R": 3, "I": 3, "A": 3, "S": 3, "E": 3, "C": 3}),  # flat: the exploration view
-    ("associate", "九龙坡区", {"R": 2, "I": 3, "A": 1, "S": 2, "E": 5, "C": 5}),
-    ("associate", "万州区", {"R": 5, "I": 5, "A": 1, "S": 1, "E": 1, "C": 2}),
-    ("associate", "", {"R": 4, "I": 4, "A": 4, "S": 4, "E": 4, "C": 4}),  # flat
-    ("junior", "北碚区", {"R": 2, "I": 2, "A": 2, "S": 2, "E": 2, "C": 2}),  # flat
+    ("junior", "万州区", "3-2", {"R": 5, "I": 4, "A": 1, "S": 2, "E": 2, "C": 3}),
+    ("junior", "", "", {"R": 1, "I": 2, "A": 5, "S": 4, "E": 3, "C": 1}),
+    ("", "渝中区", "five-year", {"R": 2, "I": 5, "A": 3, "S": 1, "E": 2, "C": 4}),
+    ("secondary", "涪陵区", "3-4 skills-exam", {"R": 4, "I": 5, "A": 2, "S": 1, "E": 1, "C": 3}),
+    ("secondary", "沙坪坝区", "", {"R": 1, "I": 1, "A": 2, "S": 5, "E": 4, "C": 2}),
+    ("secondary", "", "", {"R": 3, "I": 3, "A": 3, "S": 3, "E": 3, "C": 3}),  # flat: the exploration view
+    ("associate", "九龙坡区", "upgrade", {"R": 2, "I": 3, "A": 1, "S": 2, "E": 5, "C": 5}),
+    ("associate", "万州区", "", {"R": 5, "I": 5, "A": 1, "S": 1, "E": 1, "C": 2}),
+    ("associate", "", "", {"R": 4, "I": 4, "A": 4, "S": 4, "E": 4, "C": 4}),  # flat
+    ("junior", "北碚区", "3-2", {"R": 2, "I": 2, "A": 2, "S": 2, "E": 2, "C": 2}),  # flat
 ]
 
 
 def _students() -> list[QuizAttempt]:
     attempts = []
-    for n, (stage, district, answers) in enumerate(PROFILES):
+    for n, (stage, district, routes, answers) in enumerate(PROFILES):
         attempt = saved_student(f"student_bulk_{n}", answers)
-        StudentProfile.objects.filter(user_id=attempt.student_id).update(stage=stage, district=district)
+        profiles = StudentProfile.objects.filter(user_id=attempt.student_id)
+        profiles.update(stage=stage, district=district, preferred_routes=routes)
         attempts.append(attempt)
     return attempts
 
@@ -89,7 +91,13 @@ def _one_by_one(attempts: list[QuizAttempt]) -> dict[int, tuple]:
     basis = recommendation_basis()
     for attempt in attempts:
         profile = StudentProfile.objects.get(user_id=attempt.student_id)
-        recommendation_store(attempt=attempt, stage=profile.stage or "junior", district=profile.district, basis=basis)
+        recommendation_store(
+            attempt=attempt,
+            stage=profile.stage or "junior",
+            district=profile.district,
+            basis=basis,
+            routes=profile.route_set,
+        )
     expected = _stored()
     StudentRecommendation.objects.all().delete()
     return expected

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from pathways.matching.recommendations import recommendations_for
 from pathways.matching.recompute import recompute_plan
-from pathways.models import StudentProfile, StudentRecommendation
+from pathways.models import Articulation, StudentProfile, StudentRecommendation
 from programs.models import Program
 from programs.services import programs_set_status
 from tests.factories import MECHANIC, recompute_everyone, saved_student
@@ -56,6 +56,7 @@ def test_a_flat_profile_gets_the_exploration_view_and_says_why() -> None:
     assert result.flat and "方向" in result.exploration_note
     assert len({p.program.specialty.code[:2] for p in result.programs}) >= 8  # spread across 大类
     assert all(p.fit == "explore" for p in result.programs)
+    assert all(item.explanation == "" for item in [*result.programs, *result.specialties])  # the note is said once
 
 
 @pytest.mark.parametrize(
@@ -124,3 +125,36 @@ def test_a_catalog_change_makes_stored_sets_stale_and_only_those_are_redone() ->
     assert recompute_everyone(only_stale=True) == 3  # the catalog moved: every set is redone
     assert not any(program.pk in [p["program"] for p in r.programs] for r in StudentRecommendation.objects.all())
     assert StudentRecommendation.objects.values("basis").distinct().count() == 1
+
+
+def test_a_flat_profiles_page_says_once_that_the_answers_do_not_point_one_way(client: Client) -> None:
+    attempt = saved_student("student_flat", by_area=dict.fromkeys("RIASEC", 3))
+    client.force_login(attempt.student)
+    body = client.post(f"/quiz/history/{attempt.pk}/recommendations/", {"stage": "junior"}).content.decode()
+    assert "你的回答还没有指向一个方向" in body and f"（{attempt.code}）" not in body
+    assert body.count("所以这里没有按匹配度排序") == 1  # the exploration note, once, not on every card
+
+
+@pytest.mark.parametrize("route", ["3-2", "five-year"])
+def test_a_preferred_route_lifts_the_programs_that_lead_on_by_it(route: str, client: Client) -> None:
+    """A 初中 student in 万州区 who ticks 3+2 (or 五年制) sees more 中职 programs with such a partner: API and page."""
+
+    def leading_on(program_ids: list[int]) -> int:
+        partners = Articulation.objects.filter(route__code=route, from_program_id__in=program_ids)
+        return partners.values("from_program").distinct().count()
+
+    api = APIClient()
+    base = {"profile": MECHANIC, "stage": "junior", "district": "万州区"}
+    plain = [p["program"] for p in api.post("/api/v1/recommendations/", base, format="json").json()["programs"]]
+    liked = api.post("/api/v1/recommendations/", {**base, "routes": [route]}, format="json").json()["programs"]
+    assert leading_on([p["program"] for p in liked]) > leading_on(plain)
+    attempt = saved_student(f"student_route_{route}")
+    client.force_login(attempt.student)
+    url, form = f"/quiz/history/{attempt.pk}/recommendations/", {"stage": "junior", "district": "万州区"}
+    before = [item.program.pk for item in client.post(url, form).context["result"].programs]
+    after = [item.program.pk for item in client.post(url, {**form, "routes": [route]}).context["result"].programs]
+    assert leading_on(after) > leading_on(before)
+    assert StudentProfile.objects.get(user=attempt.student).preferred_routes == route  # the recompute uses it too
+    again = client.get(url)  # and the page remembers it
+    assert [item.program.pk for item in again.context["result"].programs] == after
+    assert again.context["form"].initial["routes"] == [route]
