@@ -40,6 +40,14 @@ class LoadCounts:
     unchanged: int = 0
     deleted: int = 0
 
+    def __add__(self, other: LoadCounts) -> LoadCounts:
+        return LoadCounts(
+            self.created + other.created,
+            self.updated + other.updated,
+            self.unchanged + other.unchanged,
+            self.deleted + other.deleted,
+        )
+
     def __str__(self) -> str:
         deleted = f", deleted {self.deleted}" if self.deleted else ""
         return f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}{deleted}"

@@ -492,11 +492,7 @@ def profiles_load(*, directory: Path = PROFILES_DIR, renames_path: Path = FOLLOW
     # Without a profile only the status changes: text an admin typed for such a specialty stays.
     missing = [Specialty(code=s.code, profile_status=status[s.code]) for s in specialties if s.code not in profiles]
     more, _ = upsert(model=Specialty, key=("code",), instances=missing, fields=["profile_status"], reason=reason)
-    counts.created, counts.updated, counts.unchanged = (
-        counts.created + more.created,
-        counts.updated + more.updated,
-        counts.unchanged + more.unchanged,
-    )
+    counts += more
     links, unmatched = _follow_on_links(specialties, profiles, _follow_on_renames(renames_path))
     return ProfilesReport(
         specialties=counts, follow_on_links=links, follow_on_unmatched=unmatched, placed_by=dict(placed_by)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from scipy.special import expit
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
@@ -154,7 +155,7 @@ class Ranker:
         total = np.zeros((len(profiles), n_classes))
         for coef, intercept, a, b, order in folds:
             proba = np.zeros((len(profiles), n_classes))
-            proba[:, order] = 1.0 / (1.0 + np.exp(a * (normed @ coef + intercept) + b))
+            proba[:, order] = expit(-(a * (normed @ coef + intercept) + b))  # as scikit-learn's sigmoid calibrator
             denominator = proba.sum(axis=1, keepdims=True)
             total += np.divide(proba, denominator, out=np.full_like(proba, 1 / n_classes), where=denominator != 0)
         return total / len(folds)
