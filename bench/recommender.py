@@ -3,7 +3,8 @@
 1. One student's full recommendation in-process (specialties, programs with routes, industries, explanations).
 2. A city: 1,045,000 synthetic profiles to their top 10 among every program, against a bare numpy matrix product
    plus argpartition over the same sizes, measured in the same run; peak memory of the process.
-3. `manage.py recommend_specialties` on 100,000 profiles, as a counselor would run it (a fresh process).
+3. `manage.py recommend_specialties` on 100,000 profiles, as a counselor would run it (a fresh process), against
+   the bare numpy job of bench/bare_recommend.py on the same CSV (issue 15: within 2.5x), in the same run.
 
 Usage (after `python manage.py load_demo`): .venv/bin/python bench/recommender.py [--students 1045000]
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import platform
 import resource
@@ -98,30 +100,46 @@ def city(students: int) -> None:
     )
 
 
-def batch(profiles: int) -> None:
+def _timed(command: list[str], repeats: int) -> tuple[float, float, bytes]:
+    """Median wall seconds and median CPU seconds (user + system, children) of a fresh process, and its output."""
+    walls, cpus, output = [], [], b""
+    for _ in range(repeats):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        output = subprocess.run(command, capture_output=True, check=True, env=os.environ).stdout
+        walls.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return statistics.median(walls), statistics.median(cpus), output
+
+
+def batch(profiles: int, repeats: int) -> None:
+    """`recommend_specialties` against the bare numpy job (bench/bare_recommend.py) on the same CSV, in turn."""
+    _version, ranker = ranker_get()
+    columns = ranker.index.at_level("associate")
     rng = np.random.default_rng(4)
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "class.csv"
+        path, items, labels = Path(folder) / "class.csv", Path(folder) / "items.npy", Path(folder) / "labels.json"
         with path.open("w", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(["id", *AREAS])
             writer.writerows([f"s{n}", *(f"{v:.3f}" for v in row)] for n, row in enumerate(rng.random((profiles, 6))))
-        command = [
-            sys.executable,
-            str(ROOT / "manage.py"),
-            "recommend_specialties",
-            "--input",
-            str(path),
-            "--level",
-            "associate",
-            "--k",
-            "10",
-        ]
-        start = time.perf_counter()
-        result = subprocess.run(command, capture_output=True, check=True, env=os.environ)
-        seconds = time.perf_counter() - start
-    rows = len(result.stdout.splitlines()) - 1
-    print(f"recommend_specialties on {profiles:,} profiles: {seconds:.2f} s (whole process), {rows:,} rows")
+        np.save(items, ranker.pipeline.named_steps["similarity"].items_[columns].astype(np.float32))
+        pairs = zip(ranker.index.codes[columns], ranker.index.names[columns], strict=True)
+        labels.write_text(json.dumps([f"{code},{name}" for code, name in pairs], ensure_ascii=False))
+        ours_command = [sys.executable, str(ROOT / "manage.py"), "recommend_specialties", "--input", str(path)]
+        ours_command += ["--level", "associate", "--k", "10"]
+        bare_command = [sys.executable, str(ROOT / "bench" / "bare_recommend.py"), str(path), str(items), str(labels)]
+        bare_command += ["10"]
+        bare_wall, bare_cpu, bare_out = _timed(bare_command, repeats)
+        ours_wall, ours_cpu, ours_out = _timed(ours_command, repeats)
+    rows = len(ours_out.splitlines()) - 1
+    assert rows == len(bare_out.splitlines()) - 1 == profiles * 10, (rows, profiles)
+    print(
+        f"recommend_specialties on {profiles:,} profiles (whole process, median of {repeats}): {ours_wall:.2f} s wall, "
+        f"{ours_cpu:.2f} s CPU; bare numpy job {bare_wall:.2f} s wall, {bare_cpu:.2f} s CPU; "
+        f"ratio {ours_wall / bare_wall:.2f}x wall, {ours_cpu / bare_cpu:.2f}x CPU (target <= 2.5x); {rows:,} rows"
+    )
 
 
 def main() -> None:
@@ -129,11 +147,16 @@ def main() -> None:
     parser.add_argument("--students", type=int, default=1_045_000)
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--batch", type=int, default=100_000)
+    parser.add_argument("--repeats", type=int, default=3, help="runs of each batch process; the median counts")
+    parser.add_argument("--only-batch", action="store_true", help="only the recommend_specialties comparison")
     args = parser.parse_args()
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     print(f"database {engine}, Python {platform.python_version()}, numpy {np.__version__}, {os.cpu_count()} cores")
+    if args.only_batch:
+        batch(args.batch, args.repeats)
+        return
     one_student(args.runs)
-    batch(args.batch)
+    batch(args.batch, args.repeats)
     city(args.students)
 
 

@@ -25,20 +25,30 @@ def read_profiles(path: str | Path) -> tuple[list[str], np.ndarray]:
         header = [h.strip() for h in next(reader, [])]
         if header != HEADER:
             raise BatchInputError(f"{path}, line 1: the header must be {','.join(HEADER)}, not {','.join(header)}")
+        rows = [row for row in reader if row]  # the reader gives [] for an empty line
+    try:  # the fast path: one conversion for the whole class; any problem is then located row by row
+        ids = [row[0].strip() for row in rows]
+        scores = np.array([row[1:] for row in rows], dtype=float)  # a row of another width makes this raise
+        if scores.shape != (len(rows), len(HEADER) - 1) or not ((scores >= 0) & (scores <= 1)).all():
+            raise ValueError
+        if len(set(ids)) != len(ids) or "" in ids:
+            raise ValueError
+    except (ValueError, IndexError):
+        return _checked(path, text)
+    return ids, scores
+
+
+def _checked(path: str | Path, text: str) -> tuple[list[str], np.ndarray]:
+    """The slow path, row by row: skip rows of blank cells, and name the first bad line and column."""
+    with io.StringIO(text, newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader, None)
         numbered = [(line, row) for line, row in enumerate(reader, start=2) if any(cell.strip() for cell in row)]
     if not numbered:
         raise BatchInputError(f"{path}: no profiles after the header")
-    try:  # the fast path: one conversion for the whole class; any problem is then located row by row
-        if any(len(row) != len(HEADER) for _line, row in numbered):
-            raise ValueError
-        ids = [row[0].strip() for _line, row in numbered]
-        scores = np.array([row[1:] for _line, row in numbered], dtype=float)
-        if not ((scores >= 0) & (scores <= 1)).all() or len(set(ids)) != len(ids) or "" in ids:
-            raise ValueError
-    except ValueError:
-        _locate_problem(path, numbered)
-        raise
-    return ids, scores
+    _locate_problem(path, numbered)
+    ids = [row[0].strip() for _line, row in numbered]
+    return ids, np.array([[float(cell) for cell in row[1:]] for _line, row in numbered], dtype=float)
 
 
 def _locate_problem(path: str | Path, numbered: list[tuple[int, list[str]]]) -> None:

@@ -26,7 +26,7 @@ from sklearn.preprocessing import StandardScaler
 
 FLAT_SPREAD = 0.15  # a profile whose highest and lowest areas are closer than this has no shape (see pathways)
 CATEGORY_CAP = 3  # at most this many specialties of one 专业大类 in a top list
-BLOCK = 8192  # profiles scored at once
+BLOCK = 1024  # profiles scored at once: the scores stay in cache, and freed blocks are reused without page faults
 TIE_BREAK = 0.001  # specialties of one 专业类 often share a profile: the more widely run one goes first
 CHOICE_WEIGHT = 0.7  # how much the real-choice log-probability counts beside the shape similarity (cross-validated)
 CHOICE_FLOOR = 1e-6  # the least probability a 大类 gets, so its log stays finite
@@ -130,10 +130,13 @@ class Ranker:
 
     def _choice_term(self, profiles: np.ndarray, columns: np.ndarray) -> np.ndarray:
         """CHOICE_WEIGHT x log P(the column's 大类 | profile), float32; a 大类 nobody chose gets the row's least."""
+        return self._choice_logs(profiles)[:, self._choice_columns()[columns]]
+
+    def _choice_logs(self, profiles: np.ndarray) -> np.ndarray:
+        """CHOICE_WEIGHT x log P(大类 | profile) per choice class, and the row's least as an extra last column."""
         probabilities = self._choice_probabilities(np.asarray(profiles, dtype=float))
         logs = np.log(np.maximum(probabilities, CHOICE_FLOOR))
-        logs = np.hstack([logs, logs.min(axis=1, keepdims=True)])
-        return (CHOICE_WEIGHT * logs[:, self._choice_columns()[columns]]).astype(np.float32)
+        return (CHOICE_WEIGHT * np.hstack([logs, logs.min(axis=1, keepdims=True)])).astype(np.float32)
 
     def _choice_probabilities(self, profiles: np.ndarray) -> np.ndarray:
         """The choice pipeline's `predict_proba`, computed from its fitted arrays in plain numpy (scikit-learn's own
@@ -182,6 +185,24 @@ class Ranker:
         ranks = popularity.argsort(kind="stable").argsort(kind="stable")
         return (ranks / max(len(columns) - 1, 1)).astype(np.float32)
 
+    def _level_groups(self, level: str, columns: np.ndarray) -> dict[str, Any]:
+        """A level's specialties reordered so that each 大类's are contiguous: the shapes and tie-breaks in that
+        order, each 大类's slice, its column among the choice classes, and the original position of each."""
+        key = f"by-category:{level}"
+        if key not in self._exploration:
+            codes = np.unique(self.index.categories[columns], return_inverse=True)[1]
+            order = np.argsort(codes, kind="stable")  # positions in `columns`, 大类 by 大类, each in column order
+            bounds = np.flatnonzero(np.diff(codes[order], prepend=-1, append=codes.max(initial=0) + 1))
+            items = self.pipeline.named_steps["similarity"].items_
+            choice = self._choice_columns()[columns[order]] if self.choice is not None else np.zeros(len(order), int)
+            self._exploration[key] = {
+                "order": order,
+                "items": np.ascontiguousarray(items[columns[order]].T),
+                "tie": (TIE_BREAK * self._popularity_rank(columns))[order],
+                "slices": [(int(a), int(b), int(choice[a])) for a, b in zip(bounds[:-1], bounds[1:], strict=True)],
+            }
+        return self._exploration[key]
+
     def exploration(self, level: str, k: int) -> np.ndarray:
         """A spread across 专业大类 for a profile with no shape: the most widely run specialty of each 大类, in turn."""
         key = f"{level}:{k}"
@@ -215,6 +236,52 @@ class Ranker:
     def _top_k_block(self, profiles: np.ndarray, level: str, k: int, diverse: bool) -> tuple[np.ndarray, np.ndarray]:
         columns = self.index.at_level(level)
         k = min(k, len(columns))
+        groups = self._level_groups(level, columns)
+        if diverse and len(groups["slices"]) * self.cap >= k:
+            chosen, result_scores = self._capped_by_category(profiles, groups, k)
+            result = columns[chosen]
+        else:
+            result, result_scores = self._top_k_full(profiles, level, columns, k, diverse)
+        flat = profiles_are_flat(profiles)
+        if flat.any():
+            result[flat] = self.exploration(level, k)
+            result_scores[flat] = 0.0
+        return result, result_scores
+
+    def _capped_by_category(
+        self, profiles: np.ndarray, groups: dict[str, Any], k: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Each row's top k (positions in the level's columns) with at most `cap` per 大类, and their scores.
+
+        Walking a row's specialties best first and taking each while its 大类 is under the cap takes exactly each
+        大类's best `cap`; the real-choice term is the same for every specialty of one 大类, so those are the best
+        `cap` by similarity (plus the tie-break) alone, found by a partial sort of the 大类's contiguous slice. The
+        choice term is then added to those few, and the row's top k read from them (ties in column order)."""
+        shaped = self.pipeline.named_steps["shape"].transform(profiles).astype(np.float32)
+        similarity = shaped @ groups["items"]
+        broken = similarity + groups["tie"]
+        logs = self._choice_logs(profiles) if self.choice is not None else np.zeros((len(profiles), 1), np.float32)
+        picks, values, choices = [], [], []
+        for start, end, choice in groups["slices"]:
+            part = broken[:, start:end]
+            if end - start > self.cap:
+                best = np.argpartition(part, end - start - self.cap, axis=1)[:, end - start - self.cap :]
+            else:
+                best = np.broadcast_to(np.arange(end - start), (len(part), end - start))
+            picks.append(best + start)
+            values.append(np.take_along_axis(part, best, 1))
+            choices.append(np.broadcast_to(logs[:, choice : choice + 1], best.shape))
+        candidates, choice_terms = np.hstack(picks), np.hstack(choices)
+        positions = groups["order"][candidates]
+        order = np.lexsort((positions, -(np.hstack(values) + choice_terms)), axis=1)[:, :k]
+        sorted_candidates = np.take_along_axis(candidates, order, 1)
+        raw = np.take_along_axis(similarity, sorted_candidates, 1) + np.take_along_axis(choice_terms, order, 1)
+        return np.take_along_axis(positions, order, 1), raw
+
+    def _top_k_full(
+        self, profiles: np.ndarray, level: str, columns: np.ndarray, k: int, diverse: bool
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The top k from every specialty's score: without the cap, or with it where a level has too few 大类."""
         raw = self._level_scores(profiles, level, columns)
         scores = raw + TIE_BREAK * self._popularity_rank(columns)
         rows = np.arange(len(profiles))[:, None]
@@ -223,13 +290,7 @@ class Ranker:
         else:
             part = np.argpartition(scores, len(columns) - k, axis=1)[:, len(columns) - k :]
             chosen = part[rows, np.argsort(-scores[rows, part], axis=1, kind="stable")]
-        result = columns[chosen]
-        result_scores = raw[rows, chosen]
-        flat = profiles_are_flat(profiles)
-        if flat.any():
-            result[flat] = self.exploration(level, k)
-            result_scores[flat] = 0.0
-        return result, result_scores
+        return columns[chosen], raw[rows, chosen]
 
     def _capped(self, scores: np.ndarray, level: str, columns: np.ndarray, k: int) -> np.ndarray:
         """Each row's top k (positions in `columns`) with at most `cap` specialties per 大类.

@@ -8,10 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
+
+from recommender.artifacts import ranker_get
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +43,18 @@ def test_k_rows_per_student_ranked_with_six_digit_codes(tmp_path: Path) -> None:
 def test_the_level_decides_the_codes(tmp_path: Path) -> None:
     assert all(r["code"][:2] in {str(n) for n in range(41, 60)} for r in run(tmp_path, GOOD, "associate", 3))
     assert all(r["code"][:2] in {str(n) for n in range(21, 40)} for r in run(tmp_path, GOOD, "bachelor", 3))
+
+
+def test_the_rows_are_the_ranking_a_user_gets_and_blank_rows_are_skipped(tmp_path: Path) -> None:
+    content = GOOD.replace("\nli,", '\n\n,,,,,,\n"li, jr",') + "\n"
+    rows = run(tmp_path, content, level="associate", k=4)
+    assert [r["id"] for r in rows] == ["wang"] * 4 + ["li, jr"] * 4 + ["zhou"] * 4
+    _version, ranker = ranker_get()
+    top, scores = ranker.top_k(
+        np.array([[0.9, 0.5, 0.1, 0.2, 0.3, 0.4], [0.1, 0.2, 0.3, 0.95, 0.4, 0.3]]), "associate", 4
+    )
+    assert [r["code"] for r in rows[:8]] == [str(ranker.index.codes[c]) for c in top.ravel()]
+    assert [r["score"] for r in rows[:8]] == [f"{s:.4f}" for s in scores.ravel()]
 
 
 @pytest.mark.parametrize(
