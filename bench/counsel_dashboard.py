@@ -28,7 +28,7 @@ from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from pathways.models import Cohort, CohortMembership, FormVersion, QuizAttempt, Review  # noqa: E402
-from pathways.students.access import COUNSELOR_GROUP  # noqa: E402
+from pathways.students.roles import COUNSELOR_GROUP  # noqa: E402
 from programs.models import Institution  # noqa: E402
 
 QUERIES = {

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -16,6 +18,7 @@ from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from pathways.models import (
+    AccountCode,
     Articulation,
     AuditEntry,
     ExamCutoff,
@@ -24,12 +27,15 @@ from pathways.models import (
     FormVersionItem,
     QuizItem,
     RouteKind,
+    SchoolStaff,
     SkillCategory,
     SpecialtySkillCategory,
+    StaffRole,
 )
 from pathways.queueing import QueueUnavailable, enqueue
 from pathways.quiz import services as quiz
 from pathways.routes.resources import ArticulationResource
+from pathways.schools.services import SchoolRefused, staff_account_create, username_check
 from pathways.tasks import recompute_recommendations, train_recommender_and_recompute
 from programs.admin import CatalogAdmin
 from recommender.artifacts import model_version_activate
@@ -316,6 +322,19 @@ class ModelVersionAdmin(admin.ModelAdmin):
         self.message_user(request, message)
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A record of what happened: listed and viewed with the view permission; never added, edited or deleted."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class AuditResource(resources.ModelResource):
     actor = fields.Field(attribute="actor_username", column_name="actor")
     student = fields.Field(attribute="student__username", column_name="student")
@@ -327,7 +346,7 @@ class AuditResource(resources.ModelResource):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(ExportMixin, admin.ModelAdmin):
+class AuditEntryAdmin(ExportMixin, ReadOnlyAdmin):
     """Who read or changed which student's data: read-only, exportable as CSV or XLSX. It names students, so only
     the data-protection role (its view permission) reads it; catalog curators do not."""
 
@@ -338,11 +357,83 @@ class AuditEntryAdmin(ExportMixin, admin.ModelAdmin):
     list_select_related = ["actor", "student"]
     date_hierarchy = "at"
 
+
+class SchoolAdministratorForm(forms.ModelForm):
+    """A superuser names a school administrator: the account is made with no password, and a one-time code sets it."""
+
+    username = forms.CharField(label=_("Username"), max_length=150)
+
+    class Meta:
+        model = SchoolStaff
+        fields = ["school", "display_name"]
+
+    def clean_username(self) -> str:
+        try:
+            return username_check(self.cleaned_data["username"])
+        except SchoolRefused as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
+@admin.register(SchoolStaff)
+class SchoolStaffAdmin(admin.ModelAdmin):
+    """School administrators and counselors, by school. Only a superuser adds a school administrator here; school
+    administrators add their counselors on their own school page."""
+
+    list_display = ["user", "school", "role", "display_name", "created_at"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "school__name", "display_name"]
+    list_select_related = ["user", "school"]
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_superuser)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser)
+
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
+        return bool(request.user.is_superuser)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        if obj is None:
+            kwargs["form"] = SchoolAdministratorForm
+        return super().get_form(request, obj, change, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: SchoolStaff, form: Any, change: bool) -> None:
+        try:
+            made = staff_account_create(
+                school=form.cleaned_data["school"],
+                username=form.cleaned_data["username"],
+                role=StaffRole.SCHOOL_ADMIN,
+                display_name=form.cleaned_data.get("display_name", ""),
+                created_by=request.user,  # type: ignore[arg-type]
+            )
+        except SchoolRefused as exc:
+            raise ValidationError(str(exc)) from exc
+        obj.pk = made.user.school_staff.pk
+        obj.user = made.user
+        message = _(
+            "School administrator %(name)s created. One-time code (shown only now, valid 24 hours): %(code)s. "
+            "They set their password at /accounts/code/."
+        ) % {"name": made.user.username, "code": made.code}
+        self.message_user(request, message, messages.WARNING)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        return None
+
+
+@admin.register(AccountCode)
+class AccountCodeAdmin(ReadOnlyAdmin):
+    """Who issued a one-time password code to whom, and whether it was used: read-only, for the data-protection
+    role. The code itself is never stored."""
+
+    list_display = ["issued_at", "issued_by_username", "user", "purpose", "expires_at", "used_at", "failures"]
+    list_filter = ["purpose"]
+    search_fields = ["issued_by_username", "user__username"]
+    list_select_related = ["user"]
+    exclude = ["code_hash"]

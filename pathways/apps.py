@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,3 +8,8 @@ class PathwaysConfig(AppConfig):
 
     name = "pathways"
     verbose_name = _("Pathways")
+
+    def ready(self) -> None:
+        from pathways.students.roles import roles_after_migrate
+
+        post_migrate.connect(roles_after_migrate, dispatch_uid="pathways-roles")

@@ -8,6 +8,7 @@ idempotent, so a redelivery is harmless: a chunk replaces each student's single 
 from __future__ import annotations
 
 from celery import shared_task
+from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
@@ -71,3 +72,9 @@ def train_recommender_and_recompute() -> int:
 def purge_expired_personal_data() -> int:
     """Nightly: delete the students past the retention period."""
     return retention_purge(now=timezone.now())
+
+
+@shared_task(base=ReliableTask)
+def clear_expired_sessions() -> None:
+    """Nightly: `clearsessions`, the expired sessions in the database (production keeps them there, behind Redis)."""
+    call_command("clearsessions")

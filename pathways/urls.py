@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("pathways.quiz.urls")),
     path("", include("pathways.students.urls")),
     path("", include("pathways.counsel.urls")),
+    path("", include("pathways.schools.urls")),
 ]

@@ -11,10 +11,10 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
 
-from pathways.demo import curator_group_ensure
 from pathways.matching.recommendations import recommendation_store
 from pathways.models import CohortInvitation, QuizItem
 from pathways.plans.services import plan_choose
+from pathways.students.roles import CURATOR_GROUP, role_group
 from programs.models import Institution, Program
 from tests.factories import two_classes
 
@@ -55,7 +55,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def curator_chen(db: None) -> User:
     """`curator_chen` keeps the catalog true: staff, in the catalog curators' group, not a superuser."""
     user = User.objects.create_user("curator_chen", password="pw-curator-chen", is_staff=True)
-    user.groups.add(curator_group_ensure())
+    user.groups.add(role_group(CURATOR_GROUP))
     return user
 
 

@@ -9,10 +9,11 @@ from rest_framework.test import APIClient
 
 from pathways.counsel.classes import Guardian, class_join
 from pathways.matching.recompute import recompute_plan, recompute_range
-from pathways.models import Cohort, FormVersion, QuizAttempt
+from pathways.models import Cohort, FormVersion, QuizAttempt, StaffRole
 from pathways.quiz.services import answers_check, quiz_attempt_save
-from pathways.students.access import COUNSELOR_GROUP, STUDENT_GROUP
+from pathways.schools.services import staff_account_create
 from pathways.students.consent import consent_record, consent_state
+from pathways.students.roles import COUNSELOR_GROUP, STUDENT_GROUP
 from programs.models import Institution, InstitutionKind, Ownership, Program, ProgramStatus, Specialty
 
 
@@ -73,9 +74,9 @@ def student_in(cohort: Cohort, name: str) -> QuizAttempt:
 
 
 def two_classes(curator: User, prefix: str) -> dict:
-    """The six personas of the access tests: two classes of one school, each with its counselor and one student
-    (`{prefix}_li` looks after `{prefix}_wang` in 一班, `{prefix}_zhao` after `{prefix}_zhang` in 二班), a curator and
-    an anonymous visitor. Returns the personas, the owner's attempt and her class."""
+    """The personas of the access tests: two classes of one school, each with its counselor and one student
+    (`{prefix}_li` looks after `{prefix}_wang` in 一班, `{prefix}_zhao` after `{prefix}_zhang` in 二班), a curator,
+    the school's administrator and an anonymous visitor. Returns the personas, the owner's attempt and her class."""
     school = Institution.objects.get(name="奉节职业教育中心")
     li, zhao = counselor(f"{prefix}_li"), counselor(f"{prefix}_zhao")
     one = Cohort.objects.create(school=school, name="一班", academic_year=2026)
@@ -90,6 +91,10 @@ def two_classes(curator: User, prefix: str) -> dict:
         "counselor": li,
         "other_counselor": zhao,
         "curator": curator,
+        # The school's administrator: its classes and counselors, never a student's answers or results.
+        "school_admin": staff_account_create(
+            school=school, username=f"{prefix}_admin", role=StaffRole.SCHOOL_ADMIN, display_name="", created_by=curator
+        ).user,
     }
     return {"users": users, "attempt": attempt, "cohort": one, "other_cohort": two}
 

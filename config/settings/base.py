@@ -207,6 +207,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "pathways.tasks.train_recommender_and_recompute",
         "schedule": crontab(minute=0, hour=3, day_of_week=1),
     },
+    "clear-expired-sessions": {
+        "task": "pathways.tasks.clear_expired_sessions",
+        "schedule": crontab(minute=45, hour=2),
+    },
     "purge-expired-personal-data": {
         "task": "pathways.tasks.purge_expired_personal_data",
         "schedule": crontab(minute=30, hour=2),
@@ -250,6 +254,7 @@ REST_FRAMEWORK = {
         "quiz_page": "60/min",
         "signup": "100/hour",
         "join": "20/hour",
+        "account_code": "20/hour",  # one-time password codes typed on /accounts/code/
         **env_rates("THROTTLE_RATES"),
     },
 }

@@ -19,9 +19,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from pathways.counsel import analytics, classes, review
 from pathways.matching.recommendations import recommendations_for_attempt
-from pathways.models import AREA_ORDER, Area, Cohort, Notification, QuizAttempt, Review, ReviewStatus, StudentProfile
+from pathways.models import (
+    AREA_ORDER,
+    Area,
+    CodePurpose,
+    Cohort,
+    Notification,
+    QuizAttempt,
+    Review,
+    ReviewStatus,
+    StudentProfile,
+)
 from pathways.quiz.radar import radar_for
 from pathways.students import access
+from pathways.students.codes import code_issue
 from programs.models import Program
 from programs.paging import page_of, query_without_page
 from programs.web.inputs import parse_id
@@ -229,3 +240,13 @@ def _my_cohort(request: SignedInRequest, cohort_id: int) -> Cohort:
     if cohort is None:
         raise Http404
     return cohort
+
+
+@login_required
+@require_POST
+def student_code_issue(request: SignedInRequest, student_id: int) -> HttpResponse:
+    """A one-time code for one of my students who forgot the password; shown once, audited."""
+    _counselor_only(request)
+    student = access.student_get_for_counselor(counselor=request.user, student_id=student_id)
+    code = code_issue(user=student, purpose=CodePurpose.RESET, issued_by=request.user)
+    return render(request, "pathways/counsel_code.html", {"student": student, "code": code})

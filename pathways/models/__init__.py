@@ -1,5 +1,6 @@
 """The pathways app's models: progression routes (routes.py) and the interest quiz with consent (quiz.py)."""
 
+from pathways.models.accounts import CODE_MAX_FAILURES, AccountCode, CodePurpose, SchoolStaff, StaffRole
 from pathways.models.quiz import (
     AREA_ORDER,
     Area,
@@ -46,6 +47,11 @@ from pathways.models.routes import (
 )
 
 __all__ = [
+    "CODE_MAX_FAILURES",
+    "AccountCode",
+    "CodePurpose",
+    "SchoolStaff",
+    "StaffRole",
     "CULTURE_FULL_MARKS",
     "SKILLS_FULL_MARKS",
     "ExamBatch",

@@ -7,7 +7,9 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 from django.http import Http404
 
-from pathways.models import Cohort, QuizAttempt
+from pathways.models import Cohort, QuizAttempt, SchoolStaff, StaffRole
+from pathways.students.roles import COUNSELOR_GROUP, SCHOOL_ADMIN_GROUP, STUDENT_GROUP
+from programs.models import Institution
 
 
 def attempts_for_student(*, user: User | AnonymousUser) -> QuerySet[QuizAttempt]:
@@ -22,10 +24,6 @@ def attempt_get_for_student(*, user: User | AnonymousUser, attempt_id: int) -> Q
     if attempt is None:
         raise Http404
     return attempt
-
-
-COUNSELOR_GROUP = "counselor"
-STUDENT_GROUP = "student"
 
 
 def is_counselor(user: User | AnonymousUser) -> bool:
@@ -67,3 +65,30 @@ def cohorts_for_counselor(*, counselor: User | AnonymousUser) -> QuerySet[Cohort
     if not is_counselor(counselor):
         return Cohort.objects.none()
     return Cohort.objects.filter(counselors__pk=counselor.pk or 0).select_related("school")
+
+
+def school_admin_school(user: User | AnonymousUser) -> Institution | None:
+    """The school a school administrator manages, or None for anyone else."""
+    if not getattr(user, "is_authenticated", False) or not user.groups.filter(name=SCHOOL_ADMIN_GROUP).exists():
+        return None
+    staff = (
+        SchoolStaff.objects.filter(user_id=user.pk or 0, role=StaffRole.SCHOOL_ADMIN).select_related("school").first()
+    )
+    return staff.school if staff is not None else None
+
+
+def counselors_for_school_admin(*, admin: User | AnonymousUser) -> QuerySet[User]:
+    """The counselor accounts of the administrator's school; nobody at all for anyone else."""
+    school = school_admin_school(admin)
+    if school is None:
+        return User.objects.none()
+    return User.objects.filter(
+        school_staff__school=school, school_staff__role=StaffRole.COUNSELOR, groups__name=COUNSELOR_GROUP
+    )
+
+
+def cohorts_for_school_admin(*, admin: User | AnonymousUser) -> QuerySet[Cohort]:
+    school = school_admin_school(admin)
+    if school is None:
+        return Cohort.objects.none()
+    return Cohort.objects.filter(school=school)

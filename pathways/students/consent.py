@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pathways.models import Consent, ConsentKind, StudentProfile
-from pathways.students.access import STUDENT_GROUP
+from pathways.students.roles import STUDENT_GROUP
 
 NOTICE_VERSION = "2026-11"
 GUARDIAN_AGE = 14

@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect
 
-from pathways.demo import curator_group_ensure
+from pathways.students.roles import CURATOR_GROUP, role_group
 from programs.models import Program
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -20,7 +20,7 @@ def test_an_admin_fixes_a_bad_row_and_imports(
     demo_data: None, app_url: str, open_page: Callable[..., Page], tmp_path: Path
 ) -> None:
     admin = User.objects.create_user("browser_admin", password="a-long-pass-2026", is_staff=True)
-    admin.groups.add(curator_group_ensure())
+    admin.groups.add(role_group(CURATOR_GROUP))
     page = open_page(viewport={"width": 1200, "height": 900})
     page.goto(f"{app_url}/admin/login/")
     page.get_by_label("用户名").fill("browser_admin")

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from pathways.matching.recommendations import recommendations_for_attempt
 from pathways.models import Cohort, FormVersion
 from pathways.quiz.services import answers_check, quiz_attempt_save
-from pathways.students.access import COUNSELOR_GROUP
+from pathways.students.roles import COUNSELOR_GROUP
 from programs.models import Institution, Program
 from tests.factories import joined, student_account
 

@@ -12,9 +12,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from pathways.demo import data_protection_group_ensure
 from pathways.models import StudentRecommendation
 from pathways.students.audit import audit_record
+from pathways.students.roles import DATA_PROTECTION_GROUP, role_group
 from programs.models import Institution, Program
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +57,7 @@ def test_the_audit_export_writes_a_computed_username_as_text(six_personas: dict)
     student = User.objects.create_user("+1-1", password="pw")
     audit_record(actor=six_personas["users"]["counselor"], student=student, action="review_view", reason="@SUM(A1)")
     officer = User.objects.create_user("dpo_he", password="pw", is_staff=True)
-    officer.groups.add(data_protection_group_ensure())
+    officer.groups.add(role_group(DATA_PROTECTION_GROUP))
     client = Client()
     client.force_login(officer)
     response = client.post(

@@ -75,7 +75,7 @@ RAW_BODIES = [
     b'{"form": "quick", "version": 1e400}',
     b"null",
 ]
-PREFERENCE = ("owner", "counselor", "curator", "anonymous")
+PREFERENCE = ("owner", "counselor", "curator", "anonymous", "school_admin")
 
 
 @dataclass

@@ -22,7 +22,7 @@ from programs.models import IndustryCluster, Institution, Program, Specialty
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = ("anonymous", "owner", "other_student", "counselor", "other_counselor", "curator")
+PERSONAS = ("anonymous", "owner", "other_student", "counselor", "other_counselor", "curator", "school_admin")
 EVERYONE = set(PERSONAS)
 SIGNED_IN = EVERYONE - {"anonymous"}
 COUNSELORS = {"counselor", "other_counselor"}
@@ -51,6 +51,7 @@ ALLOWED: dict[str, set[str]] = {
             "pathways:privacy",
             "pathways:signup",
             "pathways:quiz_save",
+            "pathways:account_code",
         ],
         EVERYONE,
     ),  # saving a result is where a visitor is asked to sign up
@@ -94,6 +95,8 @@ ALLOWED: dict[str, set[str]] = {
             "api:recommendation-feedback",
             "pathways:my_classes",
             "api:me-classes",
+            "pathways:password_change",
+            "pathways:password_changed",
         ],
         SIGNED_IN,
     ),
@@ -119,11 +122,14 @@ ALLOWED: dict[str, set[str]] = {
             "pathways:cohort_analytics",
             "pathways:roster_upload",
             "pathways:join_code_renew",
+            "pathways:student_code_issue",
             "api:counsel-review",
             "api:counsel-analytics",
         ],
         {"counselor"},
     ),
+    # The school administrator's page: their school's classes and counselors, counts only.
+    "pathways:school_home": {"school_admin"},
 }
 # Endpoints that only take POST: the walk posts an empty body to them, so the check is on who, not on the method.
 POST_ONLY = {
@@ -136,6 +142,7 @@ POST_ONLY = {
     "api:recommendation-feedback",
     "pathways:roster_upload",
     "pathways:join_code_renew",
+    "pathways:student_code_issue",
     "api:me-invitation",
 }
 

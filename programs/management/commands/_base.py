@@ -5,11 +5,37 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from programs.loading import LoadCounts, RowError
 
 R = TypeVar("R")
+
+
+SAMPLE_FLAG = "--i-know-this-is-sample"
+
+
+def sample_refused(options: dict[str, object]) -> str | None:
+    """In production (no demo logins allowed), sample data is loaded only when the operator says so."""
+    if settings.DEMO_USERS_ALLOWED or options.get("i_know_this_is_sample"):
+        return None
+    return (
+        "This installation is in production mode: sample schools, programs and articulations would be shown to "
+        f"students beside real ones (labelled 示例). Nothing was written. Pass {SAMPLE_FLAG} if you mean it."
+    )
+
+
+class SampleCommand:
+    """Mixin for a command that writes sample data: the production guard and its flag."""
+
+    def add_sample_flag(self, parser: object) -> None:
+        parser.add_argument(SAMPLE_FLAG, action="store_true", help="load the labelled sample data in production too")  # type: ignore[attr-defined]
+
+    def check_sample(self, options: dict[str, object]) -> None:
+        problem = sample_refused(options)
+        if problem:
+            raise CommandError(problem)
 
 
 class LoaderCommand(BaseCommand):

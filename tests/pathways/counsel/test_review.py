@@ -12,7 +12,6 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from pathways.demo import data_protection_group_ensure
 from pathways.matching.recommendations import recommendations_for_attempt
 from pathways.models import (
     AuditEntry,
@@ -23,6 +22,7 @@ from pathways.models import (
     ReviewItem,
     StudentRecommendation,
 )
+from pathways.students.roles import DATA_PROTECTION_GROUP, role_group
 from programs.models import Institution, Program
 from tests.factories import as_user, student_in
 
@@ -117,7 +117,7 @@ def test_the_data_protection_role_reads_and_exports_the_audit_and_curators_do_no
     assert curator_client.get("/admin/pathways/auditentry/").status_code == 403  # it names students
     assert "auditentry" not in curator_client.get("/admin/").content.decode()
     officer = User.objects.create_user("dpo_he", password="pw", is_staff=True)
-    officer.groups.add(data_protection_group_ensure())
+    officer.groups.add(role_group(DATA_PROTECTION_GROUP))
     dpo = as_user(officer)
     listing = dpo.get("/admin/pathways/auditentry/")
     assert listing.status_code == 200 and "counselor_li" in listing.content.decode()
