@@ -349,6 +349,13 @@ class Program(models.Model):
     quota_source = models.CharField(_("quota source"), max_length=128, blank=True)
     tuition = models.IntegerField(_("tuition (yuan per year)"), null=True, blank=True)
     tuition_source = models.CharField(_("tuition source"), max_length=128, blank=True)
+    campus_district = models.CharField(
+        _("campus district"),
+        max_length=16,
+        blank=True,
+        choices=DISTRICT_CHOICES,
+        help_text=_("Where the program is taught, when not at the main campus's district."),
+    )
     is_sample = models.BooleanField(
         _("sample data"), default=False, help_text=_("Generated sample, not an official record.")
     )

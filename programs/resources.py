@@ -145,6 +145,7 @@ class ProgramResource(AllOrNothingResource):
             "quota_source",
             "tuition",
             "tuition_source",
+            "campus_district",
             "is_sample",
         ]
         export_order = fields

@@ -25,3 +25,16 @@ class CounselorForm(forms.Form):
     display_name = forms.CharField(
         label=_("Name shown to students"), max_length=64, required=False, help_text=_("e.g. 王老师")
     )
+
+
+class ProgramsFileForm(forms.Form):
+    file = forms.FileField(
+        label=_("Programs file (CSV or XLSX)"),
+        help_text=_("One row per specialty and year: 专业代码, 学年, 招生名额, 学费（元/年）, 校区所在区县."),
+    )
+
+    def clean_file(self) -> object:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
+        return upload

@@ -7,14 +7,18 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from pathways.schools import services
-from pathways.schools.forms import ClassForm, CounselorForm
+from pathways.schools.forms import ClassForm, CounselorForm, ProgramsFileForm
 from pathways.students import access
+from programs import program_import
+from programs.models import Institution, Program
 from programs.web.inputs import parse_id
 from programs.web.typing import SignedInRequest
 
@@ -84,3 +88,83 @@ def school_home(request: SignedInRequest) -> HttpResponse:
 
 def _has_errors(context: dict[str, Any]) -> bool:
     return any(context[name].errors for name in ("class_form", "counselor_form"))
+
+
+IMPORT_SALT = "zhitu.school-programs-import"
+
+
+def _admin_school(request: SignedInRequest) -> Institution:
+    school = access.school_admin_school(request.user)
+    if school is None:
+        raise Http404
+    return school
+
+
+@login_required
+@require_GET
+def programs_template(request: SignedInRequest, kind: str) -> HttpResponse:
+    """The import template, as CSV (UTF-8 with a byte-order mark, as Excel opens it) or XLSX."""
+    _admin_school(request)
+    if kind not in ("csv", "xlsx"):
+        raise Http404
+    if kind == "xlsx":
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        response = HttpResponse(program_import.template_xlsx(), content_type=content_type)
+    else:
+        response = HttpResponse(program_import.template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="programs-template.{kind}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def school_programs(request: SignedInRequest) -> HttpResponse:
+    """The school's programs, and their import: upload, a preview with every row's error, then confirm."""
+    school = _admin_school(request)
+    context: dict[str, Any] = {"school": school, "form": ProgramsFileForm()}
+    status = 200
+    if request.method == "POST" and request.POST.get("action") == "confirm":
+        try:
+            payload = signing.loads(request.POST.get("payload", ""), salt=IMPORT_SALT, max_age=3600)
+            if payload.get("school") != school.pk or payload.get("by") != request.user.pk:
+                raise signing.BadSignature
+            rows = [program_import.ProgramRow(**row) for row in payload["rows"]]
+            counts = program_import.programs_write(institution=school, rows=rows, by=request.user.username)
+        except (signing.BadSignature, KeyError, TypeError):
+            messages.error(request, _("The preview has expired or was changed. Upload the file again."))
+        except ValidationError as exc:
+            messages.error(request, _("Nothing was written: %(error)s") % {"error": " ".join(exc.messages)})
+        else:
+            messages.success(
+                request,
+                _(
+                    "Imported: %(new)s new, %(changed)s changed, %(unchanged)s unchanged. Students' stored "
+                    "suggestions catch up within a quarter of an hour."
+                )
+                % counts,
+            )
+        return redirect("pathways:school_programs")
+    if request.method == "POST":
+        form = ProgramsFileForm(request.POST, request.FILES)
+        context["form"] = form
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                preview = program_import.programs_parse(
+                    data=upload.read(program_import.MAX_BYTES + 1), filename=upload.name, institution=school
+                )
+            except program_import.ImportFileError as exc:
+                form.add_error("file", str(exc))
+            else:
+                context["preview"] = preview
+                if preview.ok:
+                    context["payload"] = signing.dumps(
+                        {"school": school.pk, "by": request.user.pk, "rows": preview.payload()}, salt=IMPORT_SALT
+                    )
+        status = 400 if form.errors or ("preview" in context and context["preview"].errors) else 200
+    context["programs"] = (
+        Program.objects.filter(institution=school)
+        .select_related("specialty")
+        .order_by("-academic_year", "specialty__code")
+    )
+    return render(request, "pathways/school_programs.html", context, status=status)

@@ -129,7 +129,9 @@ ALLOWED: dict[str, set[str]] = {
         {"counselor"},
     ),
     # The school administrator's page: their school's classes and counselors, counts only.
-    "pathways:school_home": {"school_admin"},
+    **dict.fromkeys(
+        ["pathways:school_home", "pathways:school_programs", "pathways:school_programs_template"], {"school_admin"}
+    ),
 }
 # Endpoints that only take POST: the walk posts an empty body to them, so the check is on who, not on the method.
 POST_ONLY = {
@@ -167,6 +169,7 @@ DETAIL_VALUES = {
     "programs:specialty_detail": lambda: Specialty.objects.first().code,
     "programs:cluster_detail": lambda: IndustryCluster.objects.first().code,
     "pathways:route_detail": lambda: RouteKind.objects.first().code,
+    "pathways:school_programs_template": lambda: "xlsx",
     "api:route-detail": lambda: RouteKind.objects.first().code,
     "api:skill-category-detail": lambda: SkillCategory.objects.first().code,
     "api:articulation-detail": lambda: Articulation.objects.first().pk,
