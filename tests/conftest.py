@@ -92,5 +92,7 @@ def six_personas(curator_chen: User) -> dict:
         "program_id": Program.objects.published().first().pk,
         "institution_id": Institution.objects.first().pk,
         "kind": "quick",
+        "uidb64": "MQ",  # an email reset link's parts: a user id and a token that is not valid
+        "token": "set-password",
     }
     return {"values": values, "users": people["users"], "attempt": attempt.pk}

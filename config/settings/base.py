@@ -311,6 +311,17 @@ RECOMMENDER_POINTER_TTL = env_int("RECOMMENDER_POINTER_TTL", 2)
 # Students who have not signed in for this long are deleted with all their data (see docs/privacy.md).
 PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 3 * 365)
 
+# One-time password codes (pathways/students/codes.py) need no email. Where the operator runs a mail server, a person
+# whose account has an email address may also reset the password by email (Django's reset link, valid a day).
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "zhitu@localhost")
+PASSWORD_RESET_BY_EMAIL = bool(EMAIL_HOST)
+PASSWORD_RESET_TIMEOUT = 24 * 3600
+
 # Demo logins with a published password: development and tests only.
 DEMO_USERS_ALLOWED = env_bool("DEMO_USERS_ALLOWED", False)
 

@@ -25,6 +25,13 @@ class CounselorForm(forms.Form):
     display_name = forms.CharField(
         label=_("Name shown to students"), max_length=64, required=False, help_text=_("e.g. 王老师")
     )
+    email = forms.EmailField(
+        label=_("Email (optional)"),
+        required=False,
+        help_text=_(
+            "Only where the installation sends email: then the counselor can also reset the password by email."
+        ),
+    )
 
 
 class ProgramsFileForm(forms.Form):

@@ -57,14 +57,14 @@ def username_check(username: str) -> str:
 
 @transaction.atomic
 def staff_account_create(
-    *, school: Institution, username: str, role: str, display_name: str, created_by: User
+    *, school: Institution, username: str, role: str, display_name: str, created_by: User, email: str = ""
 ) -> NewAccount:
     """A counselor or school administrator account with no password, and the one-time code that sets it."""
     if role not in StaffRole.values:
         raise SchoolRefused(_("Unknown role."))
     if not line_ok(display_name) or len(display_name.strip()) > 64:
         raise SchoolRefused(_("The name shown to students has at most 64 characters on one line."))
-    user = User(username=username_check(username), is_active=True)
+    user = User(username=username_check(username), email=email.strip(), is_active=True)
     user.set_unusable_password()
     user.save()
     user.groups.add(role_group(COUNSELOR_GROUP if role == StaffRole.COUNSELOR else SCHOOL_ADMIN_GROUP))
@@ -74,9 +74,14 @@ def staff_account_create(
     return NewAccount(user=user, code=code_issue(user=user, purpose=CodePurpose.ACTIVATE, issued_by=created_by))
 
 
-def counselor_create(*, admin: User, username: str, display_name: str) -> NewAccount:
+def counselor_create(*, admin: User, username: str, display_name: str, email: str = "") -> NewAccount:
     return staff_account_create(
-        school=_school(admin), username=username, role=StaffRole.COUNSELOR, display_name=display_name, created_by=admin
+        school=_school(admin),
+        username=username,
+        role=StaffRole.COUNSELOR,
+        display_name=display_name,
+        created_by=admin,
+        email=email,
     )
 
 

@@ -3,10 +3,13 @@ it when signed in. Nobody sets another person's password; they issue a code (`co
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -56,3 +59,37 @@ class PasswordChange(auth_views.PasswordChangeView):
 def password_changed(request: HttpRequest) -> HttpResponse:
     messages.success(request, _("Your password has been changed."))
     return redirect("home")
+
+
+def _email_on(view: Any) -> Any:
+    """The email reset pages exist only where the operator configured a mail server (EMAIL_HOST)."""
+
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not settings.PASSWORD_RESET_BY_EMAIL:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+email_reset = _email_on(
+    auth_views.PasswordResetView.as_view(
+        template_name="registration/email_reset.html",
+        email_template_name="registration/email_reset_message.txt",
+        subject_template_name="registration/email_reset_subject.txt",
+        success_url=reverse_lazy("pathways:email_reset_sent"),
+    )
+)
+email_reset_sent = _email_on(
+    auth_views.PasswordResetDoneView.as_view(template_name="registration/email_reset_sent.html")
+)
+email_reset_confirm = _email_on(
+    auth_views.PasswordResetConfirmView.as_view(
+        template_name="registration/password_change.html", success_url=reverse_lazy("pathways:email_reset_done")
+    )
+)
+
+
+email_reset_done = _email_on(
+    auth_views.PasswordResetCompleteView.as_view(template_name="registration/email_reset_done.html")
+)

@@ -53,6 +53,9 @@ class SignInForm(AuthenticationForm):
 class SignInView(auth_views.LoginView):
     authentication_form = SignInForm
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "email_reset": settings.PASSWORD_RESET_BY_EMAIL}
+
     def form_invalid(self, form: SignInForm) -> HttpResponse:  # type: ignore[override]
         response = super().form_invalid(form)
         if form.address_locked():

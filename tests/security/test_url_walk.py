@@ -52,6 +52,10 @@ ALLOWED: dict[str, set[str]] = {
             "pathways:signup",
             "pathways:quiz_save",
             "pathways:account_code",
+            "pathways:email_reset",
+            "pathways:email_reset_sent",
+            "pathways:email_reset_confirm",
+            "pathways:email_reset_done",
         ],
         EVERYONE,
     ),  # saving a result is where a visitor is asked to sign up

@@ -295,3 +295,31 @@ def test_clearsessions_runs_on_the_beat_schedule() -> None:
     from pathways.tasks import clear_expired_sessions
 
     clear_expired_sessions.run()  # runs Django's clearsessions without error
+
+
+@override_settings(PASSWORD_RESET_BY_EMAIL=False)
+def test_email_reset_is_off_without_a_mail_server() -> None:
+    assert Client().get(reverse("pathways:email_reset")).status_code == 404
+    assert "pathways/password/email" not in Client().get(reverse("login")).content.decode()
+
+
+def test_where_email_is_configured_a_counselor_with_an_address_resets_by_email(root: User) -> None:
+    from django.core import mail
+
+    school = Institution.objects.get(name="奉节职业教育中心")
+    admin, _code = school_admin(root, school)
+    signed_in(admin).post(
+        reverse("pathways:school_home"),
+        {"action": "counselor", "username": "mail_teacher", "display_name": "", "email": "t@school.example.cn"},
+    )
+    teacher = User.objects.get(username="mail_teacher")
+    teacher.set_password("forgotten-2026-pass")  # set once with the code, then forgotten
+    teacher.save()
+    assert 'href="/accounts/password/email/"' in Client().get(reverse("login")).content.decode()
+    Client().post(reverse("pathways:email_reset"), {"email": "t@school.example.cn"})
+    assert len(mail.outbox) == 1 and "mail_teacher" in mail.outbox[0].body
+    link = re.search(r"https?://[^/]+(/accounts/password/email/\S+/)", mail.outbox[0].body).group(1)  # type: ignore[union-attr]
+    client = Client()
+    form_page = client.get(link, follow=True)
+    client.post(form_page.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    assert password_is("mail_teacher", NEW_PASSWORD)
