@@ -1073,4 +1073,9 @@ ZH_HANS: dict[str, str | list[str]] = {
     "Check your email": "请查收邮件",
     "If an account has that address, a link to set a new password is on its way. It works once, for 24 hours.": "如果有账号登记了这个邮箱，设置新密码的链接已经发出。链接只能用一次，24 小时内有效。",
     "Zhitu: set a new password": "职途：设置新密码",
+    "%(n)s student joined": ["%(n)s 名学生已加入"],
+    "%(n)s class": ["%(n)s 个班级"],
+    "password set": "已设置密码",
+    "password not set yet": "尚未设置密码",
+    "This school has no programs on record yet: its administrator imports them.": "这所学校还没有录入招生专业，由学校管理员导入后才会显示。",
 }

@@ -21,6 +21,7 @@ from pathways.models import (
     AccountCode,
     Articulation,
     AuditEntry,
+    Cohort,
     ExamCutoff,
     FormKind,
     FormVersion,
@@ -358,6 +359,16 @@ class AuditEntryAdmin(ExportMixin, ReadOnlyAdmin):
     date_hierarchy = "at"
 
 
+class SuperuserOnly(admin.ModelAdmin):
+    """Pages for the superuser alone: the rows name staff and classes that school administrators keep on `/school/`."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_superuser)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser)
+
+
 class SchoolAdministratorForm(forms.ModelForm):
     """A superuser names a school administrator: the account is made with no password, and a one-time code sets it."""
 
@@ -375,7 +386,7 @@ class SchoolAdministratorForm(forms.ModelForm):
 
 
 @admin.register(SchoolStaff)
-class SchoolStaffAdmin(admin.ModelAdmin):
+class SchoolStaffAdmin(SuperuserOnly):
     """School administrators and counselors, by school. Only a superuser adds a school administrator here; school
     administrators add their counselors on their own school page."""
 
@@ -383,12 +394,6 @@ class SchoolStaffAdmin(admin.ModelAdmin):
     list_filter = ["role"]
     search_fields = ["user__username", "school__name", "display_name"]
     list_select_related = ["user", "school"]
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return bool(request.user.is_superuser)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(request.user.is_superuser)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return bool(request.user.is_superuser)
@@ -437,3 +442,16 @@ class AccountCodeAdmin(ReadOnlyAdmin):
     search_fields = ["issued_by_username", "user__username"]
     list_select_related = ["user"]
     exclude = ["code_hash"]
+
+
+@admin.register(Cohort)
+class CohortAdmin(SuperuserOnly):
+    """Every school's classes, for the superuser: name, year, join code and counselors. Who joined is the students'
+    own act and is not edited here."""
+
+    list_display = ["name", "school", "academic_year", "join_code"]
+    list_filter = ["academic_year"]
+    search_fields = ["name", "school__name", "join_code"]
+    list_select_related = ["school"]
+    filter_horizontal = ["counselors"]
+    readonly_fields = ["join_code"]

@@ -1,4 +1,5 @@
-"""Demo logins for a development server: one student, one counselor, one catalog admin."""
+"""Demo logins for a development server: a student, a counselor, a catalog curator, the data-protection officer and
+the school administrator of the demo class's school."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from pathways.counsel.classes import class_join
-from pathways.models import Cohort, CohortMembership
+from pathways.models import Cohort, CohortMembership, SchoolStaff, StaffRole
 from pathways.students.consent import consent_record, consent_state
 from pathways.students.roles import (
     COUNSELOR_GROUP,
     CURATOR_GROUP,
     DATA_PROTECTION_GROUP,
+    SCHOOL_ADMIN_GROUP,
     STUDENT_GROUP,
     roles_ensure,
 )
@@ -29,6 +31,7 @@ def demo_users_create() -> list[User]:
         ("demo_counselor", COUNSELOR_GROUP, False),
         ("demo_admin", CURATOR_GROUP, True),
         ("demo_privacy", DATA_PROTECTION_GROUP, True),
+        ("demo_school", SCHOOL_ADMIN_GROUP, False),
     ]
     users = []
     for username, group_name, is_staff in specs:
@@ -46,6 +49,9 @@ def demo_users_create() -> list[User]:
             school=school, name="示例班级（示例）", academic_year=timezone.localdate().year
         )
         cohort.counselors.add(counselor)
+        # demo_school runs the school: its classes and counselors (demo_counselor among them), no student data.
+        SchoolStaff.objects.get_or_create(user=users[4], defaults={"school": school, "role": StaffRole.SCHOOL_ADMIN})
+        SchoolStaff.objects.get_or_create(user=counselor, defaults={"school": school, "role": StaffRole.COUNSELOR})
     if not consent_state(user=student).may_store:
         # A demo student aged 17, who has agreed to the privacy notice, so saving results can be tried.
         consent_record(user=student, birth_year=timezone.localdate().year - 17, birth_month=1)

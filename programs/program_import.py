@@ -32,7 +32,6 @@ COLUMNS = [
 REQUIRED = {"specialty_code", "academic_year"}
 MAX_ROWS = 2000
 MAX_BYTES = 2 * 1024 * 1024
-EXAMPLE_ROWS = [["700206", "2026", "50", "3200", "奉节县"], ["660301", "2026", "", "", ""]]
 
 
 class ImportFileError(ValueError):
@@ -64,21 +63,32 @@ class ImportPreview:
         return [asdict(row) for row in self.rows]
 
 
-def template_csv() -> bytes:
+def example_rows(institution: Institution) -> list[list[str]]:
+    """Two rows the school could really import: specialties of a level it may run, in its own district."""
+    levels = LEVELS_BY_KIND.get(institution.kind, set())
+    specialties = Specialty.objects.filter(level__in=levels, is_addition=False).order_by("code")[:2]
+    year = str(timezone.localdate().year)
+    rows = [[s.code, year, "", "", institution.district or ""] for s in specialties]
+    if rows:
+        rows[0][2:4] = ["50", "3200"]
+    return rows
+
+
+def template_csv(institution: Institution) -> bytes:
     """The template as Excel opens it: UTF-8 with a byte-order mark, Chinese headers, two example rows."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([chinese for _name, chinese in COLUMNS])
-    writer.writerows(EXAMPLE_ROWS)
+    writer.writerows(example_rows(institution))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def template_xlsx() -> bytes:
+def template_xlsx(institution: Institution) -> bytes:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "programs"
     sheet.append([chinese for _name, chinese in COLUMNS])
-    for row in EXAMPLE_ROWS:
+    for row in example_rows(institution):
         sheet.append(row)
     out = io.BytesIO()
     workbook.save(out)

@@ -14,6 +14,8 @@ cat <<MSG
     student    demo_student
     counselor  demo_counselor
     admin      demo_admin   (catalog curator, can use /admin/)
+    privacy    demo_privacy (data-protection officer: the audit in /admin/)
+    school     demo_school  (school administrator: /school/, classes, counselors, programs)
 
 MSG
 exec .venv/bin/python manage.py runserver "127.0.0.1:${PORT}"

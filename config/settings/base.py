@@ -201,6 +201,8 @@ CELERY_TASK_ROUTES = {
     "pathways.tasks.recompute_chunk": {"queue": "recompute"},
     "pathways.tasks.train_recommender_and_recompute": {"queue": "train"},
 }
+# celery beat keeps its last run times in this file: outside the checkout (README, "Production").
+CELERY_BEAT_SCHEDULE_FILENAME = env_str("CELERY_BEAT_SCHEDULE_FILE", "/var/tmp/zhitu-celerybeat-schedule")
 # Retrain the recommender (with the re-ranker on all feedback) every Monday at 03:00, then recompute.
 CELERY_BEAT_SCHEDULE = {
     "retrain-recommender-weekly": {

@@ -19,7 +19,13 @@ from django.utils.translation import gettext as _
 from pathways.models import CodePurpose, Cohort, SchoolStaff, StaffRole
 from pathways.students import access
 from pathways.students.codes import code_issue
-from pathways.students.roles import COUNSELOR_GROUP, SCHOOL_ADMIN_GROUP, role_group
+from pathways.students.roles import (
+    COUNSELOR_GROUP,
+    CURATOR_GROUP,
+    DATA_PROTECTION_GROUP,
+    SCHOOL_ADMIN_GROUP,
+    role_group,
+)
 from programs.models import Institution
 from programs.web.inputs import line_ok
 
@@ -147,3 +153,19 @@ def school_counselors(*, admin: User) -> QuerySet[User]:
         .annotate(classes=Count("cohorts_counseled", distinct=True))
         .order_by("username")
     )
+
+
+ADMIN_ROLES = {"curator": CURATOR_GROUP, "data_protection": DATA_PROTECTION_GROUP}
+
+
+@transaction.atomic
+def admin_account_create(*, username: str, role: str, created_by: User) -> NewAccount:
+    """A staff account for the admin (a catalog curator or the data-protection role), with no password and the
+    one-time code that sets it. Neither role belongs to a school or sees the other's pages."""
+    if role not in ADMIN_ROLES:
+        raise SchoolRefused(_("Unknown role."))
+    user = User(username=username_check(username), is_staff=True, is_active=True)
+    user.set_unusable_password()
+    user.save()
+    user.groups.add(role_group(ADMIN_ROLES[role]))
+    return NewAccount(user=user, code=code_issue(user=user, purpose=CodePurpose.ACTIVATE, issued_by=created_by))

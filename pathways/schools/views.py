@@ -104,14 +104,14 @@ def _admin_school(request: SignedInRequest) -> Institution:
 @require_GET
 def programs_template(request: SignedInRequest, kind: str) -> HttpResponse:
     """The import template, as CSV (UTF-8 with a byte-order mark, as Excel opens it) or XLSX."""
-    _admin_school(request)
+    school = _admin_school(request)
     if kind not in ("csv", "xlsx"):
         raise Http404
     if kind == "xlsx":
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        response = HttpResponse(program_import.template_xlsx(), content_type=content_type)
+        response = HttpResponse(program_import.template_xlsx(school), content_type=content_type)
     else:
-        response = HttpResponse(program_import.template_csv(), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(program_import.template_csv(school), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="programs-template.{kind}"'
     return response
 

@@ -69,7 +69,7 @@ def test_a_school_is_onboarded_end_to_end_and_a_student_gets_back_in(
     admin.get_by_role("button", name="创建账号并生成一次性码").click()
     counselor_code = admin.get_by_test_id("issued-code").inner_text()
     admin.get_by_role("button", name="安排").first.click()
-    expect(admin.locator("main table").first).to_contain_text("wang_laoshi")
+    expect(admin.locator("main ul.cards").first).to_contain_text("wang_laoshi")
 
     counselor = open_page(**PHONE)
     set_password_with(counselor, app_url, "wang_laoshi", counselor_code, "teacher-pass-2026-x")

@@ -94,14 +94,38 @@ def test_a_superuser_makes_a_school_administrator_in_the_admin_and_never_types_t
     assert password_is("fengjie_admin", NEW_PASSWORD)
 
 
-def test_create_school_admin_command_prints_a_code_and_refuses_an_unknown_school(root: User) -> None:
+def test_create_staff_account_prints_a_code_for_each_role_and_refuses_an_unknown_school(root: User) -> None:
     out = io.StringIO()
     call_command(
-        "create_school_admin", "--school", "奉节职业教育中心", "--username", "cmd_admin", "--by", "root", stdout=out
+        "create_staff_account",
+        "--role",
+        "school_admin",
+        "--school",
+        "奉节职业教育中心",
+        "--username",
+        "cmd_admin",
+        "--by",
+        "root",
+        stdout=out,
     )
     assert CODE.search(out.getvalue()) and SchoolStaff.objects.filter(user__username="cmd_admin").exists()
+    call_command("create_staff_account", "--role", "curator", "--username", "cmd_curator", "--by", "root", stdout=out)
+    curator = User.objects.get(username="cmd_curator")
+    assert curator.is_staff and curator.groups.filter(name=CURATOR_GROUP).exists() and not curator.has_usable_password()
     with pytest.raises(CommandError, match="No institution"):
-        call_command("create_school_admin", "--school", "没有这所学校", "--username", "x_admin", "--by", "root")
+        call_command(
+            "create_staff_account",
+            "--role",
+            "school_admin",
+            "--school",
+            "没有这所学校",
+            "--username",
+            "x_admin",
+            "--by",
+            "root",
+        )
+    with pytest.raises(CommandError, match="not a superuser"):
+        call_command("create_staff_account", "--role", "curator", "--username", "y_curator", "--by", "cmd_admin")
 
 
 def test_the_school_administrator_makes_a_class_and_a_counselor_who_sets_a_password_and_teaches_it(root: User) -> None:
@@ -211,7 +235,7 @@ def test_a_school_administrator_sees_counts_but_no_student_answers(two_schools: 
     page = signed_in(a["admin"])
     shown = page.get(reverse("pathways:school_home")).content.decode()
     assert a["student"].username not in shown
-    assert re.search(rf"{a['cohort'].join_code}</code></td><td>1</td>", shown)  # one student joined
+    assert f"{a['cohort'].join_code}</code> · 1 名学生已加入" in shown  # one student joined
     attempt = QuizAttempt.objects.get(student=a["student"])
     for url in (
         reverse("pathways:counsel_review", args=[a["student"].pk]),
