@@ -610,7 +610,7 @@ ZH_HANS: dict[str, str | list[str]] = {
     "Saved": "已收藏",
     "Not for me": "不适合我",
     "Why? (optional)": "为什么？（可不填）",
-    "Save": "收藏",
+    "Save to my list": "收藏",
     "computed from": "计算依据",
     "The model version and catalog state it was computed from.": "计算时使用的模型版本和专业目录状态。",
     # Issue 6 (started): counselor review.
@@ -1078,4 +1078,10 @@ ZH_HANS: dict[str, str | list[str]] = {
     "password set": "已设置密码",
     "password not set yet": "尚未设置密码",
     "This school has no programs on record yet: its administrator imports them.": "这所学校还没有录入招生专业，由学校管理员导入后才会显示。",
+    "Find a pathway": "路径查询",
+    "Route guide": "途径说明",
+    "Route guide: how each route works": "途径说明：每种升学途径怎么走",
+    "At most 200 characters: shorten the reason.": "最多 200 个字：请把理由写短一些。",
+    "The reason has %(n)s characters; at most %(max)s fit. Shorten it and send it again.": "理由有 %(n)s 个字，最多只能写 %(max)s 个字。请改短后再发送。",
+    "The file is neither UTF-8 nor GB18030 text. Save it as CSV and try again.": "文件既不是 UTF-8 也不是 GB18030 编码的文本。请另存为 CSV 后重试。",
 }

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from programs.districts import DISTRICTS
 from programs.models import LEVELS_BY_KIND, Institution, Program, ProgramStatus, Specialty
+from programs.web.inputs import csv_text
 
 # The template's columns: Chinese headers for the school's staff; the English names are accepted too.
 COLUMNS = [
@@ -96,12 +97,12 @@ def template_xlsx(institution: Institution) -> bytes:
 
 
 def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ImportFileError(_("The file is neither UTF-8 nor GB18030 text. Save it as CSV or XLSX and try again."))
+    try:
+        return csv_text(data)
+    except UnicodeDecodeError:
+        raise ImportFileError(
+            _("The file is neither UTF-8 nor GB18030 text. Save it as CSV or XLSX and try again.")
+        ) from None
 
 
 def _records(data: bytes, filename: str) -> tuple[list[str], list[tuple[int, list[str]]]]:

@@ -23,6 +23,8 @@ def main() -> int:
     po = polib.pofile(str(PO))
     missing = []
     for entry in po:
+        if entry.obsolete:  # no longer in the code: kept by makemessages as a comment, never compiled
+            continue
         value = table.get(entry.msgid)
         if value is None:
             missing.append(entry.msgid)

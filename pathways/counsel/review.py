@@ -13,7 +13,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pathways.matching.feedback import feedback_allowed, feedback_record
+from pathways.matching.feedback import REASON_MAX, feedback_allowed, feedback_record
 from pathways.models import (
     Decision,
     FeedbackKind,
@@ -70,12 +70,17 @@ def review_decide(
         raise ReviewInputError(_("Unknown decision: %(d)s.") % {"d": decision})
     if decision == Decision.REJECTED and not reason:
         raise ReviewInputError(_("A rejection needs a reason the student can read."))
+    if len(reason) > REASON_MAX:
+        raise ReviewInputError(
+            _("The reason has %(n)s characters; at most %(max)s fit. Shorten it and send it again.")
+            % {"n": len(reason), "max": REASON_MAX}
+        )
     review = Review.objects.get_or_create(student=student)[0]
     review = _bump(
         review.pk, version, counselor, ReviewStatus.IN_PROGRESS if review.status != ReviewStatus.DONE else None
     )
     last = review.items.aggregate(m=Max("position"))["m"] or 0
-    defaults = {"decision": decision, "reason": reason[:200], "position": last + 1}
+    defaults = {"decision": decision, "reason": reason, "position": last + 1}
     ReviewItem.objects.update_or_create(review=review, program=program, defaults=defaults)
     attempt = _latest_attempt(student)
     # A decision on a program the student was not recommended is kept in the review, but is no re-ranker feedback.

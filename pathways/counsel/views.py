@@ -35,7 +35,7 @@ from pathways.students import access
 from pathways.students.codes import code_issue
 from programs.models import Program
 from programs.paging import page_of, query_without_page
-from programs.web.inputs import parse_id
+from programs.web.inputs import csv_text, parse_id
 from programs.web.spreadsheets import safe_cell
 from programs.web.typing import SignedInRequest
 
@@ -201,9 +201,9 @@ def roster_upload(request: SignedInRequest, cohort_id: int) -> HttpResponse:
         messages.error(request, _("Choose a CSV file of at most 200 KB."))
         return redirect("pathways:cohort_analytics", cohort_id=cohort.pk)
     try:
-        rows = classes.roster_invite(counselor=request.user, cohort=cohort, text=upload.read().decode("utf-8"))
+        rows = classes.roster_invite(counselor=request.user, cohort=cohort, text=csv_text(upload.read()))
     except UnicodeDecodeError:
-        messages.error(request, _("The file is not UTF-8 text. Save it as CSV (UTF-8) and try again."))
+        messages.error(request, _("The file is neither UTF-8 nor GB18030 text. Save it as CSV and try again."))
     except classes.RosterError as exc:
         for line, reason in exc.problems:
             messages.error(request, _("Line %(line)s: %(reason)s") % {"line": line, "reason": reason})

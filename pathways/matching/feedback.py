@@ -25,6 +25,8 @@ from recommender.artifacts import ranker_get
 from recommender.models import AREAS
 from recommender.reranker import FeedbackSet
 
+REASON_MAX = 200  # characters of a student's or counselor's reason (the fields' max_length)
+
 
 class FeedbackRefused(ValueError):
     """Feedback on a program that was never recommended to that student."""
@@ -51,6 +53,12 @@ def feedback_allowed(*, attempt: QuizAttempt, program_id: int) -> bool:
 def feedback_record(*, actor: User, attempt: QuizAttempt, program: Program, kind: str, reason: str = "") -> None:
     """Keep what a student (save, dismiss) or a counselor (endorse, reject) said about a program recommended to the
     student; any other program is refused (FeedbackRefused), so the re-ranker learns only from real suggestions."""
+    reason = reason.strip()
+    if len(reason) > REASON_MAX:
+        raise FeedbackRefused(
+            _("The reason has %(n)s characters; at most %(max)s fit. Shorten it and send it again.")
+            % {"n": len(reason), "max": REASON_MAX}
+        )
     if not feedback_allowed(attempt=attempt, program_id=program.pk):
         raise FeedbackRefused(
             _("Program %(id)s was not recommended to you, so it cannot be saved or dismissed here.")
@@ -60,7 +68,7 @@ def feedback_record(*, actor: User, attempt: QuizAttempt, program: Program, kind
         student_id=attempt.student_id,
         actor=actor,
         program=program,
-        defaults={"attempt": attempt, "kind": kind, "reason": reason.strip()[:200]},
+        defaults={"attempt": attempt, "kind": kind, "reason": reason},
     )
 
 

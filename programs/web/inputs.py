@@ -68,3 +68,12 @@ def json_problem(data: object) -> str | None:
         elif isinstance(value, float) and not math.isfinite(value):
             return _("a number is not finite")
     return None
+
+
+def csv_text(data: bytes) -> str:
+    """An uploaded CSV as text: UTF-8 (with or without Excel's byte-order mark), else GB18030, which is what Excel
+    saves on Chinese Windows (a superset of GBK). UnicodeDecodeError when it is neither."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("gb18030")

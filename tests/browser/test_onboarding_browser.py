@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 import pytest
 from django.contrib.auth.models import User
+from django.test.utils import override_settings
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -38,6 +39,18 @@ def set_password_with(page: Page, app_url: str, username: str, code: str, passwo
     expect(page.locator("main")).to_contain_text("密码已设置好")
 
 
+# Production's settings where they matter here: the real password hasher (the test settings use a fast one), sessions
+# kept in the database behind the cache, ending with the browser and renewed on every request.
+PRODUCTION_LIKE = override_settings(
+    PASSWORD_HASHERS=["django.contrib.auth.hashers.PBKDF2PasswordHasher"],
+    SESSION_ENGINE="django.contrib.sessions.backends.cached_db",
+    SESSION_EXPIRE_AT_BROWSER_CLOSE=True,
+    SESSION_SAVE_EVERY_REQUEST=True,
+    PASSWORD_RESET_BY_EMAIL=False,
+)
+
+
+@PRODUCTION_LIKE
 def test_a_school_is_onboarded_end_to_end_and_a_student_gets_back_in(
     demo_data: None, app_url: str, open_page: Callable[..., Page]
 ) -> None:

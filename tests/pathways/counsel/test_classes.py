@@ -40,8 +40,8 @@ def roster_class(curator_chen: User) -> dict:
     }
 
 
-def upload(client: Client, cohort: Cohort, text: str) -> str:
-    roster = SimpleUploadedFile("class.csv", text.encode(), content_type="text/csv")
+def upload(client: Client, cohort: Cohort, text: str, encoding: str = "utf-8") -> str:
+    roster = SimpleUploadedFile("class.csv", text.encode(encoding), content_type="text/csv")
     return client.post(f"/counsel/cohorts/{cohort.pk}/roster/", {"roster": roster}, follow=True).content.decode()
 
 
@@ -59,6 +59,16 @@ def test_a_roster_places_nobody_and_does_not_tell_which_usernames_exist(roster_c
     assert invited == {"student_wang", "student_xiao"}  # never the counselor, the curator or the superuser
     assert set(AuditEntry.objects.filter(action="class_invite").values_list("student__username", flat=True)) == invited
     assert Notification.objects.filter(user=wang, message__contains="邀请").exists()
+
+
+def test_a_roster_saved_by_excel_in_gbk_with_chinese_names_is_read(roster_class: dict) -> None:
+    li, one = roster_class["li"], roster_class["one"]
+    student_account("王小明")
+    page = upload(as_user(li), one, "username\r\n王小明\r\n", encoding="gbk")
+    assert page.count(SAME_ANSWER) == 1 and "王小明" in page
+    assert set(CohortInvitation.objects.values_list("student__username", flat=True)) == {"王小明"}
+    page = upload(as_user(li), one, "\ufeffusername\nstudent_wang\n")  # Excel's "CSV UTF-8", with its BOM
+    assert CohortInvitation.objects.filter(student__username="student_wang").exists()
 
 
 def test_the_student_accepts_on_her_own_page_and_only_then_is_seen(roster_class: dict) -> None:

@@ -93,6 +93,35 @@ def test_endorse_reject_and_add_reach_the_student(li_and_zhao: dict) -> None:
     assert "你的指导老师认可了" in as_user(wang).get("/quiz/history/").content.decode()
 
 
+def test_a_reason_over_the_limit_is_refused_whole_not_cut(li_and_zhao: dict) -> None:
+    li, attempt = li_and_zhao["li"], li_and_zhao["wang"]
+    wang = attempt.student
+    shown = recommendations_for_attempt(attempt=attempt, stage="junior").programs
+    long_reason = "离家太远" * 51  # 204 characters
+    page = (
+        as_user(li)
+        .post(
+            f"/counsel/students/{wang.pk}/",
+            {"version": 0, "action": "rejected", "program": shown[0].program.pk, "reason": long_reason},
+            follow=True,
+        )
+        .content.decode()
+    )
+    assert "理由有 204 个字，最多只能写 200 个字" in page
+    assert not ReviewItem.objects.filter(review__student=wang).exists()
+    assert 'data-max="200"' in page  # the counter's field: no maxlength that would cut a pasted reason
+    mine = (
+        as_user(wang)
+        .post(
+            f"/quiz/history/{attempt.pk}/recommendations/feedback/",
+            {"program": shown[0].program.pk, "kind": "dismiss", "reason": long_reason},
+            follow=True,
+        )
+        .content.decode()
+    )
+    assert "理由有 204 个字" in mine and not RecommendationFeedback.objects.filter(student=wang).exists()
+
+
 def test_a_stale_version_gets_409_and_loses_nothing(li_and_zhao: dict) -> None:
     wang = li_and_zhao["wang"].student
     li = APIClient()
