@@ -1084,4 +1084,12 @@ ZH_HANS: dict[str, str | list[str]] = {
     "At most 200 characters: shorten the reason.": "最多 200 个字：请把理由写短一些。",
     "The reason has %(n)s characters; at most %(max)s fit. Shorten it and send it again.": "理由有 %(n)s 个字，最多只能写 %(max)s 个字。请改短后再发送。",
     "The file is neither UTF-8 nor GB18030 text. Save it as CSV and try again.": "文件既不是 UTF-8 也不是 GB18030 编码的文本。请另存为 CSV 后重试。",
+    "Specialties to explore": "可以去了解的专业",
+    "中职 specialties that fit you": "适合你的中职专业",
+    "See the schools and programs that lead there, and how to get in: nothing is stored.": "看看哪些学校开设这些专业、怎样才能读到（不会保存任何内容）：",
+    "Show programs": "查看学校和专业点",
+    "What fits you": "适合你的专业和学校",
+    "Your answers do not point one way yet: these are a spread across fields to explore, not a ranking.": "你的回答还没有指向一个方向：下面是不同领域的专业，供你探索，不是按适合程度排的。",
+    "From the result you just got (%(code)s).": "根据你刚才的测评结果（%(code)s）。",
+    "Nothing is stored: save your result to keep these, get your counselor's review and make a plan.": "这些都没有保存：保存结果后，才能留下这些建议、请指导老师审核并制定计划。",
 }

@@ -32,8 +32,6 @@ TIER_DEMAND: dict[str, float] = {
     ClusterTier.OTHER: 0.3,
 }
 PER_SPECIALTY, PER_CATEGORY = 1, 3
-# The level of the specialties recommended at each stage (programs may reach further: 3+4 leads to 本科).
-TARGET_LEVEL = {"junior": Level.SECONDARY, "secondary": Level.ASSOCIATE, "associate": Level.BACHELOR}
 
 
 @dataclass(frozen=True)

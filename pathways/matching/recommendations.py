@@ -21,7 +21,6 @@ import numpy as np
 from django.utils import timezone
 
 from pathways.matching.core import (
-    TARGET_LEVEL,
     Entry,
     ProgramTable,
     exploration_scores,
@@ -36,6 +35,7 @@ from pathways.models import (
     RouteKind,
     StudentRecommendation,
 )
+from pathways.models.quiz import TARGET_LEVEL
 from pathways.routes.graph import RouteGraph, graph_get
 from programs.models import IndustryCluster, Program
 from programs.profiles import SpecialtyFacts

@@ -29,7 +29,6 @@ from django.utils import timezone
 
 from pathways.matching.core import (
     RERANK_DEPTH,
-    TARGET_LEVEL,
     ProgramTable,
     exploration_scores,
     nearness,
@@ -42,6 +41,7 @@ from pathways.matching.core import (
     top_specialties,
 )
 from pathways.models import QuizAttempt, StudentProfile, StudentRecommendation
+from pathways.models.quiz import TARGET_LEVEL
 from pathways.routes.graph import graph_get
 from pathways.students.consent import may_store_condition
 from recommender.artifacts import ranker_get

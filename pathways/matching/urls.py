@@ -3,6 +3,7 @@ from django.urls import path
 from pathways.matching import views
 
 urlpatterns = [
+    path("quiz/result/suggestions/", views.result_suggestions, name="result_suggestions"),
     path("quiz/history/<id:attempt_id>/recommendations/", views.quiz_recommendations, name="recommendations"),
     path(
         "quiz/history/<id:attempt_id>/recommendations/feedback/",

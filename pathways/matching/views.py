@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pathways.matching.feedback import FeedbackRefused, feedback_record
 from pathways.matching.forms import RecommendationForm
-from pathways.matching.recommendations import recommendation_store, recommendations_for_attempt
+from pathways.matching.recommendations import recommendation_store, recommendations_for, recommendations_for_attempt
 from pathways.models import (
     FeedbackKind,
     RecommendationFeedback,
@@ -18,9 +18,13 @@ from pathways.models import (
     Stage,
     StudentProfile,
 )
+from pathways.quiz import services as quiz
 from pathways.students import access
+from pathways.students.consent import consent_state
 from programs.models import Program
+from programs.web.api import page_allowed
 from programs.web.inputs import parse_id
+from programs.web.responses import too_many_requests
 from programs.web.typing import SignedInRequest
 
 
@@ -77,3 +81,34 @@ def recommendation_feedback(request: SignedInRequest, attempt_id: int) -> HttpRe
     except FeedbackRefused as exc:
         messages.error(request, str(exc))
     return redirect("pathways:recommendations", attempt_id=attempt.pk)
+
+
+@require_POST
+def result_suggestions(request: HttpRequest) -> HttpResponse:
+    """Specialties and programs for a fresh quiz result, before any account: read from the signed result the
+    browser holds, for the stage, district and routes the visitor picks; nothing is stored."""
+    if not page_allowed(request, "quiz_page"):
+        return too_many_requests(request)
+    token = request.POST.get("token", "")
+    try:
+        sheet = quiz.result_token_read(token=token)
+    except quiz.QuizInputError:
+        return render(request, "pathways/quiz_stale.html", {"expired": True}, status=400)
+    form = RecommendationForm(request.POST)
+    stage, district, routes = Stage.JUNIOR.value, "", frozenset[str]()
+    if form.is_valid():
+        stage, district, routes = (
+            form.cleaned_data["stage"],
+            form.cleaned_data["district"],
+            frozenset(form.cleaned_data["routes"]),
+        )
+    result = sheet.score()
+    suggestions = recommendations_for(profile=result.profile, stage=stage, district=district, routes=routes)
+    context = {
+        "form": form,
+        "result": suggestions,
+        "quiz": result,
+        "token": token,
+        "consent": consent_state(user=request.user),
+    }
+    return render(request, "pathways/result_suggestions.html", context, status=200 if form.is_valid() else 400)

@@ -3,6 +3,7 @@
 from pathways.models.accounts import CODE_MAX_FAILURES, AccountCode, CodePurpose, SchoolStaff, StaffRole
 from pathways.models.quiz import (
     AREA_ORDER,
+    TARGET_LEVEL,
     Area,
     Consent,
     ConsentKind,
@@ -89,5 +90,6 @@ __all__ = [
     "Stage",
     "StudentProfile",
     "StudentRecommendation",
+    "TARGET_LEVEL",
     "bilingual",
 ]

@@ -21,6 +21,7 @@ from simple_history.models import HistoricalRecords
 
 from pathways.models.routes import bilingual
 from programs.districts import DISTRICT_CHOICES
+from programs.models import Level
 
 
 class Area(models.TextChoices):
@@ -188,6 +189,10 @@ class Stage(models.TextChoices):
     JUNIOR = "junior", _("Finishing 初中")
     SECONDARY = "secondary", _("In 中职")
     ASSOCIATE = "associate", _("In 高职专科")
+
+
+# The level of the specialties recommended at each stage (programs may reach further: 3+4 leads to 本科).
+TARGET_LEVEL = {"junior": Level.SECONDARY, "secondary": Level.ASSOCIATE, "associate": Level.BACHELOR}
 
 
 class StudentProfile(models.Model):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+import numpy as np
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
@@ -19,11 +20,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pathways.models import (
+    TARGET_LEVEL,
     Area,
     FormKind,
     FormVersionItem,
     Notification,
     QuizAttempt,
+    Stage,
 )
 from pathways.quiz import services as quiz
 from pathways.quiz.areas import AREA_FIELDS, AREA_MEANING
@@ -32,9 +35,13 @@ from pathways.quiz.scoring import QuizResult
 from pathways.students import access, consent
 from pathways.students.forms import ConsentForm, StudentSignupForm
 from pathways.students.signin import SignInForm, register_and_sign_in
+from programs.districts import DISTRICT_CHOICES
 from programs.web.api import page_allowed
 from programs.web.responses import too_many_requests
 from programs.web.typing import SignedInRequest
+from recommender.artifacts import ranker_get
+from recommender.explain import fit_label
+from recommender.models import AREAS
 
 ITEMS_PER_SCREEN = 3
 
@@ -142,6 +149,31 @@ def _top_areas(result: QuizResult, items: list[FormVersionItem], values: list[in
     return top
 
 
+PREVIEW_SPECIALTIES = 6
+
+
+def _specialty_preview(result: QuizResult) -> list[dict[str, str]]:
+    """The 中职 specialties that fit a fresh result best, for the result page before any account: computed here,
+    stored nowhere (a flat profile gets the exploration spread, with no fit label)."""
+    _version, ranker = ranker_get()
+    if ranker is None:
+        return []
+    vector = np.array([[result.profile[a] for a in AREAS]], dtype=float)
+    columns, scores = ranker.top_k(vector, str(TARGET_LEVEL[Stage.JUNIOR]), PREVIEW_SPECIALTIES)
+    preview = []
+    for column, score in zip(columns[0].tolist(), scores[0].tolist(), strict=True):
+        key, words = fit_label(ranker, float(score)) if not result.flat else ("", "")
+        preview.append(
+            {
+                "code": str(ranker.index.codes[column]),
+                "name": str(ranker.index.names[column]),
+                "fit": key,
+                "label": words,
+            }
+        )
+    return preview
+
+
 def _result_page(
     request: HttpRequest,
     *,
@@ -159,6 +191,9 @@ def _result_page(
         "attempt": attempt,
         "ranked": [(a, Area(a).label, result.scores[a], int(result.profile[a] * 100)) for a in result.ranked],
         "consent": consent.consent_state(user=request.user),
+        "preview": _specialty_preview(result) if token else [],
+        "districts": DISTRICT_CHOICES,
+        "stages": Stage.choices,
     }
     return render(request, "pathways/quiz_result.html", context)
 

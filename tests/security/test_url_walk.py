@@ -52,6 +52,7 @@ ALLOWED: dict[str, set[str]] = {
             "pathways:signup",
             "pathways:quiz_save",
             "pathways:account_code",
+            "pathways:result_suggestions",
             "pathways:email_reset",
             "pathways:email_reset_sent",
             "pathways:email_reset_confirm",
@@ -149,6 +150,7 @@ POST_ONLY = {
     "pathways:roster_upload",
     "pathways:join_code_renew",
     "pathways:student_code_issue",
+    "pathways:result_suggestions",
     "api:me-invitation",
 }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
@@ -12,8 +13,9 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from pathways.models import Consent, FormVersion, QuizAttempt, QuizItem
+from pathways.models import Consent, FormVersion, QuizAttempt, QuizItem, StudentRecommendation
 from pathways.students.consent import consent_record
+from recommender.artifacts import ranker_get
 from tests.factories import HANDS_ON, form_answers, quick_form, token_of
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +45,27 @@ def test_an_anonymous_result_is_shown_and_nothing_is_stored(client: Client) -> N
     assert "你的兴趣画像" in body and "研究型" in body
     assert not QuizAttempt.objects.exists()
     assert Session.objects.count() == sessions  # not even a session row
+
+
+def test_an_anonymous_result_shows_specialties_and_programs_near_a_district_and_stores_nothing(client: Client) -> None:
+    sessions = Session.objects.count()
+    body = client.post("/quiz/quick/", form_answers(quick_form())).content.decode()
+    assert "适合你的中职专业" in body
+    preview = re.findall(r'href="/specialties/(\d{6})/"', body.split("适合你的中职专业")[1].split("</ol>")[0])
+    assert len(preview) == 6
+    _version, ranker = ranker_get()
+    profile = np.array([[(HANDS_ON[a] - 1) / 4 for a in "RIASEC"]])
+    top, _scores = ranker.top_k(profile, "secondary", 6)
+    assert preview == [str(ranker.index.codes[c]) for c in top[0]]  # the ranking a user gets, not a list of its own
+    response = client.post(
+        "/quiz/result/suggestions/", {"token": token_of(body), "stage": "junior", "district": "万州区"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and "适合你的专业和学校" in page and "这些都没有保存" in page
+    assert page.count('<li class="card">') >= 10 and "万州区" in page
+    assert not QuizAttempt.objects.exists() and not StudentRecommendation.objects.exists()
+    assert Session.objects.count() == sessions
+    assert client.post("/quiz/result/suggestions/", {"token": "forged", "stage": "junior"}).status_code == 400
 
 
 def test_a_missing_answer_re_shows_the_form_with_the_gap_marked(client: Client) -> None:
