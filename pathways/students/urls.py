@@ -6,6 +6,7 @@ from pathways.students import account_views, views
 urlpatterns = [
     path("accounts/signup/", views.signup, name="signup"),
     path("privacy/", views.privacy, name="privacy"),
+    path("me/", views.account_home, name="account_home"),
     path("me/data/", views.my_data, name="my_data"),
     path("accounts/code/", account_views.code_page, name="account_code"),
     path("accounts/password/", account_views.PasswordChange.as_view(), name="password_change"),

@@ -14,9 +14,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from pathways.models import (
+    CohortMembership,
+    Notification,
+    Plan,
+    QuizAttempt,
+    RecommendationFeedback,
     StudentProfile,
 )
-from pathways.students import consent
+from pathways.students import access, consent
 from pathways.students import privacy as rights
 from pathways.students.forms import StudentSignupForm
 from pathways.students.signin import register_and_sign_in
@@ -76,3 +81,25 @@ def my_data(request: SignedInRequest) -> HttpResponse:
     return render(
         request, "pathways/my_data.html", {"data": rights.personal_data_export(user=user), "profile": profile}
     )
+
+
+@login_required
+@require_GET
+def account_home(request: SignedInRequest) -> HttpResponse:
+    """My page: where I am and what to do next, with a link to everything that is mine."""
+    user = request.user
+    latest = QuizAttempt.objects.filter(student=user).order_by("-completed_at", "-pk").first()
+    plan = Plan.objects.filter(student=user).select_related("program__specialty", "program__institution").first()
+    membership = CohortMembership.objects.filter(student=user).select_related("cohort").first()
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    context = {
+        "latest": latest,
+        "plan": plan,
+        "membership": membership,
+        "unread": list(unread.order_by("-created_at")[:10]),
+        "is_student": access.is_student(user) or latest is not None,  # their own results, whatever the role
+        "is_counselor": access.is_counselor(user),
+        "school": access.school_admin_school(user),
+        "saved": RecommendationFeedback.objects.filter(student=user, actor=user, kind="save").count(),
+    }
+    return render(request, "pathways/account_home.html", context)

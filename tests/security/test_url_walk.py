@@ -102,6 +102,7 @@ ALLOWED: dict[str, set[str]] = {
             "api:me-classes",
             "pathways:password_change",
             "pathways:password_changed",
+            "pathways:account_home",
         ],
         SIGNED_IN,
     ),

@@ -1,0 +1,33 @@
+"""My page (/me/): the signed-in home says where the student is and what to do next; the header's name opens it."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+
+from pathways.models import Notification
+from pathways.plans.services import plan_choose
+from programs.models import Program
+from tests.factories import as_user, saved_student, student_account
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_new_student_is_sent_to_the_quiz_and_the_header_name_opens_my_page() -> None:
+    student = student_account("new_one")
+    page = as_user(student).get("/me/").content.decode()
+    assert "你还没有保存测评结果" in page and 'href="/quiz/"' in page
+    home = as_user(student).get("/").content.decode()
+    assert 'href="/me/" class="me">new_one' in home and "退出登录" not in home  # the name is not a sign-out button
+
+
+def test_with_a_result_the_next_step_is_the_recommendations_then_the_plan_and_unread_notes_are_counted() -> None:
+    attempt = saved_student("with_result")
+    student: User = attempt.student
+    Notification.objects.create(user=student, message="你的指导老师认可了某个专业。")
+    client = as_user(student)
+    page = client.get("/me/").content.decode()
+    assert f"/quiz/history/{attempt.pk}/recommendations/" in page and "你的指导老师认可了某个专业。" in page
+    assert '<span class="badge" aria-label="1 条未读通知">1</span>' in page
+    plan_choose(student=student, program_id=Program.objects.published().first().pk)  # type: ignore[union-attr]
+    assert "你的计划：" in client.get("/me/").content.decode()
