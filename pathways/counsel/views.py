@@ -25,7 +25,9 @@ from pathways.models import (
     CodePurpose,
     Cohort,
     Notification,
+    Plan,
     QuizAttempt,
+    RecommendationFeedback,
     Review,
     ReviewStatus,
     StudentProfile,
@@ -115,6 +117,15 @@ def student_review(request: SignedInRequest, student_id: int) -> HttpResponse:
         "ordered": ordered,
         "radar": radar_for({a: attempt.scores[a] / 40 for a in AREA_ORDER}, scores=attempt.scores) if attempt else None,
         "choices": _program_choices(request),
+        # What the student said about their suggestions, with their reasons, and the plan they chose.
+        "student_said": list(
+            RecommendationFeedback.objects.filter(student=student, actor=student)
+            .select_related("program__institution", "program__specialty")
+            .order_by("-pk")
+        ),
+        "plan": Plan.objects.filter(student=student)
+        .select_related("program__institution", "program__specialty")
+        .first(),
     }
     return render(request, "pathways/counsel_review.html", context)
 

@@ -12,6 +12,7 @@ from pathways.matching.feedback import FeedbackRefused, feedback_record
 from pathways.matching.forms import RecommendationForm
 from pathways.matching.recommendations import recommendation_store, recommendations_for, recommendations_for_attempt
 from pathways.models import (
+    Decision,
     FeedbackKind,
     RecommendationFeedback,
     Review,
@@ -59,10 +60,25 @@ def quiz_recommendations(request: SignedInRequest, attempt_id: int) -> HttpRespo
     decisions = {item.program_id: item for item in counsel.items.all()} if counsel else {}
     for item in result.programs:
         item.counselor = decisions.get(item.program.pk)  # type: ignore[attr-defined]
+    result.programs = _in_counselor_order(result.programs, decisions)
     shown = {item.program.pk for item in result.programs}
     added = sorted((i for i in decisions.values() if i.program_id not in shown), key=lambda i: (i.position, i.pk))
     context = {"attempt": attempt, "form": form, "result": result, "counsel": counsel, "counselor_added": added}
     return render(request, "pathways/recommendations.html", context)
+
+
+def _in_counselor_order(programs: list, decisions: dict) -> list:
+    """The counselor's order first (endorsed, by their position), then the rest as ranked, and what the counselor
+    advised against last (still shown, marked)."""
+
+    def key(pair: tuple[int, object]) -> tuple[int, int]:
+        index, item = pair
+        decision = decisions.get(item.program.pk)  # type: ignore[attr-defined]
+        if decision is None:
+            return (1, index)
+        return (2 if decision.decision == Decision.REJECTED else 0, decision.position)
+
+    return [item for _index, item in sorted(enumerate(programs), key=key)]
 
 
 @login_required

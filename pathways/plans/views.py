@@ -8,8 +8,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from pathways.models import (
+    Decision,
     Plan,
     Review,
+    ReviewItem,
     StudentProfile,
 )
 from pathways.plans import services as plan_services
@@ -42,8 +44,19 @@ def _plan_pathway(plan: Plan, profile: StudentProfile | None) -> object:
 def my_plan(request: SignedInRequest) -> HttpResponse:
     """The student's plan: choose a program (POST), see the route there step by step (GET)."""
     if request.method == "POST":
+        program_id = parse_id(request.POST.get("program"))
+        rejected = (
+            ReviewItem.objects.filter(
+                review__student=request.user, program_id=program_id or 0, decision=Decision.REJECTED
+            )
+            .select_related("program__specialty", "program__institution")
+            .first()
+        )
+        if rejected is not None and request.POST.get("confirm") != "1":
+            # The counselor advised against it: the student may still choose it, after reading why.
+            return render(request, "pathways/plan_confirm.html", {"item": rejected})
         try:
-            plan_services.plan_choose(student=request.user, program_id=parse_id(request.POST.get("program")))
+            plan_services.plan_choose(student=request.user, program_id=program_id)
         except plan_services.PlanRefused as exc:
             raise Http404 from exc
         return redirect("pathways:my_plan")

@@ -6,6 +6,8 @@ must never see student_wang. `student_wang` is a student: the counselor pages ar
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
@@ -17,6 +19,8 @@ from pathways.models import (
     AuditEntry,
     Cohort,
     Notification,
+    Plan,
+    QuizAttempt,
     RecommendationFeedback,
     Review,
     ReviewItem,
@@ -224,3 +228,40 @@ def test_the_api_reorders_as_the_page_does(li_and_zhao: dict) -> None:
     assert moved.status_code == 200 and [i["program"] for i in moved.json()["items"]] == [second.pk, first.pk]
     missing = api.post(url, {"version": 3, "action": "down", "program": 10**12})
     assert missing.status_code == 400 and "program" in missing.json()
+
+
+def suggested(li_and_zhao: dict) -> tuple[User, QuizAttempt, User, list[int]]:
+    """counselor_li, student_wang's attempt, student_wang, and the programs suggested to her, in order."""
+    attempt = li_and_zhao["wang"]
+    shown = [p.program.pk for p in recommendations_for_attempt(attempt=attempt, stage="junior").programs]
+    return li_and_zhao["li"], attempt, attempt.student, shown
+
+
+def test_the_student_sees_the_counselors_order_and_a_rejected_program_last_and_warned(li_and_zhao: dict) -> None:
+    li, attempt, wang, shown = suggested(li_and_zhao)
+    client = as_user(li)
+    url = f"/counsel/students/{wang.pk}/"
+    client.post(url, {"version": 0, "action": "rejected", "program": shown[0], "reason": "离家太远"})
+    client.post(url, {"version": 1, "action": "endorsed", "program": shown[2]})
+    client.post(url, {"version": 2, "action": "endorsed", "program": shown[1]})
+    page = as_user(wang).get(f"/quiz/history/{attempt.pk}/recommendations/").content.decode()
+    order = [int(pk) for pk in re.findall(r'name="program" value="(\d+)">\s*<input name="reason"', page)]
+    assert order[:2] == [shown[2], shown[1]] and order[-1] == shown[0] and len(order) == len(shown)
+    warned = as_user(wang).post("/quiz/plan/", {"program": shown[0]})
+    assert "你的指导老师不建议" in warned.content.decode() and "离家太远" in warned.content.decode()
+    assert not Plan.objects.filter(student=wang).exists()
+    as_user(wang).post("/quiz/plan/", {"program": shown[0], "confirm": "1"})
+    assert Plan.objects.get(student=wang).program_id == shown[0]
+
+
+def test_the_review_page_shows_what_the_student_saved_dismissed_and_chose(li_and_zhao: dict) -> None:
+    li, attempt, wang, shown = suggested(li_and_zhao)
+    mine = as_user(wang)
+    feedback = f"/quiz/history/{attempt.pk}/recommendations/feedback/"
+    mine.post(feedback, {"program": shown[0], "kind": "save", "reason": "离家近"})
+    mine.post(feedback, {"program": shown[1], "kind": "dismiss", "reason": "学费太高"})
+    mine.post("/quiz/plan/", {"program": shown[0]})
+    page = as_user(li).get(f"/counsel/students/{wang.pk}/").content.decode()
+    said = page.split("学生自己的选择")[1].split("</section>")[0]
+    assert "“离家近”" in said and "“学费太高”" in said and "计划" in said
+    assert Program.objects.get(pk=shown[0]).specialty.name in said
