@@ -1,13 +1,15 @@
 """Cohort analytics for a counselor: the spread of interests, the programs most suggested and most endorsed against
 their places (with an alert where the class's demand exceeds them), and how much of the 33618 system the suggestions
-cover. Reads stored recommendation sets and reviews; computes nothing per student."""
+cover. Reads stored recommendation sets and reviews; computes a student's set only where none is stored for their
+latest result."""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
 
-from pathways.models import AREA_ORDER, Cohort, QuizAttempt, ReviewItem, StudentRecommendation
+from pathways.matching.recommendations import recommendations_for_attempt
+from pathways.models import AREA_ORDER, Cohort, QuizAttempt, ReviewItem, StudentProfile, StudentRecommendation
 from programs.models import ClusterTier, IndustryCluster, Program, SpecialtyIndustry
 
 CORE_TIERS = (ClusterTier.LEADING, ClusterTier.PILLAR, ClusterTier.DISTINCTIVE, ClusterTier.NEW_STAR)
@@ -43,6 +45,32 @@ class CohortAnalytics:
         return len(self.clusters_reached) / total if total else 0.0
 
 
+def _suggested(latest: dict[int, QuizAttempt]) -> Counter[int]:
+    """How many of the class's students each program is suggested to: their stored set where it is from their
+    latest result, else what their recommendations page shows them now (a student who has only looked at the page,
+    or saved a new result since the last recompute, has no current stored set)."""
+    counts: Counter[int] = Counter()
+    stored = {
+        r.student_id: r
+        for r in StudentRecommendation.objects.filter(student_id__in=latest).only("student", "attempt", "programs")
+    }
+    profiles = {p.user_id: p for p in StudentProfile.objects.filter(user_id__in=latest)}
+    for student_id, attempt in latest.items():
+        current = stored.get(student_id)
+        if current is not None and current.attempt_id == attempt.pk:
+            counts.update(p["program"] for p in current.programs)
+            continue
+        profile = profiles.get(student_id)
+        shown = recommendations_for_attempt(
+            attempt=attempt,
+            stage=(profile.stage if profile else "") or "junior",
+            district=profile.district if profile else "",
+            routes=profile.route_set if profile else frozenset(),
+        )
+        counts.update(item.program.pk for item in shown.programs)
+    return counts
+
+
 def cohort_analytics(*, cohort: Cohort) -> CohortAnalytics:
     students = list(cohort.memberships.values_list("student_id", flat=True))
     latest: dict[int, QuizAttempt] = {}
@@ -54,9 +82,7 @@ def cohort_analytics(*, cohort: Cohort) -> CohortAnalytics:
         for area in AREA_ORDER
     }
     leading = Counter(a.code[0] for a in shaped)
-    suggested = Counter(
-        p["program"] for r in StudentRecommendation.objects.filter(student_id__in=students) for p in r.programs
-    )
+    suggested = _suggested(latest)
     endorsed = Counter(
         ReviewItem.objects.filter(review__student_id__in=students, decision__in=["endorsed", "added"]).values_list(
             "program_id", flat=True

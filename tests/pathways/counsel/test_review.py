@@ -265,3 +265,13 @@ def test_the_review_page_shows_what_the_student_saved_dismissed_and_chose(li_and
     said = page.split("学生自己的选择")[1].split("</section>")[0]
     assert "“离家近”" in said and "“学费太高”" in said and "计划" in said
     assert Program.objects.get(pk=shown[0]).specialty.name in said
+
+
+def test_the_class_figures_count_a_first_suggestion_the_student_only_looked_at(li_and_zhao: dict) -> None:
+    li, attempt, wang, shown = suggested(li_and_zhao)
+    as_user(wang).get(f"/quiz/history/{attempt.pk}/recommendations/")  # looked, stored nothing
+    assert not StudentRecommendation.objects.filter(student=wang).exists()
+    cohort = Cohort.objects.get(name="一班")
+    figures = as_user(li).get(f"/counsel/cohorts/{cohort.pk}/").context["a"]
+    counted = {d.program.pk: d.suggested for d in figures.programs}
+    assert counted.get(shown[0]) == 1 and all(counted.get(pk) == 1 for pk in shown)
