@@ -1117,4 +1117,5 @@ ZH_HANS: dict[str, str | list[str]] = {
     "It is your choice. You can still make it your plan, and talk it over with your counselor.": "这由你自己决定。你仍然可以把它定为计划，也可以和指导老师再聊聊。",
     "Make it my plan anyway": "仍然定为我的计划",
     "Not now": "先不选",
+    "A generated sample student of the demo class, not a real person.": "演示班级中系统生成的示例学生，不是真实的人。",
 }

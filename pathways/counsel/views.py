@@ -58,7 +58,7 @@ def _students(request: SignedInRequest) -> QuerySet:
             has_review=Exists(Review.objects.filter(student=OuterRef("pk"), status=ReviewStatus.DONE)),
             last_quiz=Max("quiz_attempts__completed_at"),
         )
-        .select_related("membership__cohort", "review")
+        .select_related("membership__cohort", "review", "student_profile")
     )
     q = request.GET.get("q", "").strip()[:50]
     if q:

@@ -212,6 +212,9 @@ class StudentProfile(models.Model):
     profiling_opt_out = models.BooleanField(
         _("no profiling"), default=False, help_text=_("No recommendations are computed or kept for this student.")
     )
+    is_sample = models.BooleanField(
+        _("sample data"), default=False, help_text=_("A generated sample student of the demo class, not a real person.")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
