@@ -1118,4 +1118,12 @@ ZH_HANS: dict[str, str | list[str]] = {
     "Make it my plan anyway": "仍然定为我的计划",
     "Not now": "先不选",
     "A generated sample student of the demo class, not a real person.": "演示班级中系统生成的示例学生，不是真实的人。",
+    "Object": "记录对象",
+    "Date/time": "日期/时间",
+    "Comment": "备注",
+    "Changed by": "修改人",
+    "Change reason": "修改原因",
+    "Changes": "改动",
+    "None": "无",
+    "entry": "条记录",
 }

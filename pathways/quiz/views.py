@@ -16,7 +16,7 @@ from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pathways.models import (
@@ -109,12 +109,13 @@ def quiz_take(request: HttpRequest, kind: str) -> HttpResponse:
     return render(request, "pathways/quiz_take.html", context, status=400 if errors or missing else 200)
 
 
+# Lazy: the labels are read in each request's language (a plain gettext here would freeze the language of import).
 SCALE = [
-    (1, _("Strongly dislike")),
-    (2, _("Dislike")),
-    (3, _("Not sure")),
-    (4, _("Like")),
-    (5, _("Strongly like")),
+    (1, gettext_lazy("Strongly dislike")),
+    (2, gettext_lazy("Dislike")),
+    (3, gettext_lazy("Not sure")),
+    (4, gettext_lazy("Like")),
+    (5, gettext_lazy("Strongly like")),
 ]
 
 

@@ -51,7 +51,7 @@
     finish.hidden = state.screen !== screens.length - 1;
     hint.hidden = true;
     var done = answered();
-    bar.style.width = (100 * done / total) + "%";
+    bar.style.width = "calc((100% - 4rem) * " + (done / total) + ")";  // within the track, left of the count
     bar.setAttribute("aria-valuenow", String(done));
     text.textContent = done + " / " + total;
     save();
@@ -86,4 +86,12 @@
   form.noValidate = true;
   progress.hidden = false;
   show(firstOpenScreen());
+  // Back from the result page: the browser puts the ticks back after this script has run (or restores the page
+  // from its cache); count them again, and keep them, so the bar never says 0 beside answered questions.
+  window.addEventListener("pageshow", function () {
+    Array.prototype.forEach.call(form.querySelectorAll("input[type=radio]:checked"), function (input) {
+      state.answers[input.name] = input.value;
+    });
+    show(state.screen);
+  });
 }());

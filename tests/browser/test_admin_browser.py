@@ -54,3 +54,27 @@ def test_an_admin_fixes_a_bad_row_and_imports(
         "610101",
         "610102",
     }
+
+
+def test_the_export_select_all_works_under_the_content_security_policy(
+    demo_data: None, app_url: str, open_page: Callable[..., Page]
+) -> None:
+    """The export page's "select all" box unticks and ticks every field; open_page fails the test if the CSP blocked
+    a script (the upstream template's inline onchange handler was blocked)."""
+    admin = User.objects.create_user("browser_exporter", password="a-long-pass-2026", is_staff=True)
+    admin.groups.add(role_group(CURATOR_GROUP))
+    page = open_page(viewport={"width": 1200, "height": 900})
+    page.goto(f"{app_url}/admin/login/")
+    page.get_by_label("用户名").fill("browser_exporter")
+    page.get_by_label("密码").fill("a-long-pass-2026")
+    page.get_by_role("button", name="登录").click()
+    page.goto(f"{app_url}/admin/programs/program/export/")
+    fields = page.locator('.selectable-field-export-row input[type="checkbox"]:visible')
+    assert fields.count() > 3
+    toggle = page.locator("input.select-toggle").first
+    toggle.uncheck()
+    expect(page.locator('.selectable-field-export-row input[type="checkbox"]:checked:visible')).to_have_count(0)
+    toggle.check()
+    expect(page.locator('.selectable-field-export-row input[type="checkbox"]:checked:visible')).to_have_count(
+        fields.count()
+    )
