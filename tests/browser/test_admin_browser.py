@@ -16,16 +16,22 @@ pytestmark = pytest.mark.django_db(transaction=True)
 HEADER = "institution,specialty_code,academic_year,status,quota,quota_source,tuition,tuition_source,is_sample\n"
 
 
-def test_an_admin_fixes_a_bad_row_and_imports(
-    demo_data: None, app_url: str, open_page: Callable[..., Page], tmp_path: Path
-) -> None:
-    admin = User.objects.create_user("browser_admin", password="a-long-pass-2026", is_staff=True)
+def curator_signed_in(open_page: Callable[..., Page], app_url: str, username: str) -> Page:
+    """A new catalog curator, signed in to the admin on a desktop-sized page."""
+    admin = User.objects.create_user(username, password="a-long-pass-2026", is_staff=True)
     admin.groups.add(role_group(CURATOR_GROUP))
     page = open_page(viewport={"width": 1200, "height": 900})
     page.goto(f"{app_url}/admin/login/")
-    page.get_by_label("用户名").fill("browser_admin")
+    page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill("a-long-pass-2026")
     page.get_by_role("button", name="登录").click()
+    return page
+
+
+def test_an_admin_fixes_a_bad_row_and_imports(
+    demo_data: None, app_url: str, open_page: Callable[..., Page], tmp_path: Path
+) -> None:
+    page = curator_signed_in(open_page, app_url, "browser_admin")
 
     bad = tmp_path / "programs.csv"
     bad.write_text(
@@ -61,13 +67,7 @@ def test_the_export_select_all_works_under_the_content_security_policy(
 ) -> None:
     """The export page's "select all" box unticks and ticks every field; open_page fails the test if the CSP blocked
     a script (the upstream template's inline onchange handler was blocked)."""
-    admin = User.objects.create_user("browser_exporter", password="a-long-pass-2026", is_staff=True)
-    admin.groups.add(role_group(CURATOR_GROUP))
-    page = open_page(viewport={"width": 1200, "height": 900})
-    page.goto(f"{app_url}/admin/login/")
-    page.get_by_label("用户名").fill("browser_exporter")
-    page.get_by_label("密码").fill("a-long-pass-2026")
-    page.get_by_role("button", name="登录").click()
+    page = curator_signed_in(open_page, app_url, "browser_exporter")
     page.goto(f"{app_url}/admin/programs/program/export/")
     fields = page.locator('.selectable-field-export-row input[type="checkbox"]:visible')
     assert fields.count() > 3
