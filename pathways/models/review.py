@@ -201,3 +201,23 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student} → {self.program}"
+
+
+class ReportShare(models.Model):
+    """A read-only link to a student's parents' report, made by the student: it expires and can be revoked. Only
+    a digest of the link's secret is kept; the parent needs no account and never sees the student's login."""
+
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_shares")
+    digest = models.CharField(max_length=64, unique=True)
+    shown_name = models.CharField(_("name shown on the report"), max_length=32, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("parents' report link")
+        verbose_name_plural = _("parents' report links")
+
+    def __str__(self) -> str:
+        return f"{self.student} {self.created_at:%Y-%m-%d}"

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.contrib.auth.models import User
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from pathways.models import (
     Decision,
     Plan,
+    ReportShare,
     Review,
     ReviewItem,
     StudentProfile,
@@ -23,7 +31,9 @@ from pathways.routes.selectors import PathwayResults
 from pathways.students import access
 from programs.models import IndustryCluster
 from programs.selectors import follow_on_with_programs
+from programs.web.api import page_allowed
 from programs.web.inputs import parse_id
+from programs.web.responses import too_many_requests
 from programs.web.typing import SignedInRequest
 
 PROGRAM_RELATED = ("program__institution", "program__specialty")
@@ -75,28 +85,24 @@ def my_plan(request: SignedInRequest) -> HttpResponse:
     return render(request, "pathways/plan.html", context)
 
 
-@login_required
-@require_GET
-def parent_report(request: SignedInRequest) -> HttpResponse:
-    """One printable page for parents: profile, endorsed programs, the plan's route, the counselor's note."""
-    attempt = access.attempts_for_student(user=request.user).first()
+def _report_context(student: User) -> dict[str, Any] | None:
+    """The parents' report of one student: profile, endorsed programs, the plan's route, the counselor's note."""
+    attempt = access.attempts_for_student(user=student).first()
     if attempt is None:
-        return redirect("pathways:quiz_home")
-    counsel = Review.objects.filter(student=request.user).first()
+        return None
+    counsel = Review.objects.filter(student=student).first()
     endorsed = (
         counsel.items.filter(decision__in=["endorsed", "added"]).select_related(*PROGRAM_RELATED) if counsel else []
     )
-    plan = (
-        Plan.objects.filter(student=request.user).select_related("program__institution", "program__specialty").first()
-    )
-    profile = StudentProfile.objects.filter(user=request.user).first()
+    plan = Plan.objects.filter(student=student).select_related("program__institution", "program__specialty").first()
+    profile = StudentProfile.objects.filter(user=student).first()
     result = quiz.attempt_result(attempt=attempt)
     picks = [item.program for item in endorsed] + ([plan.program] if plan else [])
     routes = {
         p.pk: sorted({a.route.display_short_name for a in selectors.routes_for_program(program=p).into}) for p in picks
     }
     clusters = IndustryCluster.objects.filter(specialty_links__specialty__in=[p.specialty_id for p in picks])
-    context = {
+    return {
         "attempt": attempt,
         "result": result,
         "radar": radar_for(result.profile, scores=result.scores),
@@ -106,4 +112,47 @@ def parent_report(request: SignedInRequest) -> HttpResponse:
         "pathway": _plan_pathway(plan, profile) if plan else None,
         "industries": list(clusters.distinct().order_by("position")[:8]),
     }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def parent_report(request: SignedInRequest) -> HttpResponse:
+    """One printable page for parents, and the read-only links to it that the student makes and revokes."""
+    context = _report_context(request.user)
+    if context is None:
+        return redirect("pathways:quiz_home")
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "revoke":
+                plan_services.report_share_revoke(
+                    student=request.user, share_id=parse_id(request.POST.get("share")) or 0
+                )
+                messages.success(request, _("The link no longer works."))
+            else:
+                days = parse_id(request.POST.get("days")) or 0
+                secret = plan_services.report_share_create(
+                    student=request.user, shown_name=request.POST.get("shown_name", ""), days=days
+                )
+                context["new_link"] = request.build_absolute_uri(reverse("pathways:shared_report", args=[secret]))
+        except plan_services.PlanRefused as exc:
+            messages.error(request, str(exc))
+    context["shares"] = ReportShare.objects.filter(
+        student=request.user, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    )
+    context["share_days"] = plan_services.SHARE_DAYS
     return render(request, "pathways/report.html", context)
+
+
+@require_GET
+def shared_report(request: HttpRequest, secret: str) -> HttpResponse:
+    """The parents' report through a student's link: read-only, no account, nothing of the student's login."""
+    if not page_allowed(request, "quiz_page"):
+        return too_many_requests(request)
+    share = plan_services.report_share_open(secret=secret)
+    context = _report_context(share.student) if share is not None else None
+    if share is None or context is None:
+        return render(request, "pathways/report_link_gone.html", status=404)
+    context.update({"shared": True, "shown_name": share.shown_name, "expires_at": share.expires_at})
+    response = render(request, "pathways/report.html", context)
+    response["Referrer-Policy"] = "no-referrer"  # the link's secret is in the path
+    return response

@@ -33,6 +33,7 @@ from pathways.models import (
     Plan,
     QuizAttempt,
     RecommendationFeedback,
+    ReportShare,
     Review,
     StudentProfile,
     StudentRecommendation,
@@ -121,6 +122,15 @@ def personal_data_export(*, user: User) -> dict:
         "class_invitations": _rows(
             CohortInvitation.objects.filter(student=user).select_related("cohort__school"),
             {"class": lambda i: str(i.cohort), "status": "status", "invited_at": "created_at"},
+        ),
+        "report_links": _rows(
+            ReportShare.objects.filter(student=user),
+            {
+                "name_shown": "shown_name",
+                "created_at": "created_at",
+                "expires_at": "expires_at",
+                "revoked_at": "revoked_at",
+            },
         ),
     }
 

@@ -13,11 +13,13 @@ from collections.abc import Iterator
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 
 from pathways.models import Articulation, RouteKind, SkillCategory
+from pathways.plans.services import report_share_create
 from programs.models import IndustryCluster, Institution, Program, Specialty
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +55,7 @@ ALLOWED: dict[str, set[str]] = {
             "pathways:quiz_save",
             "pathways:account_code",
             "pathways:result_suggestions",
+            "pathways:shared_report",
             "pathways:email_reset",
             "pathways:email_reset_sent",
             "pathways:email_reset_confirm",
@@ -177,6 +180,10 @@ DETAIL_VALUES = {
     "programs:cluster_detail": lambda: IndustryCluster.objects.first().code,
     "pathways:route_detail": lambda: RouteKind.objects.first().code,
     "pathways:school_programs_template": lambda: "xlsx",
+    # A live link to walk_wang's report, made as she would make it: open to anyone who has it.
+    "pathways:shared_report": lambda: report_share_create(
+        student=User.objects.get(username="walk_wang"), shown_name="", days=7
+    ),
     "api:route-detail": lambda: RouteKind.objects.first().code,
     "api:skill-category-detail": lambda: SkillCategory.objects.first().code,
     "api:articulation-detail": lambda: Articulation.objects.first().pk,
