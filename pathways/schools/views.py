@@ -68,9 +68,7 @@ def _act(request: SignedInRequest, context: dict[str, Any]) -> HttpResponse | No
 @login_required
 @require_http_methods(["GET", "POST"])
 def school_home(request: SignedInRequest) -> HttpResponse:
-    school = access.school_admin_school(request.user)
-    if school is None:
-        raise Http404
+    school = _admin_school(request)
     context: dict[str, Any] = {"school": school, "class_form": ClassForm(), "counselor_form": CounselorForm()}
     if request.method == "POST":
         try:
