@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.functional import Promise as StrPromise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -518,6 +519,20 @@ class IndustryCluster(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The English name on English pages (where one is kept), the Chinese name otherwise."""
+        if (get_language() or "").startswith("en"):
+            return self.name_en or self.name
+        return self.name
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        """(code, name in the active language) for a filter's options, in the clusters' order."""
+        english = (get_language() or "").startswith("en")
+        rows = cls.objects.order_by("position").values_list("code", "name", "name_en")
+        return [(code, (name_en or name) if english else name) for code, name, name_en in rows]
 
 
 class SpecialtyIndustry(models.Model):

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.test import Client
 
-from programs.models import Program, ProgramStatus, Specialty
+from programs.models import IndustryCluster, Program, ProgramStatus, Specialty
 
 pytestmark = pytest.mark.django_db
 
@@ -118,3 +118,14 @@ def test_chinese_stays_the_default_whatever_the_browser_asks(client: Client) -> 
     assert '<html lang="en">' in text(client.get("/"))
     client.cookies["django_language"] = "klingon"
     assert '<html lang="zh-hans">' in text(client.get("/"))
+
+
+def test_english_pages_name_the_industries_in_english(client: Client) -> None:
+    cluster = IndustryCluster.objects.exclude(name_en="").first()
+    assert cluster is not None
+    assert cluster.name in text(client.get("/industries/"))
+    client.cookies["django_language"] = "en"
+    for path in ["/industries/", f"/industries/{cluster.code}/", "/programs/"]:
+        html = text(client.get(path))
+        assert cluster.name_en in html, path
+        assert f">{cluster.name}<" not in html, path
