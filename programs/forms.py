@@ -29,7 +29,7 @@ class CatalogFilterForm(forms.Form):
             for code, name, level in Category.objects.order_by("code").values_list("code", "name", "level")
         ]
         cast(forms.ChoiceField, self.fields["district"]).choices = [*any_, *DISTRICT_CHOICES]
-        cast(forms.ChoiceField, self.fields["cluster"]).choices = any_ + IndustryCluster.choices()
+        cast(forms.ChoiceField, self.fields["cluster"]).choices = [*any_, *IndustryCluster.choices()]
         cast(forms.ChoiceField, self.fields["kind"]).choices = any_ + list(InstitutionKind.choices)
 
     def filters(self) -> CatalogFilters:

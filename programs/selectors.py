@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, When
+from django.utils.translation import gettext as _
 
 from programs.models import (
     Category,
@@ -16,6 +17,7 @@ from programs.models import (
     InstitutionKind,
     Level,
     Occupation,
+    OutcomeMetric,
     ProfileStatus,
     Program,
     ProgramOutcome,
@@ -235,3 +237,66 @@ def cluster_detail(*, code: str) -> IndustryCluster | None:
         .filter(code=code)
         .first()
     )
+
+
+COMPARE_MIN, COMPARE_MAX = 2, 4  # programs side by side: fewer says nothing, more no longer fits a phone
+
+
+class CompareRefused(ValueError):
+    """Not two to four distinct programs of the public catalog."""
+
+
+def programs_compare(*, ids: list[int]) -> list[Program]:
+    """Two to four public (published or archived) programs, in the order asked, with what a comparison shows:
+    the latest outcomes, the specialty's industries (by weight) and what its graduates do."""
+    wanted = list(dict.fromkeys(ids))
+    if not COMPARE_MIN <= len(wanted) <= COMPARE_MAX:
+        raise CompareRefused(
+            _("Choose %(min)s to %(max)s different programs to compare; %(n)s were chosen.")
+            % {"min": COMPARE_MIN, "max": COMPARE_MAX, "n": len(wanted)}
+        )
+    found = {
+        program.pk: program
+        for program in Program.objects.exclude(status=ProgramStatus.DRAFT)
+        .select_related("institution", "specialty")
+        .prefetch_related(
+            _latest_outcomes(),
+            Prefetch(
+                "specialty__industry_links",
+                queryset=SpecialtyIndustry.objects.select_related("cluster").order_by("-weight", "cluster__position"),
+            ),
+            Prefetch(
+                "specialty__occupation_links",
+                queryset=SpecialtyOccupation.objects.select_related("occupation").order_by("position"),
+                to_attr="occupation_list",
+            ),
+        )
+        .filter(pk__in=wanted)
+    }
+    missing = [str(pk) for pk in wanted if pk not in found]
+    if missing:
+        raise CompareRefused(_("No public program has the number %(ids)s.") % {"ids": "、".join(missing)})
+    return [found[pk] for pk in wanted]
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    """One line of the comparison: a label and one value per program (None where not published)."""
+
+    label: str
+    values: list[object]
+
+
+def comparison_outcomes(programs: list[Program]) -> list[ComparisonRow]:
+    """Per outcome metric that any of the programs reports, each program's latest figure (or None)."""
+    latest: list[dict[str, ProgramOutcome]] = []
+    for program in programs:
+        by_metric: dict[str, ProgramOutcome] = {}
+        for outcome in program.outcomes.all():  # ordered by metric, newest year first
+            by_metric.setdefault(outcome.metric, outcome)
+        latest.append(by_metric)
+    return [
+        ComparisonRow(str(label), [row.get(metric) for row in latest])
+        for metric, label in OutcomeMetric.choices
+        if any(metric in row for row in latest)
+    ]

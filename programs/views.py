@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from programs import selectors
 from programs.forms import CatalogFilterForm
 from programs.models import IndustryCluster, Level
 from programs.paging import page_of, query_without_page
+from programs.web.inputs import parse_id
 
 
 @require_GET
@@ -55,6 +57,21 @@ def program_detail(request: HttpRequest, program_id: int) -> HttpResponse:
     if program is None:
         raise Http404
     return render(request, "programs/program_detail.html", {"program": program})
+
+
+@require_GET
+def program_compare(request: HttpRequest) -> HttpResponse:
+    """Two to four programs side by side (`?p=1&p=2…`): specialty, school, district, years, routes, places, tuition,
+    outcomes, industries and what graduates do. Catalog data only, so anyone may compare."""
+    ids = [parse_id(value) for value in request.GET.getlist("p")]
+    try:
+        if None in ids:
+            raise selectors.CompareRefused(_("A program number must be a whole number."))
+        programs = selectors.programs_compare(ids=[pk for pk in ids if pk is not None])
+    except selectors.CompareRefused as exc:
+        return render(request, "programs/program_compare.html", {"error": str(exc)}, status=400)
+    context = {"programs": programs, "outcomes": selectors.comparison_outcomes(programs)}
+    return render(request, "programs/program_compare.html", context)
 
 
 @require_GET

@@ -7,9 +7,11 @@ import os
 from collections.abc import Iterator
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
+from django.utils import translation
 
 from pathways.matching.recommendations import recommendation_store
 from pathways.models import CohortInvitation, QuizItem
@@ -36,6 +38,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
     report = outcome.get_result()
     if report.when == "call":
         item.failed_call = report.failed  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def chinese_between_tests() -> Iterator[None]:
+    """Each test starts in the default language: a page asked for in English leaves English active in this thread."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from pathways.matching.core import COLD_WEIGHTS, pair_features, program_table
 from pathways.matching.recommendations import attempt_profile, recommendations_for_attempt
 from pathways.models import (
     Decision,
+    FeedbackKind,
     QuizAttempt,
     RecommendationFeedback,
     ReviewItem,
@@ -26,6 +27,7 @@ from recommender.models import AREAS
 from recommender.reranker import FeedbackSet
 
 REASON_MAX = 200  # characters of a student's or counselor's reason (the fields' max_length)
+WITHDRAW = "withdraw"  # the form's value for taking a save or a dismissal back
 
 
 class FeedbackRefused(ValueError):
@@ -70,6 +72,14 @@ def feedback_record(*, actor: User, attempt: QuizAttempt, program: Program, kind
         program=program,
         defaults={"attempt": attempt, "kind": kind, "reason": reason},
     )
+
+
+def feedback_withdraw(*, actor: User, student_id: int, program: Program) -> bool:
+    """Take back what this actor said about the program (a save or a dismissal); True if there was something."""
+    deleted, _rows = RecommendationFeedback.objects.filter(
+        student_id=student_id, actor=actor, program=program, kind__in=(FeedbackKind.SAVE, FeedbackKind.DISMISS)
+    ).delete()
+    return bool(deleted)
 
 
 def feedback_dataset() -> FeedbackSet | None:

@@ -40,7 +40,7 @@ class PathwayQueryForm(forms.Form):
         cast(forms.ChoiceField, self.fields["routes"]).choices = [
             (r.code, r.display_name) for r in RouteKind.objects.order_by("position")
         ]
-        cast(forms.ChoiceField, self.fields["cluster"]).choices = any_ + IndustryCluster.choices()
+        cast(forms.ChoiceField, self.fields["cluster"]).choices = [*any_, *IndustryCluster.choices()]
         self.start_program: Program | None = None
 
     def clean(self) -> dict[str, Any]:

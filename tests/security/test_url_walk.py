@@ -86,6 +86,7 @@ ALLOWED: dict[str, set[str]] = {
             "api:program-detail",
             "api:industry-list",
             "api:industry-detail",
+            "programs:program_compare",
         ],
         EVERYONE,
     ),
@@ -106,6 +107,7 @@ ALLOWED: dict[str, set[str]] = {
             "pathways:password_change",
             "pathways:password_changed",
             "pathways:account_home",
+            "pathways:saved_programs",
         ],
         SIGNED_IN,
     ),
@@ -207,6 +209,8 @@ def concrete(name: str, route: str, is_route: bool, values: dict) -> str:
     path = "/" + path
     if name == "pathways:quiz_compare":
         path += f"?a={values['attempt_id']}&b={values['attempt_id']}"
+    if name == "programs:program_compare":
+        path += "?" + "&".join(f"p={pk}" for pk in Program.objects.published().values_list("pk", flat=True)[:3])
     return path
 
 
