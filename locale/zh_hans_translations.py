@@ -1187,4 +1187,5 @@ ZH_HANS: dict[str, str | list[str]] = {
     "no figure": "无数据",
     "What graduates do": "毕业生做什么",
     "Places, tuition and outcomes are as each school published them; a figure marked 示例 is sample data.": "名额、学费和就业数据以各校公布为准；标有“示例”的是示例数据。",
+    "You changed this review in another tab or window after this page was opened. Reload it to see the latest version, then make your change again.": "你在另一个标签页或窗口里修改过这份审核，晚于这个页面打开的时间。请刷新查看最新版本，再重新修改。",
 }

@@ -30,9 +30,17 @@ from programs.models import Program
 class ReviewConflict(RuntimeError):
     """Someone saved this review after the version the counselor was looking at."""
 
-    def __init__(self, current: int) -> None:
-        super().__init__(_("Another counselor changed this review first. Reload it to see their changes."))
+    def __init__(self, current: int, *, by_self: bool = False) -> None:
+        if by_self:  # the same counselor, from another tab or device
+            message = _(
+                "You changed this review in another tab or window after this page was opened. "
+                "Reload it to see the latest version, then make your change again."
+            )
+        else:
+            message = _("Another counselor changed this review first. Reload it to see their changes.")
+        super().__init__(message)
         self.current = current
+        self.by_self = by_self
 
 
 class ReviewInputError(ValueError):
@@ -52,7 +60,8 @@ def _bump(review_id: int, expected: int, counselor: User, status: str | None = N
     if status:
         changes["status"] = status
     if not Review.objects.filter(pk=review_id, version=expected).update(**changes):
-        raise ReviewConflict(Review.objects.values_list("version", flat=True).get(pk=review_id))
+        current, last_by = Review.objects.values_list("version", "updated_by_id").get(pk=review_id)
+        raise ReviewConflict(current, by_self=last_by == counselor.pk)
     return Review.objects.get(pk=review_id)
 
 

@@ -28,7 +28,7 @@ from pathways.models import (
 )
 from pathways.students.roles import DATA_PROTECTION_GROUP, role_group
 from programs.models import Institution, Program
-from tests.factories import as_user, student_in
+from tests.factories import as_user, counselor, student_in
 
 pytestmark = pytest.mark.django_db
 
@@ -136,6 +136,14 @@ def test_a_stale_version_gets_409_and_loses_nothing(li_and_zhao: dict) -> None:
     assert second.status_code == 409 and second.json()["version"] == 1
     assert Review.objects.get(student=wang).note == "第一位老师"
     html = as_user(li_and_zhao["li"]).post(
+        f"/counsel/students/{wang.pk}/", {"version": 0, "action": "note", "note": "x"}, follow=True
+    )
+    # Li's own second tab: she is told it was her, not another counselor.
+    assert "你在另一个标签页或窗口里修改过这份审核" in html.content.decode()
+    assert "另一位指导老师" not in html.content.decode()
+    co_counselor = counselor("counselor_sun")
+    Cohort.objects.get(name="一班").counselors.add(co_counselor)
+    html = as_user(co_counselor).post(
         f"/counsel/students/{wang.pk}/", {"version": 0, "action": "note", "note": "x"}, follow=True
     )
     assert "另一位指导老师先修改了" in html.content.decode()
