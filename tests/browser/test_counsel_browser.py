@@ -112,6 +112,18 @@ def test_a_student_joins_a_class_with_the_code_the_counselor_shows(
     code = counselor.locator(".join-code").inner_text()
     counselor.goto(f"{app_url}/counsel/")
     expect(counselor.locator("main table")).not_to_contain_text("browser_new")
+    # The header is two rows on a phone (name and tools, then the main links, which scroll sideways), and the
+    # page is no wider than the phone, in Chinese and in English.
+    header_rows = (
+        "new Set([...document.querySelectorAll('.site-header a, .site-header button')]"
+        ".map(e => Math.round(e.getBoundingClientRect().top / 10))).size"
+    )
+    assert counselor.evaluate(header_rows) <= 2
+    counselor.get_by_role("button", name="English").click()
+    expect(counselor.locator("h1")).to_have_text("My students")
+    assert counselor.evaluate(header_rows) <= 2
+    assert counselor.evaluate("document.documentElement.scrollWidth") <= 390
+    counselor.get_by_role("button", name="中文").click()
 
     student = open_page(viewport={"width": 390, "height": 844}, is_mobile=True)
     sign_in(student, app_url, "browser_new")
