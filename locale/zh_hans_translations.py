@@ -1188,4 +1188,6 @@ ZH_HANS: dict[str, str | list[str]] = {
     "What graduates do": "毕业生做什么",
     "Places, tuition and outcomes are as each school published them; a figure marked 示例 is sample data.": "名额、学费和就业数据以各校公布为准；标有“示例”的是示例数据。",
     "You changed this review in another tab or window after this page was opened. Reload it to see the latest version, then make your change again.": "你在另一个标签页或窗口里修改过这份审核，晚于这个页面打开的时间。请刷新查看最新版本，再重新修改。",
+    "The whole route, step by step": "完整路线，一步一步",
+    "The quickest way to your plan, and on from it to the highest stage it leads to. Other ways are in “Find a pathway”.": "先是到达你的计划最快的一条路，再从它一直升到能到的最高阶段。其他走法可以在“路径查询”里找。",
 }

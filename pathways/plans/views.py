@@ -77,7 +77,7 @@ def my_plan(request: SignedInRequest) -> HttpResponse:
     routes = selectors.routes_for_program(program=plan.program) if plan else None
     context = {
         "plan": plan,
-        "pathway": _plan_pathway(plan, profile) if plan else None,
+        "pathway": selectors.pathway_whole(to_plan=_plan_pathway(plan, profile), plan=plan.program) if plan else None,
         "entries": routes.into if routes else [],
         "exits": routes.out if routes else [],
         "next_specialties": follow_on_with_programs(specialty=plan.program.specialty) if plan else [],
@@ -109,7 +109,7 @@ def _report_context(student: User) -> dict[str, Any] | None:
         "counsel": counsel,
         "endorsed": [(item, routes.get(item.program_id, [])) for item in endorsed],
         "plan": plan,
-        "pathway": _plan_pathway(plan, profile) if plan else None,
+        "pathway": selectors.pathway_whole(to_plan=_plan_pathway(plan, profile), plan=plan.program) if plan else None,
         "industries": list(clusters.distinct().order_by("position")[:8]),
     }
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
@@ -318,3 +318,25 @@ def route_timeline(*, route: RouteKind) -> Timeline:
     first = route.first_years or DEFAULT_YEARS[route.from_level]
     second = route.second_years or DEFAULT_YEARS[later]
     return timeline_for([Stage(route.from_level, 1, first), Stage(later, first + 1, second, route.exam)])
+
+
+LEVEL_RANK = {Level.SECONDARY: 0, Level.ASSOCIATE: 1, Level.BACHELOR: 2}
+ONWARD_LOOKED_AT = 400  # pathways read from the planned program (each a few steps; the graph's order)
+
+
+def pathway_whole(*, to_plan: Pathway | None, plan: Program) -> Pathway | None:
+    """The whole route to the goal: the way to the planned program (when known) and on from it to the highest
+    stage it leads to (a 本科 where one is reachable), by the fewest years; one pathway, its years counted on."""
+    onward_all = PathwayResults(start=plan, filters=PathwayFilters(scope="city"))
+    onward = min(
+        onward_all[0 : min(len(onward_all), ONWARD_LOOKED_AT)],
+        key=lambda p: (-LEVEL_RANK.get(p.end.specialty.level, 0), p.total_years),
+        default=None,
+    )
+    if onward is None or len(onward.steps) < 2:
+        return to_plan
+    if to_plan is None:
+        return onward
+    shift = to_plan.total_years - onward.steps[0].last_year
+    later = [replace(s, first_year=s.first_year + shift, last_year=s.last_year + shift) for s in onward.steps[1:]]
+    return Pathway([*to_plan.steps, *later], onward.total_years + shift, onward.clusters)

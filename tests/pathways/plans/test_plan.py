@@ -8,6 +8,8 @@ from rest_framework.test import APIClient
 
 from pathways.matching.recommendations import recommendations_for_attempt
 from pathways.models import Plan, StudentProfile
+from pathways.routes.graph import PathwayFilters
+from pathways.routes.selectors import LEVEL_RANK, PathwayResults
 from programs.models import Program, ProgramStatus
 from tests.factories import as_user
 
@@ -22,8 +24,20 @@ def test_a_student_chooses_a_plan_and_prints_a_report_for_parents(li_and_zhao: d
     client = as_user(wang)
     assert client.post("/quiz/plan/", {"program": target.pk}).status_code == 302
     page = client.get("/quiz/plan/")
-    assert page.context["pathway"] is not None and page.context["pathway"].end.pk == target.pk
-    assert '<svg class="timeline"' in page.content.decode()
+    whole = page.context["pathway"]
+    # The whole route: from the 中考 to the plan, then on from it to the highest stage it leads to.
+    programs = [step.program.pk for step in whole.steps]
+    assert programs[0] == target.pk or whole.steps[0].route is None  # it starts at the 中考
+    at = programs.index(target.pk)
+    onward = PathwayResults(start=target, filters=PathwayFilters(scope="city"))
+    highest = max((LEVEL_RANK[p.end.specialty.level] for p in onward[0 : len(onward)]), default=0)
+    assert LEVEL_RANK[whole.end.specialty.level] == max(highest, LEVEL_RANK[target.specialty.level])
+    assert len(whole.steps) > at + 1 or highest == LEVEL_RANK[target.specialty.level]
+    for before, after in zip(whole.steps, whole.steps[1:], strict=False):
+        assert after.first_year == before.last_year + 1  # the years run on, with no gap or overlap
+    assert whole.total_years == whole.steps[-1].last_year
+    html = page.content.decode()
+    assert '<svg class="timeline"' in html and "完整路线" in html and 'class="badge plan-mark"' in html
     counsel = APIClient()
     counsel.force_authenticate(li_and_zhao["li"])
     counsel.post(
