@@ -27,7 +27,7 @@ from pathways.quiz import services as quiz
 from pathways.quiz.radar import radar_for
 from pathways.routes import selectors
 from pathways.routes.graph import PathwayFilters
-from pathways.routes.selectors import PathwayResults
+from pathways.routes.selectors import Pathway, PathwayResults
 from pathways.students import access
 from programs.models import IndustryCluster
 from programs.selectors import follow_on_with_programs
@@ -39,7 +39,7 @@ from programs.web.typing import SignedInRequest
 PROGRAM_RELATED = ("program__institution", "program__specialty")
 
 
-def _plan_pathway(plan: Plan, profile: StudentProfile | None) -> object:
+def _plan_pathway(plan: Plan, profile: StudentProfile | None) -> Pathway | None:
     """The quickest pathway to the planned program from where the student stands (a 初中 student's district)."""
     if profile is not None and (profile.stage or "junior") != "junior":
         return None

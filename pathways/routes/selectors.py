@@ -320,7 +320,7 @@ def route_timeline(*, route: RouteKind) -> Timeline:
     return timeline_for([Stage(route.from_level, 1, first), Stage(later, first + 1, second, route.exam)])
 
 
-LEVEL_RANK = {Level.SECONDARY: 0, Level.ASSOCIATE: 1, Level.BACHELOR: 2}
+LEVEL_RANK: dict[str, int] = {Level.SECONDARY: 0, Level.ASSOCIATE: 1, Level.BACHELOR: 2}
 ONWARD_LOOKED_AT = 400  # pathways read from the planned program (each a few steps; the graph's order)
 
 
