@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
@@ -29,12 +31,45 @@ from programs.models import (
     SpecialtyOccupation,
 )
 from programs.resources import InstitutionResource, ProgramResource, SpecialtyIndustryResource, SpecialtyResource
+from programs.web.spreadsheets import BytesTempStorage, SafeCSV, SafeXLSX
+
+TEMPLATE_FORMATS: dict[str, type[SafeCSV | SafeXLSX]] = {"csv": SafeCSV, "xlsx": SafeXLSX}
 
 
 class CatalogAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
-    """Import/export plus the history view on one admin."""
+    """Import/export plus the history view on one admin. The import page offers a template (the columns, with one
+    real row of the catalog as the example) in CSV and XLSX, reads a CSV in UTF-8 or GB18030, and tells every bad
+    row by its file line (see programs.resources)."""
 
     list_per_page = 50
+    tmp_storage_class = BytesTempStorage
+
+    def get_urls(self) -> list[URLPattern]:
+        name = f"{self.opts.app_label}_{self.opts.model_name}_import_template"
+        template = path("import/template.<str:fmt>", self.admin_site.admin_view(self.import_template), name=name)
+        return [template, *super().get_urls()]
+
+    def get_import_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_import_context_data(**kwargs)
+        name = f"admin:{self.opts.app_label}_{self.opts.model_name}_import_template"
+        context["import_templates"] = [(fmt.upper(), reverse(name, args=[fmt])) for fmt in TEMPLATE_FORMATS]
+        return context
+
+    def import_template(self, request: HttpRequest, fmt: str) -> HttpResponse:
+        """The import's columns and one row of real data to copy, as a file to fill in."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        if fmt not in TEMPLATE_FORMATS:
+            raise Http404
+        resource = self.get_import_resource_classes(request)[0](**self.get_import_resource_kwargs(request))
+        dataset = resource.export(queryset=resource.get_queryset().order_by("pk")[:1])
+        file_format = TEMPLATE_FORMATS[fmt]()
+        data = file_format.export_data(dataset)
+        if isinstance(data, str):
+            data = "\ufeff" + data  # Excel opens a UTF-8 CSV right only with its byte-order mark
+        response = HttpResponse(data, content_type=file_format.get_content_type())
+        response["Content-Disposition"] = f'attachment; filename="{self.opts.model_name}-template.{fmt}"'
+        return response
 
 
 @admin.register(Category)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.utils.functional import Promise as StrPromise
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
@@ -32,20 +32,82 @@ class NamedForeignKeyWidget(widgets.ForeignKeyWidget):
             raise ValueError(_("Unknown %(label)s: %(value)s") % {"label": self.label, "value": value}) from exc
 
 
+HEADER_LINES = 1  # a file's line of a data row is its row number plus the header line
+
+
 class AllOrNothingResource(resources.ModelResource):
-    """Rolls the whole file back on any error, and refuses a key that appears twice in one file."""
+    """Rolls the whole file back on any error, and refuses a key that appears twice in one file.
+
+    Every bad row of the file is found in one pass, and each is told in words by its file line:
+    "第 3 行：名额（招生计划）必须是整数（“一百”）", never a Python exception's name."""
 
     def import_data(self, dataset: Dataset, dry_run: bool = False, **kwargs: Any) -> Any:
         kwargs["use_transactions"] = True
         kwargs["rollback_on_validation_errors"] = True
-        return super().import_data(dataset, dry_run=dry_run, **kwargs)
+        result = super().import_data(dataset, dry_run=dry_run, **kwargs)
+        for row in result.invalid_rows:
+            row.line = row.number + HEADER_LINES
+            row.messages = self.row_messages(row.error_dict)
+        for number, errors in result.row_errors():
+            for error in errors:
+                error.line = number + HEADER_LINES
+        return result
+
+    def import_field(self, field: fields.Field, instance: Any, row: Any, is_m2m: bool = False, **kwargs: Any) -> None:
+        """A value the column's widget cannot read is the row's fault: say which column and what it holds."""
+        try:
+            super().import_field(field, instance, row, is_m2m, **kwargs)
+        except (ArithmeticError, TypeError, ValueError) as exc:
+            raise self.unreadable(field, row, exc) from exc
+
+    def unreadable(self, field: fields.Field, row: Any, exc: Exception) -> ValueError:
+        """The problem in words: "招生计划必须是整数（“一百”）"; a message our own widgets wrote is kept."""
+        value = row.get(field.column_name)
+        names = {"field": self.field_label(field.attribute or field.column_name), "value": value}
+        if isinstance(field.widget, widgets.IntegerWidget):
+            return ValueError(_("%(field)s must be a whole number (“%(value)s”)") % names)
+        if isinstance(field.widget, widgets.DecimalWidget | widgets.FloatWidget):
+            return ValueError(_("%(field)s must be a number (“%(value)s”)") % names)
+        if isinstance(field.widget, widgets.DateWidget | widgets.DateTimeWidget):
+            return ValueError(_("%(field)s must be a date (“%(value)s”)") % names)
+        if isinstance(exc, ValueError) and str(exc):
+            return exc
+        return ValueError(_("%(field)s cannot be read (“%(value)s”)") % names)
+
+    def field_label(self, name: str) -> str:
+        """The model field's verbose name (as the curator knows it), else the column's name."""
+        try:
+            return str(self._meta.model._meta.get_field(name.split("__")[0]).verbose_name)
+        except FieldDoesNotExist:  # a resource-only column has no model field
+            field = self.fields.get(name)
+            return str(field.column_name if field is not None else name)
+
+    def row_messages(self, error_dict: dict[str, list[str]]) -> list[str]:
+        """Each problem of a row once, led by the field's name where the message does not already say it."""
+        messages: list[str] = []
+        for name, problems in error_dict.items():
+            label = "" if name == NON_FIELD_ERRORS else self.field_label(name)
+            for problem in problems:
+                text = str(problem)
+                messages.append(text if not label or label in text else f"{label}：{text}")
+        return messages
 
     def get_instance(self, instance_loader: Any, row: Any) -> Any:
-        # An unknown code in a key column is the row's fault: report it with the row, not as a crash.
+        # An unknown code or an unreadable value in a key column is the row's fault: report it with the row, in
+        # words, not as a crash.
         try:
             return super().get_instance(instance_loader, row)
-        except ValueError as exc:
-            raise ValidationError({NON_FIELD_ERRORS: [str(exc)]}) from exc
+        except (ArithmeticError, TypeError, ValueError) as exc:
+            problems: dict[str, list[str]] = {}
+            for name in self._meta.import_id_fields:
+                field = self.fields[name]
+                try:
+                    field.clean(row)
+                except (ArithmeticError, TypeError, ValueError) as field_exc:
+                    problems[field.attribute or name] = [str(self.unreadable(field, row, field_exc))]
+            if not problems:
+                problems[NON_FIELD_ERRORS] = [str(exc)]
+            raise ValidationError(problems) from exc
 
     def before_import(self, dataset: Dataset, **kwargs: Any) -> None:
         self._seen_keys: dict[tuple, int] = {}

@@ -8,6 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from import_export.formats.base_formats import CSV, XLSX
+from import_export.tmp_storages import TempFolderStorage
+
+from programs.web.inputs import csv_text
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -25,7 +28,22 @@ class _Escaping:
 
 
 class SafeCSV(_Escaping, CSV):
-    pass
+    """CSV in and out; an uploaded file is read as UTF-8 (with or without a byte-order mark) or, failing that, as
+    GB18030, which Excel writes on Chinese Windows."""
+
+    def create_dataset(self, in_stream: Any, **kwargs: Any) -> Any:
+        if isinstance(in_stream, bytes):
+            in_stream = csv_text(in_stream)
+        return super().create_dataset(in_stream, **kwargs)
+
+
+class BytesTempStorage(TempFolderStorage):
+    """The admin import's upload, kept between preview and confirm and read back as the bytes it was, so the
+    format decides the encoding (django-import-export would read it as UTF-8 text)."""
+
+    def read(self) -> Any:
+        with open(self.get_full_path(), "rb") as file:
+            return file.read()
 
 
 class SafeXLSX(_Escaping, XLSX):

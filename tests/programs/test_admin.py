@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv as csv_module
 import io
 import re
 
@@ -10,7 +11,7 @@ import tablib
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from programs.models import Institution, Program, ProgramStatus, Specialty, SpecialtyIndustry
 from programs.resources import ProgramResource
@@ -175,3 +176,69 @@ def test_an_edit_in_the_admin_keeps_before_and_after(curator_client: Client) -> 
     inst.save()
     diff = inst.history.latest().diff_against(inst.history.latest().prev_record)
     assert [(c.field, c.old, c.new) for c in diff.changes] == [("district", "万州区", "开州区")]
+
+
+def test_import_problems_are_told_in_words_by_file_line_all_in_one_pass(curator_client: Client) -> None:
+    content = (
+        PROGRAM_HEADER
+        + "奉节职业教育中心,610101,2026,draft,45,,,,False\n"  # line 2: good
+        + "奉节职业教育中心,610102,2026,draft,一百,,,,False\n"  # line 3
+        + "奉节职业教育中心,999999,2026,draft,45,,,,False\n"  # line 4
+        + "奉节职业教育中心,610103,20x6,draft,5,,,,False\n"  # line 5: a key column
+        + "奉节职业教育中心,610104,2026,draft,5,,abc,,False\n"  # line 6
+    ).encode()
+    before = Program.objects.count()
+    html = upload(curator_client, "program", "programs.csv", content)
+    assert "第 3 行：招生计划必须是整数（“一百”）" in html
+    assert "第 4 行：未知的专业代码：999999" in html
+    assert "第 5 行：学年必须是整数（“20x6”）" in html
+    assert "第 6 行：" in html and "（“abc”）" in html
+    problems = html.split('<ul class="import-problems">')[1].split("</ul>")[0]
+    assert problems.count("<li>") == 4 and "第 2 行" not in problems and "class" not in problems
+    assert "文件中有 4 行有问题" in html and 'class="import-table-wrap"' in html
+    assert Program.objects.count() == before
+
+
+def test_a_csv_saved_by_excel_in_gbk_imports_in_the_admin(curator_client: Client) -> None:
+    content = (PROGRAM_HEADER + "奉节职业教育中心,610101,2026,draft,45,县教委 2026 计划,0,政策免学费,False\n").encode(
+        "gbk"
+    )
+    preview = upload(curator_client, "program", "programs.csv", content)
+    assert "县教委 2026 计划" in preview and "import-problems" not in preview
+    confirm(curator_client, "program", preview)
+    assert Program.objects.get(academic_year=2026, specialty__code="610101").quota_source == "县教委 2026 计划"
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        "programs/program",
+        "programs/institution",
+        "programs/specialty",
+        "programs/specialtyindustry",
+        "pathways/articulation",
+    ],
+)
+def test_every_import_page_offers_a_template_that_imports_back(curator_client: Client, model: str) -> None:
+    page = curator_client.get(f"/admin/{model}/import/").content.decode()
+    assert f"/admin/{model}/import/template.csv" in page and f"/admin/{model}/import/template.xlsx" in page
+    csv = curator_client.get(f"/admin/{model}/import/template.csv")
+    assert csv.status_code == 200 and "attachment" in csv["Content-Disposition"]
+    rows = list(csv_module.reader(io.StringIO(csv.content.decode("utf-8-sig"))))
+    assert len(rows) == 2 and len(rows[0]) == len(rows[1]) > 1  # the columns, and one real row to copy
+    xlsx = curator_client.get(f"/admin/{model}/import/template.xlsx")
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert [c.value for c in sheet[1]] == rows[0]
+    # The template as downloaded imports cleanly (it changes nothing: the row is already there).
+    app, name = model.split("/")
+    response = curator_client.post(
+        f"/admin/{model}/import/", {"import_file": SimpleUploadedFile(f"{name}.csv", csv.content), "format": CSV}
+    )
+    assert response.status_code == 200 and "import-problems" not in response.content.decode()
+    assert curator_client.get(f"/admin/{model}/import/template.pdf").status_code == 404
+
+
+def test_the_template_is_for_curators_only(student_wang: User) -> None:
+    client = Client()
+    client.force_login(student_wang)
+    assert client.get("/admin/programs/program/import/template.csv").status_code == 302  # to the admin's sign-in

@@ -7,7 +7,11 @@ and can never be placed in a class.
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -69,6 +73,17 @@ def test_a_roster_saved_by_excel_in_gbk_with_chinese_names_is_read(roster_class:
     assert set(CohortInvitation.objects.values_list("student__username", flat=True)) == {"王小明"}
     page = upload(as_user(li), one, "\ufeffusername\nstudent_wang\n")  # Excel's "CSV UTF-8", with its BOM
     assert CohortInvitation.objects.filter(student__username="student_wang").exists()
+
+
+def test_the_class_page_offers_the_roster_template_and_it_reads_back(roster_class: dict) -> None:
+    li, one = roster_class["li"], roster_class["one"]
+    page = as_user(li).get(f"/counsel/cohorts/{one.pk}/").content.decode()
+    link = re.search(r'href="([^"]*roster-template\.csv)" download', page)
+    assert link is not None
+    template = (Path(settings.BASE_DIR) / "static" / "templates" / "roster-template.csv").read_bytes()
+    assert template.decode("utf-8-sig").strip() == "username"
+    filled = template.decode("utf-8-sig") + "student_wang\r\n"
+    assert upload(as_user(li), one, "\ufeff" + filled).count(SAME_ANSWER) == 1
 
 
 def test_the_student_accepts_on_her_own_page_and_only_then_is_seen(roster_class: dict) -> None:
