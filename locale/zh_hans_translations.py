@@ -1203,4 +1203,12 @@ ZH_HANS: dict[str, str | list[str]] = {
     "%(n)s line of the file has a problem": ["文件中有 %(n)s 行有问题"],
     "Roster template (CSV)": "名单模板（CSV）",
     "one student's user name per line under the heading username; UTF-8 or Excel's Chinese default (GBK) both work. Each student still accepts the invitation themselves.": "在 username 这一列下每行写一个学生的用户名；UTF-8 或 Excel 中文版默认的 GBK 编码都可以。每位学生仍要自己接受邀请。",
+    "From %(s)s": "从%(s)s出发",
+    "Setting out from %(d)s": "从%(d)s出发",
+    "Setting out after 初中": "初中毕业后出发",
+    "to %(n)s %(levels)s program at %(schools)s schools": ["到 %(schools)s 所学校的 %(n)s 个%(levels)s专业点"],
+    "Sorted by fit to your latest quiz result: pathways to the specialties that suit you best come first.": "按你最近一次测评结果排序：通往最适合你的专业的路径排在前面。",
+    "Sign in and save a quiz result to see the pathways that fit you first.": "登录并保存测评结果后，最适合你的路径会排在前面。",
+    "Grouped by the first school you would enter.": "按你将进入的第一所学校分组。",
+    "Save a quiz result to see the pathways that fit you first.": "保存测评结果后，最适合你的路径会排在前面。",
 }

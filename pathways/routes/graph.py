@@ -308,7 +308,9 @@ class Walk:
     graph: RouteGraph
     filters: PathwayFilters
     start: int | None  # None: a 初中 graduate
+    fit: dict[str, float] | None = None  # specialty code → the student's fit: pathways to a better fit come first
     _memo: dict[tuple, int] = field(default_factory=dict)
+    _best: dict[int | str, float] = field(default_factory=dict)
 
     @cached_property
     def start_years(self) -> int:
@@ -368,6 +370,44 @@ class Walk:
     def count(self) -> int:
         return self.count_from(self.start, self.start_years, False, 0)
 
+    def best_fit(self, node: int | str) -> float:
+        """The best fit of any program on or after `node` (the graph is acyclic, so this ends)."""
+        if node not in self._best:
+            fit = self.fit or {}
+            own = fit.get(self.graph.programs[node].specialty_code, -1.0) if isinstance(node, int) else -1.0
+            later = [self.best_fit(edge.target) for edge in self.graph.out.get(node, [])]
+            self._best[node] = max([own, *later])
+        return self._best[node]
+
+    def _ordered(self, node: int | str | None, years: int) -> list[Edge]:
+        """The edges in the order pages list them: the graph's, or by the best fit they lead to."""
+        edges = list(self._edges(node, years))
+        if self.fit:
+            edges.sort(key=lambda edge: -self.best_fit(edge.target))
+        return edges
+
+    def reach(self) -> dict[str, set[int]]:
+        """Per route kind (ENTRY for the 中考), the programs entered by it on at least one matching pathway."""
+        found: dict[str, set[int]] = {}
+        seen: set[tuple] = set()
+        stack: list[tuple] = [(self.start, self.start_years, False, 0)]
+        while stack:
+            state = stack.pop()
+            if state in seen:
+                continue
+            seen.add(state)
+            node, years, used, depth = state
+            if depth >= MAX_EDGES:
+                continue
+            for edge in self._edges(node, years):
+                after = (edge.target, years + edge.years, self._used(used, edge), depth + 1)
+                if not self.count_from(*after):
+                    continue
+                if isinstance(edge.target, int) and edge.route != EXAM_EDGE:
+                    found.setdefault(edge.route, set()).add(edge.target)
+                stack.append(after)
+        return found
+
     def page(self, offset: int, limit: int) -> list[RawPathway]:
         page = _Page(limit=limit)
         self._collect(self.start, self.start_years, False, (), skip=offset, page=page)
@@ -382,7 +422,7 @@ class Walk:
                 page.found.append(RawPathway(self.start, path, years))
         if len(path) >= MAX_EDGES:
             return skip
-        for edge in self._edges(node, years):
+        for edge in self._ordered(node, years):
             if page.full:
                 break
             next_years, next_used = years + edge.years, self._used(used, edge)

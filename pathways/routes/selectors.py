@@ -4,13 +4,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+import numpy as np
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
-from pathways.models import Articulation, ExamBatch, ExamCutoff, RouteKind, SkillCategory, SpecialtySkillCategory
+from pathways.models import (
+    Articulation,
+    ExamBatch,
+    ExamCutoff,
+    QuizAttempt,
+    RouteKind,
+    SkillCategory,
+    SpecialtySkillCategory,
+    StudentProfile,
+)
 from pathways.routes.graph import ENTRY, PathwayFilters, RawPathway, RouteGraph, Walk, graph_get
 from pathways.routes.timeline import Stage, Timeline, timeline_for
 from programs.models import DEFAULT_YEARS, IndustryCluster, Level, Program, Specialty
+from recommender.artifacts import ranker_get
+from recommender.models import AREAS
 
 CLUSTERS_SHOWN = 4
 
@@ -73,6 +87,11 @@ class Pathway:
         return self.steps[-1].program
 
     @property
+    def first_move(self) -> Step:
+        """The first step taken (the start itself is not a move): what the explorer groups pathways by."""
+        return self.steps[1] if self.steps[0].is_start and len(self.steps) > 1 else self.steps[0]
+
+    @property
     def timeline(self) -> Timeline:
         return timeline_for(Stage(s.program.specialty.level, s.first_year, s.years, s.exam) for s in self.steps)
 
@@ -84,14 +103,16 @@ class PathwayPage:
     academic_year: int | None
 
 
-def pathway_walk(*, start: Program | None, filters: PathwayFilters) -> tuple[Walk | None, int | None]:
+def pathway_walk(
+    *, start: Program | None, filters: PathwayFilters, fit: dict[str, float] | None = None
+) -> tuple[Walk | None, int | None]:
     """The walk over the graph of the start's academic year; None when nothing can start there."""
     graph = graph_get(academic_year=start.academic_year if start is not None else None)
     if graph is None:
         return None, None
     if start is not None and start.pk not in graph.programs:
         return None, graph.academic_year  # a draft or archived program starts nothing
-    return Walk(graph, filters, start.pk if start is not None else None), graph.academic_year
+    return Walk(graph, filters, start.pk if start is not None else None, fit), graph.academic_year
 
 
 def pathways_search(*, start: Program | None, filters: PathwayFilters, offset: int = 0, limit: int = 20) -> PathwayPage:
@@ -288,14 +309,59 @@ def start_program_choices(*, q: str, limit: int = 20) -> list[Program]:
     return list(qs.select_related("institution", "specialty").order_by("institution__name", "specialty__code")[:limit])
 
 
+class RouteReach:
+    """One line of the explorer's summary: a route kind (None: enrolment after the 中考) and what it enters."""
+
+    def __init__(self, *, code: str, route: RouteKind | None, programs: int, schools: int, levels: list[str]) -> None:
+        self.code, self.route, self.programs, self.schools = code, route, programs, schools
+        self.link = ""  # the explorer's query narrowed to this route kind (set by the view)
+        self.level_labels = [str(Level(level).label) for level in levels]
+
+
+def student_fit(*, user: AbstractBaseUser | AnonymousUser) -> dict[str, float] | None:
+    """A signed-in student's fit to each specialty (code → score), from their latest saved quiz, for ordering the
+    explorer; None for anyone else, and for a student who turned profiling off."""
+    if not isinstance(user, User):
+        return None
+    if StudentProfile.objects.filter(user=user, profiling_opt_out=True).exists():
+        return None
+    attempt = QuizAttempt.objects.filter(student=user).order_by("-completed_at", "-pk").first()
+    if attempt is None or not attempt.scores:
+        return None
+    _version, ranker = ranker_get()
+    vector = np.array([[attempt.scores[area] / 40 for area in AREAS]])
+    return dict(zip(ranker.index.codes.tolist(), ranker.scores(vector)[0].tolist(), strict=True))
+
+
 class PathwayResults:
     """Every pathway of a query as a lazy sequence: its length is the exact count, a slice reads one page.
 
     Django's Paginator and DRF's pagination page it like a queryset.
     """
 
-    def __init__(self, *, start: Program | None, filters: PathwayFilters) -> None:
-        self.walk, self.academic_year = pathway_walk(start=start, filters=filters)
+    def __init__(self, *, start: Program | None, filters: PathwayFilters, fit: dict[str, float] | None = None) -> None:
+        self.walk, self.academic_year = pathway_walk(start=start, filters=filters, fit=fit)
+        self.by_fit = bool(fit)
+
+    def summary(self) -> list[RouteReach]:
+        """Before the list: per route kind, how many programs at how many schools it enters on these pathways."""
+        if self.walk is None:
+            return []
+        graph = self.walk.graph
+        reach = self.walk.reach()
+        kinds = {r.code: r for r in RouteKind.objects.filter(code__in=list(reach)).order_by("position")}
+        order = [ENTRY, *kinds]
+        return [
+            RouteReach(
+                code=code,
+                route=kinds.get(code),
+                programs=len(reach[code]),
+                schools=len({graph.programs[pk].institution for pk in reach[code]}),
+                levels=sorted({graph.programs[pk].level for pk in reach[code]}, key=lambda v: LEVEL_RANK.get(v, 0)),
+            )
+            for code in order
+            if code in reach
+        ]
 
     def __len__(self) -> int:
         return self.walk.count() if self.walk is not None else 0

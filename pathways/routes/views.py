@@ -22,8 +22,17 @@ def explorer(request: HttpRequest) -> HttpResponse:
     context["choices"] = selectors.start_program_choices(q=request.GET.get("q", "")[:50])
     context["q"] = request.GET.get("q", "")[:50]
     if submitted and form.is_valid():
-        results = selectors.PathwayResults(start=form.start_program, filters=form.filters())
+        fit = selectors.student_fit(user=request.user)
+        results = selectors.PathwayResults(start=form.start_program, filters=form.filters(), fit=fit)
         context["page"] = page_of(request, results, PATHWAYS_PER_PAGE)
+        summary = results.summary()
+        context["summary"] = summary
+        for line in summary:  # each route kind's line opens the same query narrowed to that kind
+            params = request.GET.copy()
+            params.pop("page", None)
+            params.setlist("routes", [line.code])
+            line.link = params.urlencode()
+        context["by_fit"] = results.by_fit
         context["start_program"] = form.start_program
         context["academic_year"] = results.academic_year
     return render(request, "pathways/explorer.html", context)

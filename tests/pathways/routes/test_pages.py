@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from pathways.models import Articulation, RouteKind
+from pathways.models import Articulation, RouteKind, StudentProfile
+from pathways.routes.graph import ENTRY, PathwayFilters
+from pathways.routes.selectors import PathwayResults, student_fit
+from tests.factories import saved_student
 from tests.pathways.conftest import World
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +87,45 @@ def test_stay_near_home_from_a_program_keeps_to_its_area(small_city: World, clie
     """From a program, "near home" defaults to the program's area: 丁大学 in 沙坪坝区 is not in 渝东北."""
     response = client.get("/pathways/", {"start": "program", "program": small_city.p1.pk, "near_home": "on"})
     assert response.context["page"].paginator.count == 2  # P1 → Q1 (3+2) and P1 → Q2 (职教高考), both in 万州区
+
+
+def test_the_explorer_sums_up_by_route_kind_before_listing(client: Client) -> None:
+    """The summary's numbers are those of the pathways themselves: every program a route kind enters on a listed
+    pathway, and no other."""
+    query = {"start": "junior", "district": "奉节县", "scope": "district"}
+    response = client.get("/pathways/", query)
+    summary = {line.code: line for line in response.context["summary"]}
+    results = PathwayResults(start=None, filters=PathwayFilters(district="奉节县", scope="district"))
+    entered: dict[str, set[int]] = {}
+    for pathway in results[0 : len(results)]:
+        for step in pathway.steps:
+            if not step.is_start:
+                entered.setdefault(step.route.code if step.route else ENTRY, set()).add(step.program.pk)
+    assert {code: line.programs for code, line in summary.items()} == {c: len(p) for c, p in entered.items()}
+    body = response.content.decode()
+    assert "从奉节县出发" in body and "中考后入读" in body and 'class="group-head"' in body
+    narrowed = next(line for line in summary.values() if line.route is not None)
+    assert f"routes={narrowed.code}" in narrowed.link and "district=" in narrowed.link
+
+
+def test_a_signed_in_student_sees_the_pathways_that_fit_first(client: Client) -> None:
+    attempt = saved_student("student_explorer")
+    client.force_login(attempt.student)
+    query = {"start": "junior", "district": "奉节县", "scope": "district"}
+    page = client.get("/pathways/", query)
+    assert page.context["by_fit"] and "按你最近一次测评结果排序" in page.content.decode()
+    fit = student_fit(user=attempt.student)
+    plain = PathwayResults(start=None, filters=PathwayFilters(district="奉节县", scope="district"))
+    fitted = PathwayResults(start=None, filters=PathwayFilters(district="奉节县", scope="district"), fit=fit)
+    assert len(plain) == len(fitted)  # the same pathways, in another order
+    everything = fitted[0 : len(fitted)]
+    assert sorted(str(p.steps) for p in everything) == sorted(str(p.steps) for p in plain[0 : len(plain)])
+    best = [max(fit.get(s.program.specialty.code, -1.0) for s in p.steps) for p in everything]
+    first_group = [
+        b for p, b in zip(everything, best, strict=True) if p.first_move.program == everything[0].first_move.program
+    ]
+    assert max(first_group) == max(best)  # the first school listed leads to the best fit on offer
+    paged = [str(p.steps) for n in range(0, len(fitted), 7) for p in fitted[n : n + 7]]
+    assert paged == [str(p.steps) for p in everything]  # pages follow the same order, none lost or repeated
+    StudentProfile.objects.update_or_create(user=attempt.student, defaults={"profiling_opt_out": True})
+    assert student_fit(user=attempt.student) is None  # profiling off: the catalog's order
