@@ -993,7 +993,7 @@ ZH_HANS: dict[str, str | list[str]] = {
     "Year": "学年",
     "Join code": "加入码",
     "Students": "学生",
-    "Take %(name)s off this class": "让 %(name)s 不再负责这个班",
+    "remove %(name)s from this class": "移除 %(name)s，不再负责这个班",
     "remove": "移除",
     "no counselor yet": "还没有指导老师",
     "Assign": "安排",
