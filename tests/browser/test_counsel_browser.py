@@ -83,6 +83,11 @@ def test_a_counselor_endorses_rejects_and_adds_and_the_student_sees_all_three(
     expect(body).to_contain_text("指导老师：认可")
     expect(body).to_contain_text("离家太远")
     expect(body).to_contain_text(extra.specialty.name)
+    # The counselor's order as the student sees it: the endorsed program first, the advised-against one last.
+    listed = student.locator(".programs-list > li")
+    expect(listed.first).to_contain_text("指导老师：认可")
+    expect(listed.last).to_contain_text("离家太远")
+    expect(listed.last.locator(".counselor-mark .badge.warn")).to_be_visible()
     student.goto(f"{app_url}/quiz/history/")
     expect(student.locator("main")).to_contain_text("你的指导老师认可了")
 
@@ -135,3 +140,25 @@ def test_a_student_joins_a_class_with_the_code_the_counselor_shows(
     counselor.goto(f"{app_url}/counsel/")
     expect(counselor.locator("main table")).to_contain_text("browser_new")
     expect(counselor.locator("main")).to_contain_text("browser_new 加入了一班。")
+
+
+def test_a_roster_saved_by_excel_in_gbk_invites_and_the_student_accepts(
+    demo_data: None, app_url: str, open_page: Callable[..., Page]
+) -> None:
+    """The counselor uploads the roster as Excel on Chinese Windows saves it (GBK, a Chinese user name); the student
+    finds the invitation on My classes and joins by accepting it."""
+    people = setup_class()
+    student_account("王小明", password=PASSWORD)
+    cohort = people["li"].cohorts_counseled.first()
+    counselor = open_page(viewport={"width": 390, "height": 844}, is_mobile=True)
+    sign_in(counselor, app_url, "browser_counselor_li")
+    counselor.goto(f"{app_url}/counsel/cohorts/{cohort.pk}/")
+    roster = "username\r\n王小明\r\n".encode("gbk")
+    counselor.set_input_files("#id_roster", files=[{"name": "名单.csv", "mimeType": "text/csv", "buffer": roster}])
+    counselor.get_by_role("button", name="发送邀请").click()
+    expect(counselor.locator("main")).to_contain_text("第 2 行，王小明：已邀请")
+    student = open_page(viewport={"width": 390, "height": 844}, is_mobile=True)
+    sign_in(student, app_url, "王小明")
+    student.goto(f"{app_url}/me/classes/")
+    student.get_by_role("button", name="接受").click()
+    expect(student.locator("main")).to_contain_text("你已加入一班")

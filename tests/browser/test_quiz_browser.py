@@ -85,3 +85,26 @@ def test_a_student_completes_the_quick_quiz_on_a_phone_and_saves(demo_data: None
     expect(first).to_contain_text("你喜欢")  # the reason names what the student likes that matches
     expect(first).to_contain_text("怎么升上去")  # and the route that reaches the program
     assert page.locator("ol.pathways > li.card").count() == 10
+
+
+def test_the_quiz_scale_and_the_radar_are_english_on_english_pages(demo_data: None, app_url: str, phone: Page) -> None:
+    page = phone
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": app_url}])
+    page.goto(f"{app_url}/quiz/quick/")
+    screen = page.locator(".screen:not([hidden])")
+    expect(screen.locator("fieldset.question").first).to_contain_text("Strongly dislike")
+    expect(screen).not_to_contain_text("非常不喜欢")
+    counter = [0]
+    while not page.locator(".finish").is_visible() or counter[0] < 30:
+        questions = page.locator(".screen:not([hidden]) fieldset.question")
+        for i in range(questions.count()):
+            if not questions.nth(i).locator("input:checked").count():
+                counter[0] += 1
+                questions.nth(i).get_by_text("Like", exact=True).click()
+        page.wait_for_timeout(300)
+    page.locator(".finish").click()
+    radar = page.locator("svg.radar")
+    expect(radar).to_contain_text("Conventional")
+    for label in radar.locator("text").all():  # every area's name inside the phone's width, none cut off
+        box = label.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
