@@ -38,7 +38,7 @@ from pathways.quiz import services as quiz
 from pathways.routes.resources import ArticulationResource
 from pathways.schools.services import SchoolRefused, staff_account_create, username_check
 from pathways.tasks import recompute_recommendations, train_recommender_and_recompute
-from programs.admin import CatalogAdmin
+from programs.admin import CatalogAdmin, NamedFieldsExportForm
 from recommender.artifacts import model_version_activate
 from recommender.models import ModelVersion
 
@@ -352,6 +352,7 @@ class AuditEntryAdmin(ExportMixin, ReadOnlyAdmin):
     the data-protection role (its view permission) reads it; catalog curators do not."""
 
     resource_classes = [AuditResource]
+    export_form_class = NamedFieldsExportForm
     list_display = ["at", "actor_username", "student", "action", "detail"]
     list_filter = ["action"]
     search_fields = ["actor_username", "student__username"]

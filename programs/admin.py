@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
+from import_export.forms import SelectableFieldsExportForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from programs import services
@@ -36,6 +37,20 @@ from programs.web.spreadsheets import BytesTempStorage, SafeCSV, SafeXLSX
 TEMPLATE_FORMATS: dict[str, type[SafeCSV | SafeXLSX]] = {"csv": SafeCSV, "xlsx": SafeXLSX}
 
 
+class NamedFieldsExportForm(SelectableFieldsExportForm):
+    """The export page's field list names each field as the admin does (招生计划), with the file's column after it."""
+
+    def _get_field_label(self, resource: Any, field_name: str) -> str:
+        field = resource.fields.get(field_name)
+        column = field.column_name if field is not None else field_name
+        attribute = (field.attribute if field is not None else None) or field_name
+        try:
+            label = str(resource._meta.model._meta.get_field(attribute.split("__")[0]).verbose_name)
+        except FieldDoesNotExist:
+            return column
+        return f"{label} ({column})"
+
+
 class CatalogAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     """Import/export plus the history view on one admin. The import page offers a template (the columns, with one
     real row of the catalog as the example) in CSV and XLSX, reads a CSV in UTF-8 or GB18030, and tells every bad
@@ -43,6 +58,7 @@ class CatalogAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 
     list_per_page = 50
     tmp_storage_class = BytesTempStorage
+    export_form_class = NamedFieldsExportForm
 
     def get_urls(self) -> list[URLPattern]:
         name = f"{self.opts.app_label}_{self.opts.model_name}_import_template"

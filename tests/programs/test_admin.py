@@ -242,3 +242,9 @@ def test_the_template_is_for_curators_only(student_wang: User) -> None:
     client = Client()
     client.force_login(student_wang)
     assert client.get("/admin/programs/program/import/template.csv").status_code == 302  # to the admin's sign-in
+
+
+def test_the_export_page_names_fields_as_the_admin_does(curator_client: Client) -> None:
+    page = curator_client.get("/admin/programs/program/export/").content.decode()
+    assert "招生计划 (quota)" in page and "学年 (academic_year)" in page
+    assert "Quota Source" not in page and "{#" not in page  # no English title-case, no template comment shown
