@@ -1211,4 +1211,9 @@ ZH_HANS: dict[str, str | list[str]] = {
     "Sign in and save a quiz result to see the pathways that fit you first.": "登录并保存测评结果后，最适合你的路径会排在前面。",
     "Grouped by the first school you would enter.": "按你将进入的第一所学校分组。",
     "Save a quiz result to see the pathways that fit you first.": "保存测评结果后，最适合你的路径会排在前面。",
+    "See every pathway one by one": "逐条查看全部路径",
+    "%(n)s pathway begins this way": ["%(n)s 条路径从这里开始"],
+    "; the first ones:": "；先看前几条：",
+    "Every route on from this program": "从这个专业点往后的全部路线",
+    "Every pathway by %(r)s": "经%(r)s的全部路径",
 }

@@ -386,6 +386,15 @@ class Walk:
             edges.sort(key=lambda edge: -self.best_fit(edge.target))
         return edges
 
+    def groups(self) -> list[tuple[Edge, int]]:
+        """The first moves from the start, in the order pages list them, each with how many pathways follow it."""
+        moves = []
+        for edge in self._ordered(self.start, self.start_years):
+            n = self.count_from(edge.target, self.start_years + edge.years, self._used(False, edge), 1)
+            if n:
+                moves.append((edge, n))
+        return moves
+
     def reach(self) -> dict[str, set[int]]:
         """Per route kind (ENTRY for the 中考), the programs entered by it on at least one matching pathway."""
         found: dict[str, set[int]] = {}

@@ -333,6 +333,55 @@ def student_fit(*, user: AbstractBaseUser | AnonymousUser) -> dict[str, float] |
     return dict(zip(ranker.index.codes.tolist(), ranker.scores(vector)[0].tolist(), strict=True))
 
 
+@dataclass
+class PathwayGroup:
+    """The pathways that begin with the same first move: into one school's program, or to one open exam."""
+
+    program: Program | None  # the program first entered (None: an exam, whose programs are many)
+    route: RouteKind | None  # the route of that move (None: enrolment after the 中考)
+    exam: str  # the exam's name for an exam group
+    count: int
+    pathways: list[Pathway]
+
+
+class PathwayGroups:
+    """The explorer's list: the first moves (by fit when known), each with its count and its first pathways; a lazy
+    sequence that Django's paginator pages. The pathways shown are those of PathwayResults, at the same places."""
+
+    SHOWN = 2  # pathways shown per group; the rest are a tap away
+
+    def __init__(self, results: PathwayResults) -> None:
+        self.results = results
+        moves = results.walk.groups() if results.walk is not None else []
+        self.moves = moves
+        self.starts = [0]
+        for _edge, n in moves:
+            self.starts.append(self.starts[-1] + n)
+
+    def __len__(self) -> int:
+        return len(self.moves)
+
+    def __getitem__(self, index: slice) -> list[PathwayGroup]:
+        if not isinstance(index, slice):
+            raise TypeError("PathwayGroups is read a page (a slice) at a time.")
+        groups = []
+        for n in range(*index.indices(len(self.moves))):
+            edge, count = self.moves[n]
+            shown = self.results[self.starts[n] : self.starts[n] + min(count, self.SHOWN)]
+            first = shown[0].first_move if shown else None
+            is_exam = not isinstance(edge.target, int)
+            groups.append(
+                PathwayGroup(
+                    program=None if is_exam or first is None else first.program,
+                    route=first.route if first is not None else None,
+                    exam=first.exam if is_exam and first is not None else "",
+                    count=count,
+                    pathways=shown,
+                )
+            )
+        return groups
+
+
 class PathwayResults:
     """Every pathway of a query as a lazy sequence: its length is the exact count, a slice reads one page.
 

@@ -12,6 +12,7 @@ from pathways.routes.forms import PathwayQueryForm
 from programs.paging import page_of, query_without_page
 
 PATHWAYS_PER_PAGE = 10
+GROUPS_PER_PAGE = 8
 
 
 @require_GET
@@ -24,7 +25,16 @@ def explorer(request: HttpRequest) -> HttpResponse:
     if submitted and form.is_valid():
         fit = selectors.student_fit(user=request.user)
         results = selectors.PathwayResults(start=form.start_program, filters=form.filters(), fit=fit)
-        context["page"] = page_of(request, results, PATHWAYS_PER_PAGE)
+        context["total"] = len(results)
+        context["grouped"] = request.GET.get("view") != "all"
+        if context["grouped"]:  # by first move, each with its first pathways: a few screens, not a thousand pages
+            context["page"] = page_of(request, selectors.PathwayGroups(results), GROUPS_PER_PAGE)
+        else:
+            context["page"] = page_of(request, results, PATHWAYS_PER_PAGE)
+        every = request.GET.copy()
+        every.pop("page", None)
+        every["view"] = "all"
+        context["all_query"] = every.urlencode()
         summary = results.summary()
         context["summary"] = summary
         for line in summary:  # each route kind's line opens the same query narrowed to that kind

@@ -7,7 +7,7 @@ from django.test import Client
 
 from pathways.models import Articulation, RouteKind, StudentProfile
 from pathways.routes.graph import ENTRY, PathwayFilters
-from pathways.routes.selectors import PathwayResults, student_fit
+from pathways.routes.selectors import PathwayGroups, PathwayResults, student_fit
 from tests.factories import saved_student
 from tests.pathways.conftest import World
 
@@ -15,10 +15,11 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_explorer_draws_every_pathway_of_a_junior_graduate(small_city: World, client: Client) -> None:
-    response = client.get("/pathways/", {"start": "junior", "district": "万州区", "scope": "district"})
+    query = {"start": "junior", "district": "万州区", "scope": "district", "view": "all"}
+    response = client.get("/pathways/", query)
     assert response.status_code == 200
     body = response.content.decode()
-    assert response.context["page"].paginator.count == 8
+    assert response.context["page"].paginator.count == 8 == response.context["total"]
     assert body.count('<svg class="timeline"') == 8
     assert "甲中职" in body and "丙学院" in body and "丁大学" in body
     assert "五年一贯制" in body and "转段考核" in body
@@ -103,7 +104,7 @@ def test_the_explorer_sums_up_by_route_kind_before_listing(client: Client) -> No
                 entered.setdefault(step.route.code if step.route else ENTRY, set()).add(step.program.pk)
     assert {code: line.programs for code, line in summary.items()} == {c: len(p) for c, p in entered.items()}
     body = response.content.decode()
-    assert "从奉节县出发" in body and "中考后入读" in body and 'class="group-head"' in body
+    assert "从奉节县出发" in body and "中考后入读" in body and 'class="group"' in body
     narrowed = next(line for line in summary.values() if line.route is not None)
     assert f"routes={narrowed.code}" in narrowed.link and "district=" in narrowed.link
 
@@ -129,3 +130,24 @@ def test_a_signed_in_student_sees_the_pathways_that_fit_first(client: Client) ->
     assert paged == [str(p.steps) for p in everything]  # pages follow the same order, none lost or repeated
     StudentProfile.objects.update_or_create(user=attempt.student, defaults={"profiling_opt_out": True})
     assert student_fit(user=attempt.student) is None  # profiling off: the catalog's order
+
+
+def test_the_explorer_groups_pathways_by_their_first_move(client: Client) -> None:
+    """Grouped (the default): each first move once, its count, and its first pathways, which are the flat list's
+    pathways at the same places; the counts add up to the total."""
+    query = {"start": "junior", "district": "奉节县", "scope": "district"}
+    response = client.get("/pathways/", query)
+    groups = response.context["page"].object_list
+    total = response.context["total"]
+    results = PathwayResults(start=None, filters=PathwayFilters(district="奉节县", scope="district"))
+    flat = [str(p.steps) for p in results[0 : len(results)]]
+    every = PathwayGroups(results)[0 : len(PathwayGroups(results))]
+    assert sum(g.count for g in every) == total == len(flat) and len(every) > 1
+    at = 0
+    for group in every:
+        assert [str(p.steps) for p in group.pathways] == flat[at : at + len(group.pathways)]
+        assert all(p.first_move.program == group.pathways[0].first_move.program for p in group.pathways)
+        at += group.count
+    assert [g.count for g in groups] == [g.count for g in every[: len(groups)]]
+    body = response.content.decode()
+    assert "条路径从这里开始" in body and "逐条查看全部路径" in body and "view=all" in body
