@@ -1206,7 +1206,7 @@ ZH_HANS: dict[str, str | list[str]] = {
     "From %(s)s": "从%(s)s出发",
     "Setting out from %(d)s": "从%(d)s出发",
     "Setting out after 初中": "初中毕业后出发",
-    "to %(n)s %(levels)s program at %(schools)s schools": ["到 %(schools)s 所学校的 %(n)s 个%(levels)s专业点"],
+    "to %(n)s %(levels)s program (schools: %(schools)s)": ["到 %(schools)s 所学校的 %(n)s 个%(levels)s专业点"],
     "Sorted by fit to your latest quiz result: pathways to the specialties that suit you best come first.": "按你最近一次测评结果排序：通往最适合你的专业的路径排在前面。",
     "Sign in and save a quiz result to see the pathways that fit you first.": "登录并保存测评结果后，最适合你的路径会排在前面。",
     "Grouped by the first school you would enter.": "按你将进入的第一所学校分组。",
