@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -27,6 +28,7 @@ from pathways.models import (
     FormVersion,
     FormVersionItem,
     QuizItem,
+    RecomputeRun,
     RouteKind,
     SchoolStaff,
     SkillCategory,
@@ -39,8 +41,11 @@ from pathways.routes.resources import ArticulationResource
 from pathways.schools.services import SchoolRefused, staff_account_create, username_check
 from pathways.tasks import recompute_recommendations, train_recommender_and_recompute
 from programs.admin import CatalogAdmin, NamedFieldsExportForm
+from programs.web.inputs import parse_id
 from recommender.artifacts import model_version_activate
 from recommender.models import ModelVersion
+
+RECOMPUTE_REFRESH_SECONDS = 5  # how often a version's page reloads while its recompute runs
 
 
 @admin.register(RouteKind)
@@ -246,8 +251,27 @@ class ModelVersionAdmin(admin.ModelAdmin):
         "real_data",
         "metrics",
         "is_active",
+        "recompute",
     ]
     actions = ["activate", "train"]
+    change_form_template = "admin/pathways/modelversion/change_form.html"
+
+    @admin.display(description=_("recompute of the stored recommendations"))
+    def recompute(self, version: ModelVersion) -> str:
+        run = version.recompute_runs.order_by("-created_at", "-pk").first()
+        if run is None:
+            return str(_("None yet: activating this version recomputes every student's stored recommendations."))
+        return render_to_string("admin/pathways/_recompute_progress.html", {"p": run.progress()})
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
+    ) -> HttpResponse:
+        """While its recompute runs, the page reloads itself every few seconds (a meta refresh: no script)."""
+        version = ModelVersion.objects.filter(pk=parse_id(object_id) or 0).first()
+        run = version.recompute_runs.order_by("-created_at", "-pk").first() if version else None
+        refresh = run is not None and not run.progress().finished
+        context = {**(extra_context or {}), "refresh_seconds": RECOMPUTE_REFRESH_SECONDS if refresh else 0}
+        return super().change_view(request, object_id, form_url, extra_context=context)
 
     @admin.display(description=_("catalog"))
     def catalog(self, version: ModelVersion) -> str:
@@ -321,6 +345,34 @@ class ModelVersionAdmin(admin.ModelAdmin):
             return
         message = _("Version %(n)s is active; recommendations are being recomputed.") % {"n": version.number}
         self.message_user(request, message)
+
+
+@admin.register(RecomputeRun)
+class RecomputeRunAdmin(admin.ModelAdmin):
+    """Every recompute and its progress, newest first: read-only, a record of the work."""
+
+    list_display = ["pk", "model_version", "only_stale", "created_at", "state", "chunks", "students"]
+    readonly_fields = ["model_version", "only_stale", "chunks_total", "students_total", "created_at", "started_at"]
+    list_select_related = ["model_version"]
+
+    @admin.display(description=_("state"))
+    def state(self, run: RecomputeRun) -> str:
+        return str(run.progress().state.label)
+
+    @admin.display(description=_("chunks done"))
+    def chunks(self, run: RecomputeRun) -> str:
+        progress = run.progress()
+        return f"{progress.done} / {run.chunks_total}"
+
+    @admin.display(description=_("students redone"))
+    def students(self, run: RecomputeRun) -> int:
+        return run.progress().students
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

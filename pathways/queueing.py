@@ -117,6 +117,8 @@ class ReliableTask(Task):
             log.warning("Could not count deliveries of %s[%s]", self.name, self.request.id, exc_info=True)
             return 0
 
+    on_drop: Any = None  # a task's own record of a dropped message, called with (args, kwargs)
+
     def _drop(self, deliveries: int, args: tuple, kwargs: dict) -> None:
         log.error(
             "Dropped poison task %s[%s] after %s deliveries (limit TASK_MAX_DELIVERIES=%s); args=%r kwargs=%r",
@@ -135,6 +137,11 @@ class ReliableTask(Task):
             "deliveries": deliveries - 1,
             "dropped_at": timezone.now().isoformat(),
         }
+        if self.on_drop is not None:
+            try:
+                self.on_drop(args, kwargs)
+            except Exception:  # the drop itself must not fail: the message is gone either way
+                log.exception("Could not record the dropped %s[%s]", self.name, self.request.id)
         client = broker_redis()
         if client is not None:
             pipe = client.pipeline()

@@ -13,7 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from pathways.matching.feedback import feedback_dataset
-from pathways.matching.recompute import recompute_plan, recompute_range
+from pathways.matching.progress import chunk_done, chunk_dropped, chunk_started, run_plan
+from pathways.matching.recompute import recompute_plan_counted, recompute_range
 from pathways.queueing import ReliableTask, enqueue
 from pathways.students.privacy import retention_purge
 from recommender.artifacts import ranker_cache_clear, ranker_get
@@ -21,26 +22,30 @@ from recommender.models import ModelVersion
 from recommender.training import model_train
 
 
-def _enqueue_chunks(ranges: list[tuple[int, int]], only_stale: bool) -> None:
-    for first, last in ranges:
-        enqueue(recompute_chunk, first, last, only_stale)
+def _plan_and_enqueue(after_user_id: int, only_stale: bool) -> int:
+    """Plan the chunks, keep the run (its progress is on the model version's admin page and in the API) and send one
+    task per chunk once this commits. A sweep that finds nothing stale keeps no run."""
+    with transaction.atomic():
+        ranges, students = recompute_plan_counted(after_user_id=after_user_id, only_stale=only_stale)
+        if not ranges and only_stale:
+            return 0
+        run = run_plan(ranges=ranges, students=students, only_stale=only_stale)
+        for first, last in ranges:
+            enqueue(recompute_chunk, first, last, only_stale, run.pk)
+    return len(ranges)
 
 
 @shared_task(base=ReliableTask)
 def recompute_recommendations(after_user_id: int = 0) -> int:
     """Plan a full recompute: one chunk task per range of students, enqueued once this commits. Returns the chunks."""
-    ranges = recompute_plan(after_user_id=after_user_id)
-    _enqueue_chunks(ranges, only_stale=False)
-    return len(ranges)
+    return _plan_and_enqueue(after_user_id, only_stale=False)
 
 
 @shared_task(base=ReliableTask)
 def recompute_stale_recommendations(after_user_id: int = 0) -> int:
     """After a catalog change, a model flip, or work lost while the broker was down: redo every set from an older
     state (the beat schedule runs this every RECOMPUTE_STALE_EVERY seconds)."""
-    ranges = recompute_plan(after_user_id=after_user_id, only_stale=True)
-    _enqueue_chunks(ranges, only_stale=True)
-    return len(ranges)
+    return _plan_and_enqueue(after_user_id, only_stale=True)
 
 
 def _pointer_refresh() -> None:
@@ -52,11 +57,15 @@ def _pointer_refresh() -> None:
         ranker_cache_clear()
 
 
-@shared_task(base=ReliableTask)
-def recompute_chunk(first_user_id: int, last_user_id: int, only_stale: bool = False) -> int:
-    """Recompute one range of students in one transaction; idempotent, so a redelivery is harmless."""
+@shared_task(base=ReliableTask, on_drop=staticmethod(chunk_dropped))
+def recompute_chunk(first_user_id: int, last_user_id: int, only_stale: bool = False, run_id: int = 0) -> int:
+    """Recompute one range of students in one transaction; idempotent, so a redelivery is harmless. The run's chunk
+    row is marked after the commit (a worker killed in between redoes the chunk and marks it then)."""
     _pointer_refresh()
-    return recompute_range(first_user_id=first_user_id, last_user_id=last_user_id, only_stale=only_stale).students
+    chunk_started(run_id=run_id)
+    students = recompute_range(first_user_id=first_user_id, last_user_id=last_user_id, only_stale=only_stale).students
+    chunk_done(run_id=run_id, first_user_id=first_user_id, students=students)
+    return students
 
 
 @shared_task(base=ReliableTask)

@@ -9,15 +9,15 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from pathways.matching.feedback import FeedbackRefused, feedback_record
 from pathways.matching.recommendations import RecommendationSet, RecommendedProgram, recommendations_for
-from pathways.models import FeedbackKind, RouteKind, Stage
+from pathways.models import FeedbackKind, RecomputeRun, RouteKind, Stage
 from pathways.students import access
 from programs.districts import DISTRICT_CHOICES
 from programs.models import Program
@@ -206,7 +206,44 @@ class FeedbackView(APIView):
         return Response({"attempt": attempt.pk, "program": program.pk, "kind": data["kind"]}, status=201)
 
 
+class SeesRecomputes(BasePermission):
+    """Whoever may see the recomputes in the admin (a curator, a superuser)."""
+
+    def has_permission(self, request: Request, view: object) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated and user.is_staff and user.has_perm("pathways.view_recomputerun"))
+
+
+class RecomputeRunsView(APIView):
+    """The latest recomputes of the stored recommendations, newest first, with their progress."""
+
+    permission_classes = [SeesRecomputes]
+
+    @extend_schema(responses={200: dict}, summary="Recent recomputes and their progress")
+    def get(self, request: Request) -> Response:
+        runs = RecomputeRun.objects.select_related("model_version").order_by("-created_at", "-pk")[:RECENT_RUNS]
+        return Response({"results": [run.progress().as_dict() for run in runs]})
+
+
+class RecomputeRunView(APIView):
+    """One recompute's state (queued, running, done, failed), chunks done of the total, students redone, the time so
+    far and an estimate of the time left, and dropped chunks."""
+
+    permission_classes = [SeesRecomputes]
+
+    @extend_schema(responses={200: dict}, summary="One recompute's progress")
+    def get(self, request: Request, run_id: int) -> Response:
+        run = RecomputeRun.objects.select_related("model_version").filter(pk=run_id).first()
+        if run is None:
+            raise NotFound
+        return Response(run.progress().as_dict())
+
+
+RECENT_RUNS = 20
+
 urlpatterns = [
+    path("recompute-runs/", RecomputeRunsView.as_view(), name="recompute-runs"),
+    path("recompute-runs/<id:run_id>/", RecomputeRunView.as_view(), name="recompute-run"),
     path("recommendations/", RecommendationsView.as_view(), name="recommendations"),
     path("recommendations/feedback/", FeedbackView.as_view(), name="recommendation-feedback"),
 ]

@@ -365,6 +365,13 @@ def recompute_range(*, first_user_id: int, last_user_id: int, only_stale: bool =
 
 
 def recompute_plan(*, after_user_id: int = 0, only_stale: bool = False, size: int = 0) -> list[tuple[int, int]]:
+    """The ranges of `recompute_plan_counted`."""
+    return recompute_plan_counted(after_user_id=after_user_id, only_stale=only_stale, size=size)[0]
+
+
+def recompute_plan_counted(
+    *, after_user_id: int = 0, only_stale: bool = False, size: int = 0
+) -> tuple[list[tuple[int, int]], int]:
     """The user-id ranges [first, last] of a recompute, for chunk tasks to share out.
 
     Each range holds `size` students (RECOMPUTE_CHUNK_SIZE unless given) who have a saved attempt and have not opted
@@ -378,4 +385,4 @@ def recompute_plan(*, after_user_id: int = 0, only_stale: bool = False, size: in
     if only_stale:
         students = students.exclude(user__recommendation__basis=recommendation_basis())
     ids = list(students.distinct().order_by("user_id").values_list("user_id", flat=True))
-    return [(ids[n], ids[min(n + size, len(ids)) - 1]) for n in range(0, len(ids), size)]
+    return [(ids[n], ids[min(n + size, len(ids)) - 1]) for n in range(0, len(ids), size)], len(ids)

@@ -47,6 +47,7 @@ from pathways.models.routes import (
     SpecialtySkillCategory,
     bilingual,
 )
+from pathways.models.work import RecomputeChunk, RecomputeRun, RunProgress, RunState
 
 __all__ = [
     "CODE_MAX_FAILURES",
@@ -85,8 +86,12 @@ __all__ = [
     "QuizAnswer",
     "QuizAttempt",
     "QuizItem",
+    "RecomputeChunk",
+    "RecomputeRun",
     "RecommendationFeedback",
     "RouteKind",
+    "RunProgress",
+    "RunState",
     "SkillCategory",
     "SpecialtySkillCategory",
     "Stage",

@@ -41,6 +41,7 @@ def _curator_permissions() -> Q:
         Q(content_type__app_label="programs")
         | Q(content_type__app_label="pathways", content_type__model__in=route_models)
         | Q(content_type__app_label="recommender")  # specialty profiles and model versions: no student data
+        | Q(content_type__app_label="pathways", codename="view_recomputerun")  # the progress of a version's recompute
     )
 
 

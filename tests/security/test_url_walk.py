@@ -18,6 +18,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 
+from pathways.matching.progress import run_plan
 from pathways.models import Articulation, RouteKind, SkillCategory
 from pathways.plans.services import report_share_create
 from programs.models import IndustryCluster, Institution, Program, Specialty
@@ -125,6 +126,8 @@ ALLOWED: dict[str, set[str]] = {
         ],
         {"owner"},
     ),
+    # The progress of recomputes: whoever sees model versions in the admin (curators), nobody else.
+    **dict.fromkeys(["api:recompute-runs", "api:recompute-run"], {"curator"}),
     # Counselors: their own dashboard; one student, class or roster: only the counselor of that class.
     **dict.fromkeys(["pathways:counsel_dashboard", "api:counsel-students", "api:counsel-cohorts"], COUNSELORS),
     **dict.fromkeys(
@@ -187,6 +190,7 @@ DETAIL_VALUES = {
         student=User.objects.get(username="walk_wang"), shown_name="", days=7
     ),
     "api:route-detail": lambda: RouteKind.objects.first().code,
+    "api:recompute-run": lambda: run_plan(ranges=[(1, 2)], students=2, only_stale=False).pk,
     "api:skill-category-detail": lambda: SkillCategory.objects.first().code,
     "api:articulation-detail": lambda: Articulation.objects.first().pk,
     "api:specialty-detail": lambda: Specialty.objects.first().code,

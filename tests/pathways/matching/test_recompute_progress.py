@@ -1,0 +1,84 @@
+"""A recompute in view: activating a model version plans a run whose chunks are marked as their tasks end; the
+version's admin page and the API show its state, progress, time so far, the time left and dropped chunks."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from pathways.matching.progress import chunk_done, chunk_dropped, run_plan
+from pathways.models import RecomputeChunk, RecomputeRun
+from pathways.tasks import recompute_chunk
+from recommender.models import ModelVersion
+from recommender.training import model_train
+from tests.factories import saved_student
+
+pytestmark = pytest.mark.django_db
+
+
+def test_activating_a_version_shows_its_recompute_done_on_its_page_and_in_the_api(
+    curator_client: Client, settings: object, django_capture_on_commit_callbacks: object
+) -> None:
+    settings.RECOMPUTE_CHUNK_SIZE = 2  # type: ignore[attr-defined]
+    for n in range(5):
+        saved_student(f"progress_{n}")
+    new = model_train(activate=False, force=True)
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        curator_client.post("/admin/recommender/modelversion/", {"action": "activate", "_selected_action": [new.pk]})
+    run = RecomputeRun.objects.get(model_version=new)
+    progress = run.progress()
+    assert run.chunks_total == 3 and progress.done == 3 and progress.state == "done"
+    assert progress.students == run.students_total == 5
+    page = curator_client.get(f"/admin/recommender/modelversion/{new.pk}/change/").content.decode()
+    assert "已完成 3 / 3 个分块" in page and "已重算 5 / 5 名学生" in page
+    assert 'http-equiv="refresh"' not in page  # done: no more reloading
+    api = APIClient()
+    api.force_login(User.objects.get(username="curator_chen"))
+    body = api.get(f"/api/v1/recompute-runs/{run.pk}/").json()
+    assert body["state"] == "done" and body["chunks_done"] == 3 and body["students_done"] == 5
+    assert body["model_version"] == new.number and body["seconds_left"] is None
+    assert api.get("/api/v1/recompute-runs/").json()["results"][0]["id"] == run.pk
+
+
+def test_a_running_recompute_estimates_the_time_left_and_the_page_reloads_itself(curator_client: Client) -> None:
+    version = ModelVersion.objects.get(is_active=True)
+    run = run_plan(ranges=[(1, 10), (11, 20), (21, 30), (31, 40)], students=40, only_stale=False)
+    RecomputeRun.objects.filter(pk=run.pk).update(started_at=timezone.now() - timedelta(seconds=30))
+    chunk_done(run_id=run.pk, first_user_id=1, students=10)
+    chunk_done(run_id=run.pk, first_user_id=1, students=10)  # a redelivery marks the same chunk again
+    run.refresh_from_db()
+    progress = run.progress()
+    assert progress.state == "running" and progress.done == 1 and progress.students == 10
+    assert progress.left is not None and timedelta(seconds=85) <= progress.left <= timedelta(seconds=95)  # 3 × 30 s
+    page = curator_client.get(f"/admin/recommender/modelversion/{version.pk}/change/").content.decode()
+    assert 'http-equiv="refresh"' in page and "进行中" in page and "预计还需" in page
+    # The queue drops one chunk as poison; the others end: the run is over, and says what was dropped.
+    chunk_dropped((21, 30, False, run.pk), {})
+    chunk_done(run_id=run.pk, first_user_id=11, students=10)
+    chunk_done(run_id=run.pk, first_user_id=31, students=10)
+    progress = run.progress()
+    assert progress.state == "failed" and progress.dropped == 1 and progress.finished
+    page = curator_client.get(f"/admin/recommender/modelversion/{version.pk}/change/").content.decode()
+    assert "1 个分块投递次数过多被丢弃" in page and 'http-equiv="refresh"' not in page
+    assert recompute_chunk.on_drop is chunk_dropped  # the queue's drop hook is this chunk task's
+
+
+def test_only_staff_who_see_recomputes_read_them(student_wang: User) -> None:
+    run = run_plan(ranges=[(1, 2)], students=2, only_stale=True)
+    for client in (APIClient(), _signed_in(student_wang)):
+        assert client.get(f"/api/v1/recompute-runs/{run.pk}/").status_code in (401, 403)
+        assert client.get("/api/v1/recompute-runs/").status_code in (401, 403)
+    superuser = _signed_in(User.objects.create_superuser("progress_root", password="pw"))
+    assert superuser.get("/api/v1/recompute-runs/999999/").status_code == 404
+    assert RecomputeChunk.objects.filter(run=run).count() == 1
+
+
+def _signed_in(user: User) -> APIClient:
+    client = APIClient()
+    client.force_login(user)
+    return client
