@@ -1238,6 +1238,8 @@ ZH_HANS: dict[str, str | list[str]] = {
     "%(n)s of %(total)s students redone": "已重算 %(n)s / %(total)s 名学生",
     "Time so far: %(t)s": "已用时间：%(t)s",
     "about %(t)s left": "预计还需 %(t)s",
-    "%(n)s chunk was dropped after too many deliveries: those students keep their previous set until the stale sweep redoes them (see `manage.py dropped_tasks`).": ["%(n)s 个分块投递次数过多被丢弃：这些学生暂时保留原来的推荐，定时的过期重算会补上（见 `manage.py dropped_tasks`）。"],
+    "%(n)s chunk was dropped after too many deliveries: those students keep their previous set until the stale sweep redoes them (see `manage.py dropped_tasks`).": [
+        "%(n)s 个分块投递次数过多被丢弃：这些学生暂时保留原来的推荐，定时的过期重算会补上（见 `manage.py dropped_tasks`）。"
+    ],
     "This page reloads itself every few seconds until the recompute is done.": "重算完成前，本页每隔几秒自动刷新。",
 }

@@ -3,14 +3,17 @@ version's admin page and the API show its state, progress, time so far, the time
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from pathways.management.commands.recompute_status import progress_bar
 from pathways.matching.progress import chunk_done, chunk_dropped, run_plan
 from pathways.models import RecomputeChunk, RecomputeRun
 from pathways.tasks import recompute_chunk
@@ -82,3 +85,39 @@ def _signed_in(user: User) -> APIClient:
     client = APIClient()
     client.force_login(user)
     return client
+
+
+def test_the_command_prints_plain_lines_when_not_on_a_terminal() -> None:
+    run = run_plan(ranges=[(1, 10), (11, 20)], students=20, only_stale=False)
+    chunk_done(run_id=run.pk, first_user_id=1, students=10)
+    out = io.StringIO()
+    call_command("recompute_status", stdout=out)
+    assert out.getvalue().strip().startswith(f"run {run.pk} running: 1/2 chunks, 10/20 students")
+    assert "\r" not in out.getvalue() and "[" not in out.getvalue()
+    chunk_done(run_id=run.pk, first_user_id=11, students=10)
+    out = io.StringIO()
+    call_command("recompute_status", "--follow", "--every", "0.01", stdout=out)  # ends: the run is done
+    assert "done: 2/2 chunks, 20/20 students" in out.getvalue()
+    with pytest.raises(CommandError):
+        call_command("recompute_status", "--run", "999999")
+
+
+def test_the_bar_fills_as_chunks_end() -> None:
+    run = run_plan(ranges=[(1, 10), (11, 20), (21, 30), (31, 40)], students=40, only_stale=False)
+    chunk_done(run_id=run.pk, first_user_id=1, students=10)
+    assert progress_bar(run.progress()).startswith("[" + "#" * 8 + "." * 22 + "]")
+
+
+def test_retraining_from_the_command_line_points_to_the_recompute_s_progress(
+    django_capture_on_commit_callbacks: object,
+) -> None:
+    saved_student("progress_cli")
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        call_command("retrain_recommender", stdout=out)  # the recompute is planned once this commits
+    assert "trained and activated" in out.getvalue() and "recompute_status --follow" in out.getvalue()
+    run = RecomputeRun.objects.order_by("-pk").first()
+    assert run is not None and run.model_version == ModelVersion.objects.get(is_active=True)
+    out = io.StringIO()
+    call_command("recompute_status", "--follow", stdout=out)
+    assert f"run {run.pk} done: {run.chunks_total}/{run.chunks_total} chunks" in out.getvalue()
