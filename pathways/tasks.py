@@ -15,7 +15,8 @@ from django.utils import timezone
 from pathways.matching.feedback import feedback_dataset
 from pathways.matching.progress import chunk_done, chunk_dropped, chunk_started, run_plan
 from pathways.matching.recompute import recompute_plan_counted, recompute_range
-from pathways.queueing import ReliableTask, enqueue
+from pathways.models import RecomputeRun
+from pathways.queueing import QueueUnavailable, ReliableTask, enqueue
 from pathways.students.privacy import retention_purge
 from recommender.artifacts import ranker_cache_clear, ranker_get
 from recommender.models import ModelVersion
@@ -25,13 +26,20 @@ from recommender.training import model_train
 def _plan_and_enqueue(after_user_id: int, only_stale: bool) -> int:
     """Plan the chunks, keep the run (its progress is on the model version's admin page and in the API) and send one
     task per chunk once this commits. A sweep that finds nothing stale keeps no run."""
-    with transaction.atomic():
-        ranges, students = recompute_plan_counted(after_user_id=after_user_id, only_stale=only_stale)
-        if not ranges and only_stale:
-            return 0
-        run = run_plan(ranges=ranges, students=students, only_stale=only_stale)
-        for first, last in ranges:
-            enqueue(recompute_chunk, first, last, only_stale, run.pk)
+    planned: list[int] = []
+    try:
+        with transaction.atomic():
+            ranges, students = recompute_plan_counted(after_user_id=after_user_id, only_stale=only_stale)
+            if not ranges and only_stale:
+                return 0
+            run = run_plan(ranges=ranges, students=students, only_stale=only_stale)
+            planned.append(run.pk)
+            for first, last in ranges:
+                enqueue(recompute_chunk, first, last, only_stale, run.pk)
+    except QueueUnavailable:
+        # The chunks could not all be sent: keep no run that would wait for ever (the stale sweep plans a new one).
+        RecomputeRun.objects.filter(pk__in=planned).delete()
+        raise
     return len(ranges)
 
 

@@ -16,7 +16,8 @@ from rest_framework.test import APIClient
 from pathways.management.commands.recompute_status import progress_bar
 from pathways.matching.progress import chunk_done, chunk_dropped, run_plan
 from pathways.models import RecomputeChunk, RecomputeRun
-from pathways.tasks import recompute_chunk
+from pathways.queueing import QueueUnavailable
+from pathways.tasks import recompute_chunk, recompute_recommendations
 from recommender.models import ModelVersion
 from recommender.training import model_train
 from tests.factories import saved_student
@@ -121,3 +122,15 @@ def test_retraining_from_the_command_line_points_to_the_recompute_s_progress(
     out = io.StringIO()
     call_command("recompute_status", "--follow", stdout=out)
     assert f"run {run.pk} done: {run.chunks_total}/{run.chunks_total} chunks" in out.getvalue()
+
+
+def test_a_recompute_that_cannot_be_sent_leaves_no_run_waiting(monkeypatch: pytest.MonkeyPatch) -> None:
+    saved_student("progress_down")
+
+    def broker_down(*args: object, **kwargs: object) -> None:
+        raise QueueUnavailable("down")
+
+    monkeypatch.setattr("pathways.tasks.enqueue", broker_down)
+    with pytest.raises(QueueUnavailable):
+        recompute_recommendations()
+    assert not RecomputeRun.objects.exists()
