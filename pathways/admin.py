@@ -244,14 +244,14 @@ class ModelVersionAdmin(admin.ModelAdmin):
     list_display = ["number", "is_active", "created_at", "sklearn_version", "catalog", "macro_hit", "micro_hit", "mrr"]
     readonly_fields = [
         "number",
+        "is_active",
+        "recompute",
         "artifact",
         "checksum",
         "sklearn_version",
         "catalog_hash",
         "real_data",
         "metrics",
-        "is_active",
-        "recompute",
     ]
     actions = ["activate", "train"]
     change_form_template = "admin/pathways/modelversion/change_form.html"
