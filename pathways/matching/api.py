@@ -219,7 +219,9 @@ class RecomputeRunsView(APIView):
 
     permission_classes = [SeesRecomputes]
 
-    @extend_schema(responses={200: dict}, summary="Recent recomputes and their progress")
+    @extend_schema(
+        responses={200: dict}, summary="Recent recomputes and their progress", operation_id="recompute_runs_list"
+    )
     def get(self, request: Request) -> Response:
         runs = RecomputeRun.objects.select_related("model_version").order_by("-created_at", "-pk")[:RECENT_RUNS]
         return Response({"results": [run.progress().as_dict() for run in runs]})
