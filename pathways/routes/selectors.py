@@ -20,6 +20,7 @@ from pathways.models import (
     SpecialtySkillCategory,
     StudentProfile,
 )
+from pathways.models.validation import LEVEL_RANK
 from pathways.routes.graph import ENTRY, PathwayFilters, RawPathway, RouteGraph, Walk, graph_get
 from pathways.routes.timeline import Stage, Timeline, timeline_for
 from programs.models import DEFAULT_YEARS, IndustryCluster, Level, Program, Specialty
@@ -435,7 +436,6 @@ def route_timeline(*, route: RouteKind) -> Timeline:
     return timeline_for([Stage(route.from_level, 1, first), Stage(later, first + 1, second, route.exam)])
 
 
-LEVEL_RANK: dict[str, int] = {Level.SECONDARY: 0, Level.ASSOCIATE: 1, Level.BACHELOR: 2}
 ONWARD_LOOKED_AT = 400  # pathways read from the planned program (each a few steps; the graph's order)
 
 

@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect
 
+from tests.browser.test_counsel_browser import PASSWORD, sign_in
 from tests.factories import saved_student
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -18,13 +19,11 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True}
 def test_save_and_dismiss_in_place_then_compare(demo_data: None, app_url: str, open_page: Callable[..., Page]) -> None:
     attempt = saved_student("browser_saved")
     user = User.objects.get(pk=attempt.student_id)
-    user.set_password("a-long-pass-2026")
+    user.set_password(PASSWORD)
     user.save()
     page = open_page(**PHONE)
-    page.goto(f"{app_url}/accounts/login/")
-    page.get_by_label("用户名").fill("browser_saved")
-    page.get_by_label("密码").fill("a-long-pass-2026")
-    page.locator("main form button[type=submit]").click()
+    sign_in(page, app_url, "browser_saved")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
     page.goto(f"{app_url}/quiz/history/{attempt.pk}/recommendations/")
     cards = page.locator(".programs-list > li")
     first, second, third = (cards.nth(n).get_attribute("id") for n in range(3))

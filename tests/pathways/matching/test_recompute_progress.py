@@ -61,6 +61,8 @@ def test_a_running_recompute_estimates_the_time_left_and_the_page_reloads_itself
     assert progress.left is not None and timedelta(seconds=85) <= progress.left <= timedelta(seconds=95)  # 3 × 30 s
     page = curator_client.get(f"/admin/recommender/modelversion/{version.pk}/change/").content.decode()
     assert 'http-equiv="refresh"' in page and "进行中" in page and "预计还需" in page
+    listed = curator_client.get("/admin/pathways/recomputerun/").content.decode()
+    assert "1 / 4" in listed and "进行中" in listed
     # The queue drops one chunk as poison; the others end: the run is over, and says what was dropped.
     chunk_dropped((21, 30, False, run.pk), {})
     chunk_done(run_id=run.pk, first_user_id=11, students=10)
