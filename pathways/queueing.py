@@ -2,9 +2,10 @@
 
 `enqueue` is the one way to put work on the queue. `ReliableTask` is the base of every task: a transient database
 error is retried with exponential backoff and jitter up to TASK_DB_RETRIES times, and each delivery of a message is
-counted in the broker's Redis *before* the body runs, so a message that kills its worker (and so is redelivered
-again and again: acks_late with reject_on_worker_lost) is dropped after TASK_MAX_DELIVERIES deliveries, with an
-error in the log and a record in the `zhitu:dropped-tasks` list (`manage.py dropped_tasks` shows it).
+counted *before* the body runs, so a message that kills its worker (and so is redelivered again and again: acks_late
+with reject_on_worker_lost) is dropped after TASK_MAX_DELIVERIES deliveries, with an error in the log and a record in
+the `zhitu:dropped-tasks` list (`manage.py dropped_tasks` shows it). Counts and records are kept in the broker's Redis;
+with another broker (RabbitMQ) in the cache's Redis (REDIS_URL).
 """
 
 from __future__ import annotations
@@ -47,8 +48,8 @@ def _send(task: Task, args: tuple, kwargs: dict) -> None:
     if task.app.conf.task_always_eager:
         task.apply_async(args=args, kwargs=kwargs)
         return
-    try:
-        task.apply_async(args=args, kwargs=kwargs)
+    try:  # the confirm wait applies to RabbitMQ (confirm_publish); Redis has no confirms
+        task.apply_async(args=args, kwargs=kwargs, confirm_timeout=settings.BROKER_CONFIRM_TIMEOUT_SECONDS)
     except (BrokerError, OSError, redis.RedisError) as exc:
         log.error("Could not enqueue %s: the broker is unreachable (%s)", task.name, exc)
         raise QueueUnavailable(
@@ -59,20 +60,32 @@ def _send(task: Task, args: tuple, kwargs: dict) -> None:
         ) from exc
 
 
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+
+
 @functools.cache
 def _redis(url: str) -> redis.Redis:
     return redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=5)
 
 
 def broker_redis() -> redis.Redis | None:
-    """The broker's Redis (None when the broker is not Redis, e.g. in-process eager tasks)."""
+    """The broker's Redis (None when the broker is not Redis: RabbitMQ, or in-process eager tasks)."""
     url = settings.CELERY_BROKER_URL
-    return _redis(url) if url.startswith(("redis://", "rediss://", "unix://")) else None
+    return _redis(url) if url.startswith(REDIS_SCHEMES) else None
+
+
+def _records_redis() -> redis.Redis | None:
+    """Where dropped tasks are recorded: the broker's Redis, else the cache's (REDIS_URL; with RabbitMQ), else none."""
+    client = broker_redis()
+    if client is not None:
+        return client
+    location = settings.CACHES["default"].get("LOCATION")
+    return _redis(location) if isinstance(location, str) and location.startswith(REDIS_SCHEMES) else None
 
 
 def dropped_tasks(*, limit: int = 100) -> list[dict]:
     """The most recently dropped poison tasks, newest first."""
-    client = broker_redis()
+    client = _records_redis()
     return [json.loads(raw) for raw in client.lrange(DROPPED_KEY, 0, limit - 1)] if client else []
 
 
@@ -142,9 +155,13 @@ class ReliableTask(Task):
                 self.on_drop(args, kwargs)
             except Exception:  # the drop itself must not fail: the message is gone either way
                 log.exception("Could not record the dropped %s[%s]", self.name, self.request.id)
-        client = broker_redis()
-        if client is not None:
+        client = _records_redis()
+        if client is None:
+            return
+        try:
             pipe = client.pipeline()
             pipe.lpush(DROPPED_KEY, json.dumps(record))
             pipe.ltrim(DROPPED_KEY, 0, DROPPED_KEEP - 1)
             pipe.execute()
+        except redis.RedisError:  # the cache's Redis may be down while RabbitMQ is not: the log line above remains
+            log.warning("Could not record the dropped %s[%s]", self.name, self.request.id, exc_info=True)

@@ -182,13 +182,23 @@ BROKER_TIMEOUT_SECONDS = env_int("BROKER_TIMEOUT_MS", 500) / 1000  # per connect
 CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT_SECONDS
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # a worker waits out a broker outage of any length
-CELERY_BROKER_TRANSPORT_OPTIONS = {
+# The broker's own options depend on the broker. Kombu's Redis transport keeps the unacknowledged messages itself and
+# puts them back after the visibility timeout; RabbitMQ keeps them on the broker (a dead worker's come back when its
+# connection closes) and confirms each publish, so an enqueue returns only once the broker holds the message. Its
+# consumer_timeout (a server setting) must exceed the longest task, as the visibility timeout must on Redis (README).
+REDIS_BROKER_OPTIONS = {
     "visibility_timeout": TASK_VISIBILITY_TIMEOUT,
     "unacked_restore_interval": TASK_RESTORE_INTERVAL,
     "unacked_restore_throttle": 1,
     "socket_connect_timeout": BROKER_TIMEOUT_SECONDS,
     "socket_timeout": 5,
 }
+AMQP_BROKER_OPTIONS = {"confirm_publish": True}
+AMQP_SCHEMES = ("amqp://", "amqps://", "pyamqp://")
+BROKER_CONFIRM_TIMEOUT_SECONDS = 2 * BROKER_TIMEOUT_SECONDS  # an enqueue's wait for RabbitMQ's confirm, per attempt
+CELERY_BROKER_TRANSPORT_OPTIONS = (
+    AMQP_BROKER_OPTIONS if CELERY_BROKER_URL.startswith(AMQP_SCHEMES) else REDIS_BROKER_OPTIONS
+)
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 # Students per recompute chunk (one task, one transaction each), and how often stale sets are redone.
 RECOMPUTE_CHUNK_SIZE = env_int("RECOMPUTE_CHUNK_SIZE", 20_000)
