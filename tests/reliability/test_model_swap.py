@@ -1,5 +1,6 @@
 """A model swap under steady API traffic: a real worker trains and activates a new version while threads post to a
-live server. No request fails, and every response is wholly one version's answer. PostgreSQL only."""
+live server. No request fails, and every response is wholly one version's answer. On Redis and on RabbitMQ;
+PostgreSQL only."""
 
 from __future__ import annotations
 
@@ -52,7 +53,8 @@ def test_a_model_swap_under_traffic_gives_no_errors_and_never_mixes_versions(
     # that); here the old version predates the real-data measure, so the gate lets the new one go live.
     ModelVersion.objects.filter(pk=old.pk).update(metrics={})
     expected = {old.number: _answers()}
-    worker = start_worker()
+    # Longer than a training, as production's visibility timeout must be (on Redis a redelivered training trains again).
+    worker = start_worker(TASK_VISIBILITY_TIMEOUT="300")
     responses: list[tuple[int, int, int, object]] = []  # (thread, ask, status, body or error)
     stop = threading.Event()
 
@@ -79,7 +81,8 @@ def test_a_model_swap_under_traffic_gives_no_errors_and_never_mixes_versions(
     try:
         time.sleep(1)
         enqueue(train_recommender_and_recompute)
-        wait_for(lambda: ModelVersion.objects.filter(is_active=True).exclude(pk=old.pk).exists(), 60, "the new version")
+        swapped = ModelVersion.objects.filter(is_active=True).exclude(pk=old.pk)
+        wait_for(swapped.exists, 120, "the new version")
         time.sleep(3.5)  # past the pointer TTL: the server has switched
     finally:
         stop.set()

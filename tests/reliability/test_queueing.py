@@ -1,17 +1,18 @@
-"""Enqueue only on commit, a poison task that stops, and a transient database error retried: against a real worker
-and a private Redis. These commit, so PostgreSQL only (the worker needs a database it can share)."""
+"""Enqueue only on commit, a poison task that stops, and a transient database error retried: against a real worker,
+on Redis and on RabbitMQ. These commit, so PostgreSQL only (the worker needs a database it can share)."""
 
 from __future__ import annotations
 
-import json
 import time
+from io import StringIO
 
 import psycopg
 import pytest
+from django.core.management import call_command
 from django.db import connection, transaction
 
 from pathways.models import StudentRecommendation
-from pathways.queueing import DROPPED_KEY, enqueue
+from pathways.queueing import dropped_tasks, enqueue
 from pathways.tasks import recompute_chunk
 from tests.reliability.conftest import students, wait_for
 from tests.reliability.poison import kill_own_process
@@ -24,32 +25,34 @@ pytestmark = [
 
 
 def test_a_rolled_back_transaction_enqueues_nothing_and_a_commit_enqueues_once(broker) -> None:
-    queue = broker.client()
     with pytest.raises(RuntimeError), transaction.atomic():
         enqueue(recompute_chunk, 1, 2, False)
-        assert queue.llen("recompute") == 0  # nothing leaves before the commit
+        assert broker.counts("recompute") == (0, 0)  # nothing leaves before the commit
         raise RuntimeError("the request failed")
-    assert queue.llen("recompute") == 0
+    assert broker.counts("recompute") == (0, 0)
     with transaction.atomic():
         enqueue(recompute_chunk, 1, 2, False)
-        assert queue.llen("recompute") == 0
-    assert queue.llen("recompute") == 1
-    body = json.loads(queue.lindex("recompute", 0))
-    assert body["headers"]["task"] == "pathways.tasks.recompute_chunk"
+        assert broker.counts("recompute") == (0, 0)
+    assert broker.counts("recompute") == (1, 0)  # on RabbitMQ: confirmed by the broker before enqueue returned
+    assert broker.next_task("recompute") == "pathways.tasks.recompute_chunk"
 
 
-def test_a_poison_task_is_dropped_after_the_delivery_limit_and_does_not_loop(start_worker, broker) -> None:
+def test_a_poison_task_is_dropped_after_the_delivery_limit_and_does_not_loop(start_worker, broker, settings) -> None:
+    settings.CACHES = broker.caches()  # as the worker's: with RabbitMQ, dropped tasks are recorded in the cache's Redis
     worker = start_worker()  # TASK_MAX_DELIVERIES=3
     result = kill_own_process.delay()
-    dropped = wait_for(lambda: broker.client().lrange(DROPPED_KEY, 0, -1), 60, "the poison task to be dropped")
-    record = json.loads(dropped[0])
+    dropped = wait_for(dropped_tasks, 60, "the poison task to be dropped")
+    record = dropped[0]
+    listing = StringIO()
+    call_command("dropped_tasks", stdout=listing)
+    assert result.id in listing.getvalue()  # what an operator is told to look at
     assert record["task"] == "tests.reliability.poison.kill_own_process" and record["id"] == result.id
     assert record["deliveries"] == 3
     assert worker.output().count("exited with 'signal 9 (SIGKILL)'") == 3  # it really ran, and killed, three times
     assert "Dropped poison task tests.reliability.poison.kill_own_process" in worker.output()
     time.sleep(3)  # long enough for several more redeliveries, were it looping
-    assert int(broker.client().get(f"zhitu:task-deliveries:{result.id}:0")) == 4
-    assert broker.client().llen("interactive") == 0 and broker.client().hlen("unacked") == 0
+    assert broker.deliveries(result.id) == 4
+    assert broker.idle("interactive")
     assert not worker.dead()
 
 

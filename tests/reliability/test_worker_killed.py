@@ -1,13 +1,16 @@
 """A worker SIGKILLed in the middle of a city recompute: after it restarts, every student has exactly one current set,
-all from the new model version (no duplicates, no gaps). PostgreSQL only: a real worker shares the database.
+all from the new model version (no duplicates, no gaps). On both brokers; PostgreSQL only (a real worker shares the
+database). What brings the work back differs:
 
-Two mechanisms bring the work back, and production runs both (a worker and the one `celery beat`):
-- the messages the dead worker had taken are in the broker's `unacked` hash and are put back once they are
-  TASK_VISIBILITY_TIMEOUT old; the test checks that each of them ran again in the restarted worker;
-- a message the dead worker had popped from the queue (BRPOP) but not yet recorded as unacknowledged is lost with
-  it: kombu's Redis transport has that window, and a kill the moment a chunk commits often lands in it (the worker
-  fetches the next chunk right then). The stale sweep (`recompute_stale_recommendations`, on the beat schedule)
-  redoes every student whose set is from the old version, so that chunk's students are recomputed too.
+- RabbitMQ keeps each delivered message on the broker until it is acknowledged, and puts a consumer's unacknowledged
+  messages back the moment its connection closes. The worker restarts *without* beat, so no stale sweep helps: every
+  chunk is redone by redelivery alone, and every chunk of the planned run is marked done.
+- Kombu's Redis transport keeps the messages a worker took in its `unacked` hash and puts them back once they are
+  TASK_VISIBILITY_TIMEOUT old; the test checks that each of them ran again in the restarted worker. A message the dead
+  worker had popped from the queue (BRPOP) but not yet recorded as unacknowledged is lost with it: a kill the moment
+  a chunk commits often lands in that window (the worker fetches the next chunk right then). So, as in production, the
+  worker restarts with beat: the stale sweep (`recompute_stale_recommendations`) redoes every student whose set is
+  from the old version, that chunk's students too.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import pytest
 from django.db import connection, transaction
 
 from pathways.matching.recompute import recompute_plan, recompute_range
-from pathways.models import StudentRecommendation
+from pathways.models import RecomputeChunk, RecomputeRun, StudentRecommendation
 from pathways.queueing import enqueue
 from pathways.tasks import recompute_recommendations
 from recommender.artifacts import model_version_activate
@@ -32,6 +35,17 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="a real worker shares a PostgreSQL database"),
 ]
+TASK_ID = r"\[([0-9a-f-]{36})\]"
+
+
+def _ids(log: str, event: str) -> set[str]:
+    return set(re.findall(TASK_ID + " " + event, log))
+
+
+def _all_back(broker, in_flight: int) -> bool:
+    """Nothing is out unacknowledged, and at least the messages the dead worker had are waiting again."""
+    ready, unacknowledged = broker.counts("recompute")
+    return unacknowledged == 0 and ready >= in_flight
 
 
 def test_a_worker_killed_mid_recompute_leaves_one_set_per_student_all_from_the_new_version(start_worker, broker):
@@ -47,27 +61,32 @@ def test_a_worker_killed_mid_recompute_leaves_one_set_per_student_all_from_the_n
     on_new = StudentRecommendation.objects.filter(model_version=new.number)
     done = wait_for(lambda: on_new.count(), 60, "the first chunk to commit", every=0.01)
     worker.kill()
-    in_flight = {json.loads(raw)[0]["headers"]["id"] for raw in broker.client().hvals("unacked")}
     done = on_new.count()
     assert 0 < done < len(ids), f"not mid-run: {done} of {len(ids)} done when killed"
-    assert in_flight  # messages the dead worker had taken and not acknowledged
+    if broker.name == "redis":  # the messages the dead worker had taken and not acknowledged
+        in_flight = {json.loads(raw)[0]["headers"]["id"] for raw in broker.client().hvals("unacked")}
+    else:  # received and not finished (a task logs its success before it is acknowledged)
+        in_flight = _ids(worker.output(), "received") - _ids(worker.output(), "succeeded")
+        wait_for(lambda: _all_back(broker, len(in_flight)), 30, "RabbitMQ to put the dead worker's messages back")
+    assert in_flight
     killed_at = time.monotonic()
     restarted = len(worker.output())
-    worker.beat = True  # as in production: the stale sweep runs every RECOMPUTE_STALE_EVERY (3 s here)
-    worker.start()  # the restarted worker puts them back once TASK_VISIBILITY_TIMEOUT (10 s) has passed
+    worker.beat = broker.name == "redis"  # Redis, as in production: the stale sweep every RECOMPUTE_STALE_EVERY (3 s)
+    worker.start()  # Redis: the restarted worker puts them back once TASK_VISIBILITY_TIMEOUT (10 s) has passed
     wait_for(lambda: on_new.count() == len(ids), 90, "every set on the new version")
-    print(f"killed with {done}/{len(ids)} done; all done {time.monotonic() - killed_at:.1f}s after the kill")
+    print(f"{broker.name}: killed with {done}/{len(ids)} done; all done {time.monotonic() - killed_at:.1f}s after")
     wait_for(
-        lambda: in_flight <= set(re.findall(r"\[([0-9a-f-]{36})\] succeeded", worker.output()[restarted:])),
+        lambda: in_flight <= _ids(worker.output()[restarted:], "succeeded"),
         30,
         f"the dead worker's unacknowledged tasks {sorted(in_flight)} to run again",
     )
-    rows = StudentRecommendation.objects.filter(student_id__in=[a.student_id for a in attempts])
+    rows = StudentRecommendation.objects.filter(student_id__in=ids)
     assert rows.count() == len(attempts) == len(set(rows.values_list("student_id", flat=True)))
     assert set(rows.values_list("model_version", flat=True)) == {new.number}
     assert all(basis.startswith(f"v{new.number}:") for basis in rows.values_list("basis", flat=True))
-    wait_for(
-        lambda: broker.client().hlen("unacked") == 0 and broker.client().llen("recompute") == 0,
-        10,
-        "the queue to drain",
-    )
+    if broker.name == "rabbitmq":  # redelivery alone: no sweep ran, and every chunk of the planned run is done
+        assert RecomputeRun.objects.exists() and not RecomputeRun.objects.filter(only_stale=True).exists()
+        undone = RecomputeChunk.objects.filter(done_at__isnull=True)
+        wait_for(lambda: not undone.exists(), 10, "every planned chunk marked done")
+        assert not RecomputeChunk.objects.filter(dropped_at__isnull=False).exists()
+    wait_for(lambda: broker.idle("recompute"), 10, "the queue to drain")
