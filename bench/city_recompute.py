@@ -1,18 +1,28 @@
-"""Benchmark of the city recompute (issue 7): 1,045,000 synthetic students, each one stored row of top 10 specialties
-and top 10 programs, written to PostgreSQL.
+"""Benchmark of the city recompute (issues 7 and 18): 1,045,000 synthetic students, each one stored row of top 10
+specialties and top 10 programs, written to PostgreSQL.
 
 Builds (or reuses) the database `zhitu_city` on postgres@127.0.0.1:5432: migrate, `load_demo --no-users`, then the
-synthetic students by COPY (auth users named `synthetic-0000001`…, a StudentProfile, the student's consent and one
-scored QuizAttempt each). Then times:
+synthetic students by COPY (auth users named `synthetic-0000001`…, a StudentProfile labelled sample, the student's
+consent and one scored QuizAttempt each; about a third tick preferred routes). Then:
 
-1. an in-process run, range by range (RECOMPUTE_CHUNK_SIZE students each), with the split between the eligibility query,
-   scoring and writing, and the peak RSS of the process;
-2. real Celery workers (`celery -A config worker -Q recompute -c N`, broker redis://127.0.0.1:6379/7) with N = 1 and
-   N = 2: from enqueuing `recompute_recommendations` until every eligible student has a row with the current basis,
-   with the peak RSS of the worker and its children (sampled from /proc every 0.2 s).
+1. in-process, one BLAS thread, range by range (RECOMPUTE_CHUNK_SIZE students each): `recompute_range` with the
+   split of wall and process (CPU) time between the eligibility query, scoring and writing; and, on the same range in
+   the same run, the floor of each phase:
+   - scoring: bare numpy over the same students, programs and biases: each student's shape against the programs
+     their stage can enter (one product per block of 8,192), one per-program bias, the top 10 by argpartition;
+   - writing: COPY of the same rows (read back as text, so the same number and width) into a temporary table of the
+     recommendation table's columns.
+   It prints the totals and the ratios. `--empty` empties the table first (every row an insert); without it, each
+   run replaces the rows the last one wrote, as a recompute after a model change does.
+2. `--profile N`: pyinstrument over N ranges, the top of the call tree.
+3. real Celery workers: for each N of `--workers`, N separate `celery -A config worker -Q recompute -c C` processes
+   (as on N machines, each with its own concurrency C, `--concurrency`, one BLAS thread per process) on one broker
+   (`--broker`, Redis database 7 by default, or RabbitMQ: amqp://guest:guest@127.0.0.1:5672//): from enqueuing
+   `recompute_recommendations` until its RecomputeRun is done, with the peak summed RSS of the workers and their
+   children (sampled from /proc every 0.2 s) and the per-chunk times from the workers' logs.
 
-The recommendation table is emptied before each run, so each run writes every row.
-Usage: .venv/bin/python bench/city_recompute.py [--students 1045000] [--workers 1 2] [--skip-inprocess]
+Usage: .venv/bin/python bench/city_recompute.py [--students 1045000] [--workers 1 2 4] [--skip-inprocess]
+       [--ranges N] [--profile N] [--empty] [--broker URL] [--concurrency C]
 Not part of the test suite.
 """
 
@@ -25,19 +35,38 @@ import platform
 import re
 import resource
 import signal
+import statistics
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DATABASE = "zhitu_city"
 DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
-BROKER = "redis://127.0.0.1:6379/7"  # not 0: the shared Redis's other users keep theirs
+
+
+def arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--students", type=int, default=1_045_000)
+    parser.add_argument("--workers", type=int, nargs="*", default=[2], help="worker processes per run, e.g. 1 2 4")
+    parser.add_argument("--concurrency", type=int, default=1, help="pool processes of each worker (celery -c)")
+    parser.add_argument("--skip-inprocess", action="store_true", help="no in-process run and no floors")
+    parser.add_argument("--ranges", type=int, default=0, help="in-process: only the first N ranges (0: all)")
+    parser.add_argument("--profile", type=int, default=0, help="pyinstrument over N ranges")
+    parser.add_argument("--empty", action="store_true", help="empty the recommendation table before each run")
+    # Redis database 7, not 0: the shared Redis's other users keep theirs.
+    parser.add_argument("--broker", default="redis://127.0.0.1:6379/7")
+    return parser.parse_args()
+
+
+ARGS = arguments()
 os.environ["DATABASE_URL"] = DATABASE_URL
-os.environ["CELERY_BROKER_URL"] = BROKER  # tasks go to the workers, not run in-process
+os.environ["CELERY_BROKER_URL"] = ARGS.broker  # tasks go to the workers, not run in-process
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 
 import psycopg  # noqa: E402
@@ -58,17 +87,23 @@ django.setup()
 import numpy as np  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from threadpoolctl import threadpool_limits  # noqa: E402
 
-from pathways.matching.core import recommendation_basis  # noqa: E402
-from pathways.matching.recompute import RangeResult, recompute_plan, recompute_range  # noqa: E402
-from pathways.models import FormVersion, QuizItem, StudentRecommendation  # noqa: E402
+from pathways.matching.core import ProgramTable, nudges, program_table  # noqa: E402
+from pathways.matching.recompute import COLUMNS, Eligible, eligible_students, recompute_plan, recompute_range  # noqa: E402
+from pathways.models import FormVersion, QuizItem, RecomputeRun, StudentRecommendation  # noqa: E402
+from pathways.routes.graph import graph_get  # noqa: E402
 from pathways.students.consent import NOTICE_VERSION  # noqa: E402
 from programs.districts import DISTRICTS  # noqa: E402
+from recommender.artifacts import ranker_get  # noqa: E402
+from recommender.ranking import Ranker  # noqa: E402
 
 PREFIX = "synthetic-"
 STAGES = np.array(["junior", "secondary", "associate"])
+ROUTE_CHOICES = np.array(["", "3-2", "skills-exam", "five-year-integrated", "3-2 3-4", "upgrade"])
+ROUTE_SHARES = np.cumsum([0.65, 0.1, 0.1, 0.05, 0.05])
 
 
 def catalog_ensure() -> None:
@@ -121,6 +156,8 @@ def _students_batch(
         ages = rng.integers(13, 22, n)
         stage = STAGES[np.searchsorted([0.5, 0.85], rng.random(n))]
         district = districts[rng.integers(0, len(districts), n)]
+        # About a third tick one or two routes they prefer (the nudges and the re-ranker see them).
+        routes = ROUTE_CHOICES[np.searchsorted(ROUTE_SHARES, rng.random(n))]
         order = np.argsort(-scores, axis=1, kind="stable")
         codes = np.array(list("RIASEC"))[order[:, :3]]
         flat = (scores.max(axis=1) - scores.min(axis=1)) < 6
@@ -134,12 +171,13 @@ def _students_batch(
                 for i, m in zip(ids.tolist(), numbers.tolist(), strict=True)
             ],
         )
-        rows = zip(ids.tolist(), ages.tolist(), stage.tolist(), district.tolist(), strict=True)
+        rows = zip(ids.tolist(), ages.tolist(), stage.tolist(), district.tolist(), routes.tolist(), strict=True)
         _copy(
             raw,
             "pathways_studentprofile",
-            "user_id, birth_year, birth_month, stage, district, profiling_opt_out, created_at",
-            [f"{i}\t{year - a}\t{i % 12 + 1}\t{s}\t{d}\tf\t{now}\n" for i, a, s, d in rows],
+            "user_id, birth_year, birth_month, stage, district, preferred_routes, profiling_opt_out, is_sample, "
+            "created_at",
+            [f"{i}\t{year - a}\t{i % 12 + 1}\t{s}\t{d}\t{r}\tf\tt\t{now}\n" for i, a, s, d, r in rows],
         )
         consents = [f"{i}\tstudent\t{NOTICE_VERSION}\t\t\t{now}\n" for i in ids.tolist()]
         consents += [f"{i}\tguardian\t{NOTICE_VERSION}\t家长{i % 100}\t母亲\t{now}\n" for i in ids[ages < 15].tolist()]
@@ -167,46 +205,141 @@ def table_empty() -> None:
         c.execute(f"TRUNCATE {StudentRecommendation._meta.db_table}")
 
 
-def current_rows(basis: str) -> int:
-    return StudentRecommendation.objects.filter(basis=basis).count()
+@dataclass
+class Phases:
+    """Summed seconds of the recompute's phases and of their floors."""
+
+    students: int = 0
+    fallbacks: int = 0
+    seconds: dict[str, float] = field(default_factory=lambda: dict.fromkeys(KEYS, 0.0))
 
 
-def in_process() -> None:
-    table_empty()
-    start = time.perf_counter()
-    ranges = recompute_plan()
-    plan = time.perf_counter() - start
-    total = RangeResult()
-    for first, last in ranges:
-        result = recompute_range(first_user_id=first, last_user_id=last)
-        total.students += result.students
-        total.query_seconds += result.query_seconds
-        total.scoring_seconds += result.scoring_seconds
-        total.writing_seconds += result.writing_seconds
-        total.fallbacks += result.fallbacks
-        total.programs = result.programs
+KEYS = (
+    "query",
+    "query_cpu",
+    "scoring",
+    "scoring_cpu",
+    "writing",
+    "writing_cpu",
+    "floor_scoring",
+    "floor_scoring_cpu",
+    "floor_writing",
+    "floor_writing_cpu",
+)
+FLOOR_BLOCK = 8192
+
+
+def scoring_floor(ranker: Ranker, tables: dict[str, ProgramTable], found: Eligible) -> None:
+    """The bare numpy job: each student's shape against the programs of their stage, one product per block, a
+    per-program bias, the top 10 by argpartition, in order."""
+    items = ranker.pipeline.named_steps["similarity"].items_
+    for stage, table in tables.items():
+        programs = np.ascontiguousarray(items[table.columns].T)  # 6 x P, float32
+        bias = nudges(table, "").astype(np.float32)
+        vectors = found.vectors[found.stages == stage]
+        for start in range(0, len(vectors), FLOOR_BLOCK):
+            block = vectors[start : start + FLOOR_BLOCK]
+            centred = block - block.mean(axis=1, keepdims=True)
+            norms = np.linalg.norm(centred, axis=1, keepdims=True)
+            shaped = (centred / np.maximum(norms, 1e-9)).astype(np.float32)
+            scores = shaped @ programs + bias
+            part = np.argpartition(scores, -10, axis=1)[:, -10:]
+            order = np.argsort(-np.take_along_axis(scores, part, 1), axis=1)
+            np.take_along_axis(part, order, 1)
+
+
+def rows_text(first: int, last: int) -> bytes:
+    """The range's stored rows, as COPY text (the floor writes the same bytes)."""
+    columns = ", ".join(COLUMNS)
+    target = StudentRecommendation._meta.db_table
+    query = f"COPY (SELECT {columns} FROM {target} WHERE student_id BETWEEN {first} AND {last}) TO STDOUT"
+    with connection.cursor() as c, c.cursor.copy(query) as copy:
+        return b"".join(bytes(data) for data in copy)
+
+
+def writing_floor(text: bytes) -> None:
+    """COPY the rows into a temporary table of the recommendation table's columns, in its own transaction."""
+    target = StudentRecommendation._meta.db_table
+    with transaction.atomic(), connection.cursor() as c:
+        c.execute(f"CREATE TEMP TABLE floor_rows (LIKE {target} INCLUDING DEFAULTS) ON COMMIT DROP")
+        c.execute("ALTER TABLE floor_rows DROP COLUMN id")
+        with c.cursor.copy(f"COPY floor_rows ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+            copy.write(text)
+
+
+@contextlib.contextmanager
+def clock(total: Phases, key: str) -> Iterator[None]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    yield
+    total.seconds[key] += time.perf_counter() - wall
+    total.seconds[f"{key}_cpu"] += time.process_time() - cpu
+
+
+def in_process(ranges: list[tuple[int, int]]) -> None:
+    """Each range recomputed, then its floors, in the same run, on one BLAS thread."""
+    version, ranker = ranker_get()
+    graph = graph_get()
+    assert graph is not None
+    tables = {stage: program_table(graph, version, ranker, stage) for stage in ("junior", "secondary", "associate")}
+    total, start = Phases(), time.perf_counter()
+    with threadpool_limits(1):
+        for first, last in ranges:
+            result = recompute_range(first_user_id=first, last_user_id=last)
+            total.students += result.students
+            total.fallbacks += result.fallbacks
+            for phase in ("query", "scoring", "writing"):
+                total.seconds[phase] += getattr(result, f"{phase}_seconds")
+                total.seconds[f"{phase}_cpu"] += getattr(result, f"{phase}_cpu")
+            found = eligible_students(first_user_id=first, last_user_id=last, only_stale=False, basis="")
+            with clock(total, "floor_scoring"):
+                scoring_floor(ranker, tables, found)
+            text = rows_text(first, last)
+            with clock(total, "floor_writing"):
+                writing_floor(text)
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
+    t = total.seconds
     print(
-        f"in-process: {total.students:,} rows in {seconds:.1f} s "
-        f"({len(ranges)} ranges of {settings.RECOMPUTE_CHUNK_SIZE:,}): "
-        f"plan {plan:.1f} s, eligibility queries {total.query_seconds:.1f} s, scoring {total.scoring_seconds:.1f} s, "
-        f"writing {total.writing_seconds:.1f} s; {total.fallbacks:,} students by the one-student code; "
-        f"programs per stage {total.programs}; peak RSS {peak:.2f} GiB",
+        f"in-process, one BLAS thread: {total.students:,} rows in {len(ranges)} ranges of "
+        f"{settings.RECOMPUTE_CHUNK_SIZE:,} ({seconds:.1f} s with the floors); {total.fallbacks:,} students ranked "
+        f"again over every program or specialty; peak RSS {peak:.2f} GiB",
         flush=True,
     )
+    print("| phase | recompute wall s | recompute process s | floor wall s | floor process s | ratio (process) |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    print(f"| eligibility query | {t['query']:.1f} | {t['query_cpu']:.1f} | | | |")
+    for phase in ("scoring", "writing"):
+        ratio = t[f"{phase}_cpu"] / max(t[f"floor_{phase}_cpu"], 1e-9)
+        print(
+            f"| {phase} | {t[phase]:.1f} | {t[f'{phase}_cpu']:.1f} | {t[f'floor_{phase}']:.1f} | "
+            f"{t[f'floor_{phase}_cpu']:.1f} | {ratio:.2f}× (wall {t[phase] / max(t[f'floor_{phase}'], 1e-9):.2f}×) |",
+            flush=True,
+        )
+
+
+def profile(ranges: list[tuple[int, int]]) -> None:
+    from pyinstrument import Profiler
+
+    recompute_range(first_user_id=ranges[0][0], last_user_id=ranges[0][1])  # the model, graph and tables loaded
+    profiler = Profiler(interval=0.002)
+    with threadpool_limits(1):
+        profiler.start()
+        for first, last in ranges[1:]:
+            recompute_range(first_user_id=first, last_user_id=last)
+        profiler.stop()
+    print(profiler.output_text(unicode=False, color=False), flush=True)
 
 
 class TreeMemory(threading.Thread):
-    """The peak of the summed RSS of a process and all its descendants, sampled from /proc."""
+    """The peak of the summed RSS of some processes and all their descendants, sampled from /proc."""
 
-    def __init__(self, pid: int) -> None:
+    def __init__(self, pids: list[int]) -> None:
         super().__init__(daemon=True)
-        self.pid, self.peak, self.running = pid, 0, True
+        self.pids, self.peak, self.running = pids, 0, True
 
     def run(self) -> None:
         while self.running:
-            self.peak = max(self.peak, sum(_rss(p) for p in _tree(self.pid)))
+            self.peak = max(self.peak, sum(_rss(p) for pid in self.pids for p in _tree(pid)))
             time.sleep(0.2)
 
 
@@ -231,106 +364,127 @@ def _rss(pid: int) -> int:
         return 0
 
 
-def with_workers(concurrency: int, eligible: int) -> None:
-    import redis
+def queue_empty(broker: str) -> None:
+    """Leftovers of an interrupted run, in our own Redis database or vhost only."""
+    from kombu import Connection
 
+    with Connection(broker) as conn, contextlib.suppress(Exception):
+        conn.default_channel.queue_purge("recompute")
+
+
+def with_workers(count: int, concurrency: int, broker: str) -> None:
+    """`count` worker processes, each `-c concurrency`, each process on one BLAS thread: from enqueuing the recompute
+    until its run is done."""
     from pathways.tasks import recompute_recommendations
 
-    table_empty()
-    redis.Redis.from_url(BROKER).delete("recompute")  # leftovers of an interrupted run, in our own database only
-    # With more worker processes than cores, each process's BLAS keeps to one thread (no oversubscription).
-    blas = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"} if concurrency > 1 else {}
-    env = {**os.environ, "CELERY_BROKER_URL": BROKER, "DATABASE_URL": DATABASE_URL, **blas}
-    log_path = ROOT / "bench" / "results" / f"city-worker-{concurrency}.log"
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    log_file = open(log_path, "w")  # noqa: SIM115 - closed in finally
-    worker = subprocess.Popen(
-        [
-            str(ROOT / ".venv/bin/celery"),
-            "-A",
-            "config",
-            "worker",
-            "-Q",
-            "recompute",
-            "-c",
-            str(concurrency),
-            "-n",
-            f"city{concurrency}-{os.getpid()}@%h",
-            "--loglevel=INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-        stdout=log_file,
-        stderr=subprocess.STDOUT,
-    )
+    if ARGS.empty:
+        table_empty()
+    queue_empty(broker)
+    env = {
+        **os.environ,
+        "CELERY_BROKER_URL": broker,
+        "DATABASE_URL": DATABASE_URL,
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+    }
+    logs = [ROOT / "bench" / "results" / f"city-{count}x{concurrency}-{n}.log" for n in range(count)]
+    logs[0].parent.mkdir(parents=True, exist_ok=True)
+    workers = []
     try:
-        memory = TreeMemory(worker.pid)
+        for n, log_path in enumerate(logs):
+            with log_path.open("w") as log_file:
+                workers.append(
+                    subprocess.Popen(
+                        [
+                            str(ROOT / ".venv/bin/celery"),
+                            "-A",
+                            "config",
+                            "worker",
+                            "-Q",
+                            "recompute",
+                            "-c",
+                            str(concurrency),
+                            "-n",
+                            f"city{count}-{n}-{os.getpid()}@%h",
+                            "--loglevel=INFO",
+                            "--without-gossip",
+                            "--without-mingle",
+                            "--without-heartbeat",
+                        ],
+                        cwd=ROOT,
+                        env=env,
+                        start_new_session=True,
+                        stdout=log_file,
+                        stderr=subprocess.STDOUT,
+                    )
+                )
+        memory = TreeMemory([w.pid for w in workers])
         memory.start()
-        time.sleep(8)  # the worker starts and loads the model before the clock starts
-        basis = recommendation_basis()
+        deadline = time.monotonic() + 120
+        while not all(" ready." in p.read_text() for p in logs):
+            if time.monotonic() > deadline or any(w.poll() is not None for w in workers):
+                raise RuntimeError("a worker did not start: see " + str(logs[0]))
+            time.sleep(0.2)
+        before = RecomputeRun.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         start = time.perf_counter()
         recompute_recommendations.delay(0)
-        while current_rows(basis) < eligible:
-            if worker.poll() is not None:
-                raise RuntimeError("the worker stopped")
-            time.sleep(0.5)
+        while True:
+            run = RecomputeRun.objects.filter(pk__gt=before).order_by("pk").first()
+            if run is not None and run.progress().finished:
+                break
+            if any(w.poll() is not None for w in workers):
+                raise RuntimeError("a worker stopped")
+            time.sleep(0.25)
         seconds = time.perf_counter() - start
         memory.running = False
-        print(
-            f"{concurrency} worker process{'es' if concurrency > 1 else ''}: {eligible:,} rows in {seconds:.1f} s; "
-            f"peak RSS of the worker and its children {memory.peak / 2**30:.2f} GiB",
-            flush=True,
-        )
+        progress = run.progress()
     finally:
-        os.killpg(worker.pid, signal.SIGTERM)
-        worker.wait(timeout=60)
-        log_file.close()
-    split = {
-        part: sum(float(v) for v in re.findall(part + r"_seconds=([0-9.]+)", log_path.read_text()))
-        for part in ("query", "scoring", "writing")
-    }
+        for worker in workers:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(worker.pid, signal.SIGTERM)
+        for worker in workers:
+            worker.wait(timeout=60)
+    text = "".join(p.read_text() for p in logs)
+    chunks = [
+        {k: float(v) for k, v in re.findall(r"(\w+_(?:seconds|cpu))=([0-9.]+)", line)}
+        for line in text.splitlines()
+        if "RangeResult(" in line and "students=0" not in line
+    ]
+    per_chunk = sorted(sum(c[f"{p}_seconds"] for p in ("query", "scoring", "writing")) for c in chunks)
+    sums = {p: sum(c[f"{p}_seconds"] for c in chunks) for p in ("query", "scoring", "writing")}
+    cpus = {p: sum(c[f"{p}_cpu"] for c in chunks) for p in ("query", "scoring", "writing")}
     print(
-        f"  summed over chunks (process s): query {split['query']:.0f}, scoring {split['scoring']:.0f}, "
-        f"writing {split['writing']:.0f}",
+        f"{count} worker{'s' if count > 1 else ''} × -c {concurrency}: {progress.students:,} rows in {seconds:.1f} s "
+        f"({progress.students / seconds:,.0f} a second), {progress.done} chunks done, {progress.dropped} dropped; "
+        f"peak summed RSS {memory.peak / 2**30:.2f} GiB; per chunk (wall) median {statistics.median(per_chunk):.2f} s, "
+        f"fastest {per_chunk[0]:.2f} s, slowest {per_chunk[-1]:.2f} s; summed over chunks, wall: query "
+        f"{sums['query']:.0f} s, scoring {sums['scoring']:.0f} s, writing {sums['writing']:.0f} s; process: query "
+        f"{cpus['query']:.0f} s, scoring {cpus['scoring']:.0f} s, writing {cpus['writing']:.0f} s",
         flush=True,
     )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--students", type=int, default=1_045_000)
-    parser.add_argument("--workers", type=int, nargs="*", default=[1, 2])
-    parser.add_argument("--skip-inprocess", action="store_true")
-    args = parser.parse_args()
     print(
         f"PostgreSQL {DATABASE}, Python {platform.python_version()}, numpy {np.__version__}, {os.cpu_count()} "
-        f"cores, {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB",
+        f"cores, {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, load average "
+        f"{os.getloadavg()[0]:.1f}",
         flush=True,
     )
     catalog_ensure()
-    students_ensure(args.students)
+    students_ensure(ARGS.students)
     with connection.cursor() as c:
         c.execute("SELECT count(*) FROM auth_user WHERE username LIKE %s", [PREFIX + "%"])
         print(f"synthetic students: {c.fetchone()[0]:,}", flush=True)
-    if not args.skip_inprocess:
-        in_process()
-    eligible = StudentRecommendation.objects.count() if not args.skip_inprocess else None
-    for concurrency in args.workers:
-        with_workers(concurrency, eligible or students_eligible())
-
-
-def students_eligible() -> int:
-    from pathways.matching.recompute import eligible_students
-
     ranges = recompute_plan()
-    return sum(
-        len(eligible_students(first_user_id=f, last_user_id=t, only_stale=False, basis="").student_ids)
-        for f, t in ranges
-    )
+    if ARGS.profile:
+        profile(ranges[: ARGS.profile + 1])
+    if not ARGS.skip_inprocess:
+        if ARGS.empty:
+            table_empty()
+        in_process(ranges[: ARGS.ranges] if ARGS.ranges else ranges)
+    for count in ARGS.workers:
+        with_workers(count, ARGS.concurrency, ARGS.broker)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ The score is the sum; a ranker without the second pipeline scores by shape alone
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -115,6 +116,22 @@ class Ranker:
         if self.choice is None:
             return similarity
         return similarity + self._choice_term(profiles, np.arange(len(self.index.codes)))
+
+    def column_scores(self, profiles: np.ndarray, columns: np.ndarray) -> np.ndarray:
+        """The scores of a few columns only (a stage's programs' specialties), with the items kept per column set.
+
+        A sum may round differently from `scores` for a different set of columns (the product is cut in other
+        blocks), so every caller that must agree with another (the one-student path and the city recompute) asks for
+        the same columns."""
+        key = "columns:" + hashlib.sha1(np.ascontiguousarray(columns).tobytes()).hexdigest()
+        if key not in self._exploration:  # a few tables per catalog state, ~15 kB each
+            items = self.pipeline.named_steps["similarity"].items_
+            self._exploration[key] = np.ascontiguousarray(items[columns].T)
+        shaped = self.pipeline.named_steps["shape"].transform(profiles).astype(np.float32)
+        similarity = shaped @ self._exploration[key]
+        if self.choice is None:
+            return similarity
+        return similarity + self._choice_term(profiles, columns)
 
     def _level_scores(self, profiles: np.ndarray, level: str, columns: np.ndarray) -> np.ndarray:
         """The scores, restricted to one level's specialties without scoring the others."""

@@ -10,7 +10,9 @@ import hashlib
 import math
 import threading
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -32,6 +34,8 @@ TIER_DEMAND: dict[str, float] = {
     ClusterTier.OTHER: 0.3,
 }
 PER_SPECIALTY, PER_CATEGORY = 1, 3
+CACHE_LIMIT = 2048  # derived arrays kept per program table (about 12 kB each)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -58,11 +62,31 @@ class ProgramTable:
     onward: dict[int, frozenset[str]] = field(default_factory=dict)  # the routes out of each program, by code
     specialty_index: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))  # per row: 0..S-1
     category_index: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))  # per row: 0..C-1
+    # Read-only arrays derived from the table, kept with it (it is cached per graph, model version and stage):
+    # per route code, per district, and per (district, preferred routes).
+    _cache: dict[tuple, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def cached(self, key: tuple, make: Callable[[], T]) -> T:
+        """`make()` once per key (an array comes back read-only). Bounded: districts times route choices stay in the
+        hundreds."""
+        found = self._cache.get(key)
+        if found is None:
+            found = make()
+            if isinstance(found, np.ndarray):
+                found.setflags(write=False)
+            if len(self._cache) > CACHE_LIMIT:
+                self._cache.clear()
+            self._cache[key] = found
+        return found
+
+    score_columns: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))  # the distinct `columns`
+    score_slot: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))  # per row: its column's place
 
     def __post_init__(self) -> None:
         if len(self.specialty_index) != len(self.ids):
             self.specialty_index = np.unique(self.specialty_ids, return_inverse=True)[1]
             self.category_index = np.unique(self.categories, return_inverse=True)[1]
+        self.score_columns, self.score_slot = np.unique(self.columns, return_inverse=True)
 
     def capped(self, ordered: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The diversity cap over rows of candidates: one program per specialty and PER_CATEGORY per 大类."""
@@ -158,24 +182,40 @@ def program_table(graph: RouteGraph, version: ModelVersion | None, ranker: Ranke
 
 
 def nearness(table: ProgramTable, district: str) -> np.ndarray:
-    if not district:
-        return np.zeros(len(table.ids))
-    area = AREA_OF_DISTRICT.get(district)
-    return np.where(table.districts == district, 1.0, np.where(table.areas == area, 0.5, 0.0))
+    """1 for a program in the student's district, 0.5 in the same area of the city, else 0 (read-only, cached)."""
+
+    def make() -> np.ndarray:
+        if not district:
+            return np.zeros(len(table.ids))
+        area = AREA_OF_DISTRICT.get(district)
+        return np.where(table.districts == district, 1.0, np.where(table.areas == area, 0.5, 0.0))
+
+    return table.cached(("near", district), make)
+
+
+def _route_mask(table: ProgramTable, route: str) -> np.ndarray:
+    """True for each program entered by `route` or leading on by it (computed once per table and route)."""
+
+    def make() -> np.ndarray:
+        return np.array(
+            [any(e.route == route for e in table.entries[pk]) or route in table.onward.get(pk, ()) for pk in table.ids],
+            dtype=bool,
+        )
+
+    return table.cached(("route", route), make)
 
 
 def preferred(table: ProgramTable, routes: frozenset[str]) -> np.ndarray:
     """1 for a program the student can enter by a route they prefer, or that leads on by one (a 初中 student who
-    likes 3+2 prefers the 中职 programs with a 3+2 partner), else 0."""
-    if not routes:
-        return np.zeros(len(table.ids))
-    return np.array(
-        [
-            any(e.route in routes for e in table.entries[pk]) or bool(table.onward.get(pk, frozenset()) & routes)
-            for pk in table.ids
-        ],
-        dtype=float,
-    )
+    likes 3+2 prefers the 中职 programs with a 3+2 partner), else 0 (read-only, cached)."""
+
+    def make() -> np.ndarray:
+        mask = np.zeros(len(table.ids), dtype=bool)
+        for route in routes:
+            mask |= _route_mask(table, route)
+        return mask.astype(float)
+
+    return table.cached(("preferred", *sorted(routes)), make)
 
 
 def pair_features(table: ProgramTable, similarity: np.ndarray, district: str, routes: frozenset[str]) -> np.ndarray:
@@ -190,22 +230,30 @@ def nudges(table: ProgramTable, district: str, routes: frozenset[str] = frozense
     """What the cold start adds to each program's similarity (the COLD_WEIGHTS sum without it).
 
     Elementwise, in a fixed order, so one student and a block of a thousand get bit-identical scores (a BLAS dot
-    product rounds differently for one row than for many).
+    product rounds differently for one row than for many). Read-only, cached on the table per district and routes.
     """
-    f = table.features
-    fixed = WEIGHTS["demand"] * f["demand"] + WEIGHTS["employment"] * f["employment"] + WEIGHTS["places"] * f["places"]
-    return WEIGHTS["near"] * nearness(table, district) + (WEIGHTS["route"] * preferred(table, routes) + fixed)
+
+    def make() -> np.ndarray:
+        f = table.features
+        fixed = (
+            WEIGHTS["demand"] * f["demand"] + WEIGHTS["employment"] * f["employment"] + WEIGHTS["places"] * f["places"]
+        )
+        return WEIGHTS["near"] * nearness(table, district) + (WEIGHTS["route"] * preferred(table, routes) + fixed)
+
+    return table.cached(("nudges", district, *sorted(routes)), make)
 
 
-def scores_of(ranker: Ranker, vectors: np.ndarray) -> np.ndarray:
-    """Shape similarity of each profile with each specialty. OpenBLAS computes a single row as a gemv, whose sums
-    round differently from the gemm of a block: one profile is scored as a block of two, so one student's numbers are
-    bit-identical to the city recompute's."""
-    return ranker.scores(np.vstack([vectors, vectors])[: max(len(vectors), 2)])[: len(vectors)]
+def table_scores(ranker: Ranker, table: ProgramTable, vectors: np.ndarray) -> np.ndarray:
+    """The score of each profile for each specialty the table's programs teach (n x len(table.score_columns); a
+    program's is at its `score_slot`): a stage's ~500 specialties, not all 1,490. Both paths ask for the same columns,
+    and one profile is scored as a block of two: OpenBLAS computes a single row as a gemv, whose sums round
+    differently from the gemm of a block. So one student's numbers are bit-identical to the city recompute's."""
+    blocks = np.vstack([vectors, vectors])[: max(len(vectors), 2)]
+    return ranker.column_scores(blocks, table.score_columns)[: len(vectors)]
 
 
 def top_specialties(ranker: Ranker, vectors: np.ndarray, level: str, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """`Ranker.top_k`, with one profile scored as a block of two for the same reason as `scores_of`."""
+    """`Ranker.top_k`, with one profile scored as a block of two for the same reason as `table_scores`."""
     top, scores = ranker.top_k(np.vstack([vectors, vectors])[: max(len(vectors), 2)], level, k)
     return top[: len(vectors)], scores[: len(vectors)]
 

@@ -27,7 +27,7 @@ from pathways.matching.core import (
     program_table,
     ranked_rows,
     recommendation_basis,
-    scores_of,
+    table_scores,
     top_specialties,
 )
 from pathways.models import (
@@ -102,7 +102,6 @@ def recommendations_for(
     graph = graph_get()
     vector = np.array([profile[a] for a in AREAS], dtype=float)
     flat = bool(profiles_are_flat(vector)[0])
-    similarity = scores_of(ranker, vector[None, :])[0]
     level = TARGET_LEVEL[stage]
     top, top_scores = top_specialties(ranker, vector[None, :], level, k)
     specialties = [
@@ -121,10 +120,11 @@ def recommendations_for(
     if graph is not None:
         table = program_table(graph, version, ranker, stage)
         explore = exploration_scores(ranker, table, level, k) if flat else None
+        similarity = table_scores(ranker, table, vector[None, :])[0][table.score_slot]  # per program row
         rows = ranked_rows(
             ranker=ranker,
             table=table,
-            similarity=similarity[table.columns],
+            similarity=similarity,
             district=district,
             routes=routes,
             explore=explore,
@@ -137,7 +137,7 @@ def recommendations_for(
                 table=table,
                 vector=vector,
                 row=row,
-                score=float(similarity[table.columns[row]]),
+                score=float(similarity[row]),
                 flat=flat,
                 liked=liked,
             )

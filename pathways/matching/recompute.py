@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -28,6 +29,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from pathways.matching.core import (
+    PER_CATEGORY,
     RERANK_DEPTH,
     ProgramTable,
     exploration_scores,
@@ -35,9 +37,8 @@ from pathways.matching.core import (
     nudges,
     preferred,
     program_table,
-    ranked_rows,
     recommendation_basis,
-    scores_of,
+    table_scores,
     top_specialties,
 )
 from pathways.models import QuizAttempt, StudentProfile, StudentRecommendation
@@ -46,11 +47,13 @@ from pathways.routes.graph import graph_get
 from pathways.students.consent import may_store_condition
 from recommender.artifacts import ranker_get
 from recommender.models import AREAS
-from recommender.ranking import Ranker, profiles_are_flat
+from recommender.ranking import FIT_KEYS, Ranker, capped_walk, profiles_are_flat
 
 log = logging.getLogger(__name__)
-BLOCK = 4096  # students scored at once: a block's score matrix over ~3,100 programs is ~100 MB in float64
-DEPTH = 256  # candidates per student put in exact order; deeper lists fall back to the one-student code
+BLOCK = 4096  # students scored at once: a block's score matrix over ~1,500 programs is ~50 MB in float64
+DEPTH = 256  # programs per student put in exact order (re-ranker on); deeper lists are ranked again in full
+SPECIALTY_DEPTH = 96  # the same, in specialties (cold start); deeper lists are ranked again in full
+NUDGE_GAP = 1e-9  # nudges closer than this but unequal could round to one score beside a similarity (see `Shortcut`)
 K = 10
 PROFILE = "student__student_profile__"
 
@@ -58,11 +61,23 @@ PROFILE = "student__student_profile__"
 @dataclass
 class RangeResult:
     students: int = 0  # rows written
-    query_seconds: float = 0.0
+    query_seconds: float = 0.0  # wall time of each phase
     scoring_seconds: float = 0.0
     writing_seconds: float = 0.0
-    fallbacks: int = 0  # students ranked by the one-student code (ties at the candidate cut)
+    query_cpu: float = 0.0  # this process's CPU time in each phase (the database's own work is not in it)
+    scoring_cpu: float = 0.0
+    writing_cpu: float = 0.0
+    fallbacks: int = 0  # students ranked again over the whole table (ties at the candidate cut)
     programs: dict[str, int] = field(default_factory=dict)  # enterable programs per stage
+
+    @contextmanager
+    def timed(self, phase: str) -> Iterator[None]:
+        wall, cpu = time.perf_counter(), time.process_time()
+        try:
+            yield
+        finally:
+            setattr(self, f"{phase}_seconds", getattr(self, f"{phase}_seconds") + time.perf_counter() - wall)
+            setattr(self, f"{phase}_cpu", getattr(self, f"{phase}_cpu") + time.process_time() - cpu)
 
 
 @dataclass
@@ -112,85 +127,187 @@ def eligible_students(*, first_user_id: int, last_user_id: int, only_stale: bool
     )
 
 
-def _fit(ranker: Ranker, score: float, flat: bool) -> str:
-    return "explore" if flat else ranker.fit_label_key(score)
+@dataclass
+class Shortcut:
+    """For one wish, each specialty's best program: the cold start's shortcut.
+
+    A program's cold-start score is its specialty's similarity plus its own nudge, and a list takes one program per
+    specialty: the first of the specialty in the order, which is the one with the highest nudge (the lowest row among
+    equal ones, as the stable sort has it). So a list is the walk over specialties, each scored by its similarity plus
+    its best program's nudge, ties in the order of those programs' rows, under the 大类 cap: the same picks from a
+    third of the columns. The arrays list the specialties in the order of their best programs' rows. Where two of a
+    specialty's nudges differ by less than NUDGE_GAP (so they might round to one score beside a similarity) the
+    shortcut is `unsure`, and the wish's students take the walk over programs.
+    """
+
+    specialties: np.ndarray  # specialty indices (0..S-1), by the row of each one's best program
+    columns: np.ndarray  # each one's place in `table_scores`
+    nudges: np.ndarray  # its best program's nudge
+    explore: np.ndarray  # the exploration spread's score (a flat profile's similarity)
+    rows: np.ndarray  # per specialty index (not in the order above): its best program's row
+    unsure: bool
+
+    @classmethod
+    def of(cls, table: ProgramTable, nudge: np.ndarray, explore: np.ndarray) -> Shortcut:
+        specialty, positions = table.specialty_index, np.arange(len(table.ids))
+        order = np.lexsort((positions, -nudge, specialty))  # by specialty, then nudge down, then row
+        top = order[np.flatnonzero(np.diff(specialty[order], prepend=-1))]  # each specialty's best row
+        gap = nudge[top][specialty] - nudge
+        by_row = top[np.argsort(top, kind="stable")]
+        return cls(
+            specialty[by_row],
+            table.score_slot[by_row],
+            nudge[by_row],
+            explore[by_row],
+            top,
+            bool(((gap > 0) & (gap < NUDGE_GAP)).any()),
+        )
+
+
+def shortcut(
+    table: ProgramTable, district: str, routes: frozenset[str], level: str, nudge: np.ndarray, explore: np.ndarray
+) -> Shortcut:
+    """The wish's `Shortcut`, made once per table (the table is kept per catalog state, model version and stage)."""
+    return table.cached(("shortcut", district, *sorted(routes), level), lambda: Shortcut.of(table, nudge, explore))
 
 
 @dataclass
 class StageScorer:
-    """Everything about one stage's programs that does not depend on the student, computed once per range."""
+    """Everything about one stage's programs that does not depend on the student, computed once per range: per
+    (district, preferred routes) pair of the stage's students (a "wish"), the cold-start nudges, the nearness and the
+    preferred-route flags, one row each, so a block of students gathers its rows with one index."""
 
     ranker: Ranker
     table: ProgramTable
     level: str
     explore: np.ndarray
-    nudges: dict[tuple[str, str], np.ndarray]  # per (district, preferred routes)
-    near: dict[str, np.ndarray]  # per district
-    preferred: dict[str, np.ndarray]  # per preferred routes: 1 where a program is entered or left by one
+    wishes: dict[tuple[str, str], int]  # (district, preferred routes) -> row of the matrices below
+    nudges: np.ndarray  # wishes x programs
+    near: np.ndarray
+    liked: np.ndarray  # 1 where a program is entered or left by a preferred route
+    shortcuts: list[Shortcut]  # per wish
+    categories: np.ndarray  # per specialty index: its 大类, 0..C-1
     fallbacks: int = 0
 
     @classmethod
     def build(cls, ranker: Ranker, table: ProgramTable, stage: str, wishes: set[tuple[str, str]]) -> StageScorer:
         """`wishes`: the (district, preferred routes) pairs of the stage's students."""
-        level = TARGET_LEVEL[stage]
+        level, pairs = TARGET_LEVEL[stage], sorted(wishes)
+        routes = [frozenset(r.split()) for _d, r in pairs]
+        explore = exploration_scores(ranker, table, level, K)
+        extra = [nudges(table, d, r) for (d, _r), r in zip(pairs, routes, strict=True)]
+        first = np.unique(table.specialty_index, return_index=True)[1]
         return cls(
             ranker,
             table,
             level,
-            exploration_scores(ranker, table, level, K),
-            {(d, r): nudges(table, d, frozenset(r.split())) for d, r in wishes},
-            {d: nearness(table, d) for d, _r in wishes},
-            {r: preferred(table, frozenset(r.split())) for _d, r in wishes},
+            explore,
+            {pair: n for n, pair in enumerate(pairs)},
+            np.stack(extra),
+            np.stack([nearness(table, d) for d, _r in pairs]),
+            np.stack([preferred(table, r) for r in routes]),
+            [shortcut(table, d, r, level, e, explore) for (d, _r), r, e in zip(pairs, routes, extra, strict=True)],
+            table.category_index[first],
         )
 
-    def programs(
-        self, similarity: np.ndarray, districts: np.ndarray, routes: np.ndarray, flat: np.ndarray
-    ) -> np.ndarray:
-        """Each student's program rows (n x K, -1 where the table ran out), from similarity per table row."""
-        extra = np.stack([self.nudges[(d, r)] for d, r in zip(districts, routes, strict=True)])
-        cold = np.where(flat[:, None], self.explore, similarity) + extra
-        ordered, exact = _candidates(cold)
+    def rows_of(self, districts: np.ndarray, routes: np.ndarray) -> np.ndarray:
+        """Each student's row in the wish matrices."""
+        wishes = self.wishes
+        return np.fromiter((wishes[w] for w in zip(districts, routes, strict=True)), dtype=np.intp, count=len(routes))
+
+    def programs(self, scores: np.ndarray, wishes: np.ndarray, flat: np.ndarray) -> np.ndarray:
+        """Each student's program rows (n x K, -1 where the table ran out), from their `table_scores`.
+
+        The cold start walks specialties (`Shortcut`); with the re-ranker on, or for a wish where that shortcut is
+        unsure, the walk is over programs.
+        """
         if self.ranker.reranker is not None:
-            head_rows = np.flatnonzero(~flat & (exact >= RERANK_DEPTH))
-            self._rerank(ordered, cold, similarity, districts, routes, rows=head_rows)
-            exact[~flat & (exact < RERANK_DEPTH)] = 0  # the head itself is not known exactly
-        picked, _taken, last = self.table.capped(ordered, K)
-        redo = np.flatnonzero((last >= exact) | ((picked[:, -1] < 0) & (exact < len(self.table.ids))))
-        for n in redo:
-            rows = ranked_rows(
-                ranker=self.ranker,
-                table=self.table,
-                similarity=similarity[n],
-                district=districts[n],
-                routes=frozenset(routes[n].split()),
-                explore=self.explore if flat[n] else None,
-                k=K,
-            )
-            picked[n] = rows + [-1] * (K - len(rows))
+            return self._programs(scores[:, self.table.score_slot], wishes, flat)
+        unsure = np.array([cut.unsure for cut in self.shortcuts])[wishes]
+        if not unsure.any():
+            return self._specialties(scores, wishes, flat)
+        picked = np.empty((len(wishes), K), dtype=np.intp)
+        sure = np.flatnonzero(~unsure)
+        picked[sure] = self._specialties(scores[sure], wishes[sure], flat[sure])
+        rest = np.flatnonzero(unsure)
+        picked[rest] = self._programs(scores[rest][:, self.table.score_slot], wishes[rest], flat[rest])
+        return picked
+
+    def _specialties(self, scores: np.ndarray, wishes: np.ndarray, flat: np.ndarray) -> np.ndarray:
+        """The cold start over specialties (`Shortcut`), for students sorted by wish: each specialty scored by its
+        similarity plus its best program's nudge, the same float64 sum as that program's own score. A first pass
+        orders the best SPECIALTY_DEPTH; a student whose list goes past the exactly ordered ones is ordered again over
+        them all."""
+        bounds = np.flatnonzero(np.diff(wishes, prepend=-1, append=-1))
+        groups = [(int(wishes[a]), int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+        cold = np.empty((len(wishes), len(self.categories)))
+        for w, a, b in groups:
+            cut = self.shortcuts[w]
+            np.add(cut.nudges, scores[a:b, cut.columns], out=cold[a:b])  # as `nudges + similarity`, per program
+            if flat[a:b].any():
+                cold[a + np.flatnonzero(flat[a:b])] = cut.explore + cut.nudges
+        ordered, exact = _candidates(cold, SPECIALTY_DEPTH)
+        for w, a, b in groups:
+            ordered[a:b] = self.shortcuts[w].specialties[ordered[a:b]]
+        caps = [(self.categories, PER_CATEGORY)]
+        picked, _taken, last = capped_walk(ordered, caps, K)
+        redo = np.flatnonzero((last >= exact) | ((picked[:, -1] < 0) & (exact < cold.shape[1])))
+        if len(redo):  # a list whose 大类 cap reaches past the candidates: every specialty in order
+            full = np.argsort(-cold[redo], axis=1, kind="stable")
+            specialties = np.stack([self.shortcuts[w].specialties for w in wishes[redo].tolist()])
+            picked[redo] = capped_walk(np.take_along_axis(specialties, full, 1), caps, K)[0]
+        self.fallbacks += len(redo)
+        rows = np.empty_like(picked)
+        for w, a, b in groups:
+            rows[a:b] = self.shortcuts[w].rows[np.maximum(picked[a:b], 0)]
+        return np.where(picked >= 0, rows, -1)
+
+    def _programs(self, similarity: np.ndarray, wishes: np.ndarray, flat: np.ndarray) -> np.ndarray:
+        """The walk over programs (similarity per table row), the re-ranker's order where it is on.
+
+        The cold-start score is the one-student path's, elementwise in the same order (`similarity + nudges`, the
+        exploration spread for a flat profile). A first pass orders each student's best DEPTH programs; a student
+        whose list needs programs past the exactly ordered ones is ranked again over the whole table, for a block of
+        such students at once: the same order the one-student code gives.
+        """
+        cold = self.nudges[wishes]
+        cold += similarity  # float32 + float64, as `similarity + nudges`: addition commutes exactly
+        if flat.any():
+            cold[flat] = self.explore + self.nudges[wishes[flat]]
+        picked, last, exact = self._walk(cold, similarity, wishes, flat, DEPTH)
+        programs = len(self.table.ids)
+        redo = np.flatnonzero((last >= exact) | ((picked[:, -1] < 0) & (exact < programs)))
+        if len(redo):
+            picked[redo] = self._walk(cold[redo], similarity[redo], wishes[redo], flat[redo], programs)[0]
         self.fallbacks += len(redo)
         return picked
 
+    def _walk(
+        self, cold: np.ndarray, similarity: np.ndarray, wishes: np.ndarray, flat: np.ndarray, depth: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Order the best `depth` candidates, let the re-ranker reorder the head where it is known exactly, and walk
+        the caps: the picks, the position of each row's last pick and how many candidates are exact."""
+        ordered, exact = _candidates(cold, depth)
+        if self.ranker.reranker is not None:
+            head = min(RERANK_DEPTH, len(self.table.ids))
+            self._rerank(ordered, cold, similarity, wishes, rows=np.flatnonzero(~flat & (exact >= head)))
+            exact[~flat & (exact < head)] = 0  # the head itself is not known exactly
+        picked, _taken, last = self.table.capped(ordered, K)
+        return picked, last, exact
+
     def _rerank(
-        self,
-        ordered: np.ndarray,
-        cold: np.ndarray,
-        similarity: np.ndarray,
-        districts: np.ndarray,
-        routes: np.ndarray,
-        rows: np.ndarray,
+        self, ordered: np.ndarray, cold: np.ndarray, similarity: np.ndarray, wishes: np.ndarray, rows: np.ndarray
     ) -> None:
         """Reorder each student's top RERANK_DEPTH by the learned model, as `_order` does for one student."""
         if not len(rows):
             return
         head = ordered[rows, :RERANK_DEPTH]
         f = self.table.features
-        near = np.stack([self.near[d] for d in districts[rows]])
-        liked = np.stack([self.preferred[r] for r in routes[rows]])
         features = np.stack(
             [
                 np.take_along_axis(similarity[rows], head, 1).astype(float),
-                np.take_along_axis(near, head, 1),
-                np.take_along_axis(liked, head, 1),
+                np.take_along_axis(self.near[wishes[rows]], head, 1),
+                np.take_along_axis(self.liked[wishes[rows]], head, 1),
                 f["demand"][head],
                 f["employment"][head],
                 f["places"][head],
@@ -201,92 +318,155 @@ class StageScorer:
         assert reranker is not None  # only called when the re-ranker is on
         learned = reranker.predict_proba(features.reshape(-1, 6))[:, 1].reshape(head.shape)
         cold_head = np.take_along_axis(cold[rows], head, 1)
-        ordered[rows, :RERANK_DEPTH] = np.take_along_axis(head, np.lexsort((-cold_head, -learned), axis=-1), 1)
+        ordered[rows, : head.shape[1]] = np.take_along_axis(head, np.lexsort((-cold_head, -learned), axis=-1), 1)
 
 
-def _candidates(cold: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each row's best DEPTH columns in the order of a stable sort of the whole row, and how many of them are exact:
+def _candidates(cold: np.ndarray, depth: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's best `depth` columns in the order of a stable sort of the whole row, and how many of them are exact:
     columns tied with the last candidate may stand in for others with the same score, so only those above it count."""
     n = cold.shape[1]
-    if n <= DEPTH:
+    if n <= depth:
         return np.argsort(-cold, axis=1, kind="stable"), np.full(len(cold), n)
-    part = np.argpartition(-cold, DEPTH - 1, axis=1)[:, :DEPTH]
+    part = np.argpartition(cold, n - depth, axis=1)[:, n - depth :]
     part.sort(axis=1)  # column order first, so the stable sort below breaks ties as the full sort does
     values = np.take_along_axis(cold, part, 1)
     order = np.argsort(-values, axis=1, kind="stable")
     return np.take_along_axis(part, order, 1), (values > values.min(axis=1, keepdims=True)).sum(axis=1)
 
 
-def _json_items(ranker: Ranker, parts: list[str], scores: list[float], flat: bool) -> str:
-    items = (
-        f'{p}"score": {round(s, 4)!r}, "fit": "{_fit(ranker, s, flat)}"}}' for p, s in zip(parts, scores, strict=True)
-    )
-    return "[" + ", ".join(items) + "]"
+class Texts:
+    """The stored JSON of a block's lists, built with array operations instead of a format call per item.
+
+    Each item is `{"code": "…", "score": S, "fit": "…"}` (a specialty) or `{"program": …, "specialty": "…", "score":
+    S, "fit": "…"}` (a program), as `json.dumps` writes the one-student path's dicts. S is `repr(round(score, 4))`:
+    a score is a float32, so score x 10,000 is exact in float64 and rounding it half to even is Python's `round`;
+    the text of each integer is made once and looked up.
+    """
+
+    def __init__(self, ranker: Ranker) -> None:
+        self.thresholds = ranker.fit_thresholds
+        keys = [*FIT_KEYS[: len(self.thresholds)], "weak", "explore"]
+        self.tails = np.array([f', "fit": "{key}"}}' for key in keys], dtype=object)
+
+    low, numbers = 0, np.zeros(0, dtype=object)  # the texts of low / 10,000 upwards, made once per process
+
+    @classmethod
+    def _number_texts(cls, scores: np.ndarray) -> np.ndarray:
+        ticks = np.rint(scores.astype(np.float64) * 10_000).astype(np.int64)
+        low, high = int(ticks.min(initial=0)), int(ticks.max(initial=0))
+        if low < cls.low or high >= cls.low + len(cls.numbers):  # scores run from about -11 to 1.2
+            low, high = min(low, cls.low, -120_000), max(high, cls.low + len(cls.numbers), 20_000)
+            cls.low, cls.numbers = low, np.array([repr(t / 10_000) for t in range(low, high + 1)], dtype=object)
+        texts = cls.numbers[ticks - cls.low]
+        negative_zero = (ticks == 0) & np.signbit(scores)  # round(-0.00001, 4) is -0.0
+        texts[negative_zero] = "-0.0"
+        return texts
+
+    def _fit_index(self, scores: np.ndarray, flat: np.ndarray) -> np.ndarray:
+        """The index into `tails`: the first threshold the score reaches, `weak` past them all, `explore` if flat."""
+        index = np.full(scores.shape, len(self.thresholds))
+        wide = scores.astype(np.float64)
+        for n in reversed(range(len(self.thresholds))):
+            index[wide >= self.thresholds[n]] = n
+        index[flat] = len(self.thresholds) + 1
+        return index
+
+    def lists(self, heads: np.ndarray, scores: np.ndarray, flat: np.ndarray, counts: np.ndarray | None) -> list[str]:
+        """One JSON list per row: `heads` are each item's text up to its score (n x k), `counts` how many to keep."""
+        items = heads + self._number_texts(scores) + self.tails[self._fit_index(scores, flat)]
+        rows = items.tolist()
+        if counts is None:
+            return ["[" + ", ".join(row) + "]" for row in rows]
+        return ["[" + ", ".join(row[:count]) + "]" for row, count in zip(rows, counts.tolist(), strict=True)]
 
 
 @dataclass
-class Row:
-    student_id: int
-    attempt_id: int
+class Block:
+    """A block of students' rows, column by column: ids, and their lists as JSON text. For PostgreSQL the rows are
+    serialised once scored (`text`, COPY's format) and the lists let go."""
+
+    student_ids: np.ndarray
+    attempt_ids: np.ndarray
     stage: str
-    flat: bool
-    specialties: str  # JSON text
-    programs: str
+    flat: np.ndarray
+    specialties: list[str]
+    programs: list[str]
+    text: str = ""
 
 
-def _score_stage(ranker: Ranker, scorer: StageScorer, found: Eligible, members: np.ndarray) -> Iterator[Row]:
-    table, index = scorer.table, ranker.index
-    program_parts = [
-        f'{{"program": {int(pk)}, "specialty": "{table_code}", '
-        for pk, table_code in zip(table.ids, index.codes[table.columns], strict=True)
-    ]
-    specialty_parts = [f'{{"code": "{code}", ' for code in index.codes]
+def _score_stage(
+    ranker: Ranker, scorer: StageScorer, found: Eligible, members: np.ndarray, stamp: Stamp
+) -> Iterator[Block]:
+    table, index, texts = scorer.table, ranker.index, Texts(ranker)
+    program_heads = np.array(
+        [
+            f'{{"program": {int(pk)}, "specialty": "{code}", "score": '
+            for pk, code in zip(table.ids, index.codes[table.columns], strict=True)
+        ],
+        dtype=object,
+    )
+    specialty_heads = np.array([f'{{"code": "{code}", "score": ' for code in index.codes], dtype=object)
+    wishes = scorer.rows_of(found.districts[members], found.routes[members])
+    by_wish = np.argsort(wishes, kind="stable")  # a block's students of one wish are then side by side
+    members, wishes = members[by_wish], wishes[by_wish]
     for start in range(0, len(members), BLOCK):
         block = members[start : start + BLOCK]
-        vectors, districts, routes = found.vectors[block], found.districts[block], found.routes[block]
+        vectors = found.vectors[block]
         flat = profiles_are_flat(vectors)
         top, top_scores = top_specialties(ranker, vectors, scorer.level, K)
-        similarity = scores_of(ranker, vectors)[:, table.columns]
-        picked = scorer.programs(similarity, districts, routes, flat)
-        program_scores = np.take_along_axis(similarity, np.maximum(picked, 0), 1).tolist()
-        for n, row in enumerate(block.tolist()):
-            chosen = [r for r in picked[n].tolist() if r >= 0]
-            specialties = _json_items(
-                ranker, [specialty_parts[c] for c in top[n].tolist()], top_scores[n].tolist(), flat[n]
-            )
-            programs = _json_items(
-                ranker, [program_parts[r] for r in chosen], program_scores[n][: len(chosen)], flat[n]
-            )
-            yield Row(
-                int(found.student_ids[row]),
-                int(found.attempt_ids[row]),
-                str(found.stages[row]),
-                bool(flat[n]),
-                specialties,
-                programs,
-            )
+        scores = table_scores(ranker, table, vectors)
+        picked = scorer.programs(scores, wishes[start : start + BLOCK], flat)
+        present = np.maximum(picked, 0)
+        rows = Block(
+            found.student_ids[block],
+            found.attempt_ids[block],
+            str(found.stages[block[0]]),
+            flat,
+            texts.lists(specialty_heads[top], top_scores, flat, None),
+            texts.lists(
+                program_heads[present],
+                np.take_along_axis(scores, table.score_slot[present], 1),
+                flat,
+                (picked >= 0).sum(axis=1),
+            ),
+        )
+        if connection.vendor == "postgresql":
+            rows.text, rows.specialties, rows.programs = copy_text(rows, stamp), [], []
+        yield rows
 
 
-def _write(rows: list[Row], *, model_version: int | None, basis: str, now: datetime) -> None:
+@dataclass(frozen=True)
+class Stamp:
+    """What every row of one recompute carries: the model version, the basis and the time it was computed."""
+
+    model_version: int | None
+    basis: str
+    now: datetime
+
+
+def _write(blocks: list[Block], stamp: Stamp) -> None:
     if connection.vendor == "postgresql":
-        _write_copy(rows, model_version=model_version, basis=basis, now=now)
+        _write_copy(blocks)
         return
     import json
 
     StudentRecommendation.objects.bulk_create(
         [
             StudentRecommendation(
-                student_id=r.student_id,
-                attempt_id=r.attempt_id,
-                model_version=model_version,
-                stage=r.stage,
-                flat=r.flat,
-                specialties=json.loads(r.specialties),
-                programs=json.loads(r.programs),
-                basis=basis,
-                computed_at=now,
+                student_id=student,
+                attempt_id=attempt,
+                model_version=stamp.model_version,
+                stage=b.stage,
+                flat=flat,
+                specialties=json.loads(specialties),
+                programs=json.loads(programs),
+                basis=stamp.basis,
+                computed_at=stamp.now,
             )
-            for r in rows
+            for b in blocks
+            for student, attempt, flat, specialties, programs in zip(
+                b.student_ids.tolist(), b.attempt_ids.tolist(), b.flat.tolist(), b.specialties, b.programs, strict=True
+            )
         ],
         batch_size=2000,
         update_conflicts=True,
@@ -308,7 +488,26 @@ COLUMNS = (
 )
 
 
-def _write_copy(rows: list[Row], *, model_version: int | None, basis: str, now: datetime) -> None:
+def copy_text(block: Block, stamp: Stamp) -> str:
+    """The block's rows in COPY's text format, COLUMNS in order. The JSON holds only codes and numbers (no tab,
+    newline or backslash to escape); the fixed columns are written once per block."""
+    version = "\\N" if stamp.model_version is None else str(stamp.model_version)
+    lines = (
+        f"{student}\t{attempt}\t{version}\t{block.stage}\t{'t' if flat else 'f'}\t{specialties}\t{programs}\t"
+        for student, attempt, flat, specialties, programs in zip(
+            block.student_ids.tolist(),
+            block.attempt_ids.tolist(),
+            block.flat.tolist(),
+            block.specialties,
+            block.programs,
+            strict=True,
+        )
+    )
+    tail = f"{stamp.basis}\t{stamp.now.isoformat()}\n"
+    return tail.join(lines) + tail if len(block.student_ids) else ""
+
+
+def _write_copy(blocks: list[Block]) -> None:
     """COPY into a temporary table, then one upsert: each student's single row is replaced or created."""
     target = StudentRecommendation._meta.db_table
     with connection.cursor() as cursor:
@@ -316,10 +515,8 @@ def _write_copy(rows: list[Row], *, model_version: int | None, basis: str, now: 
         cursor.execute(f"CREATE TEMP TABLE recompute_rows (LIKE {target} INCLUDING DEFAULTS) ON COMMIT DROP")
         cursor.execute("ALTER TABLE recompute_rows DROP COLUMN id")
         with cursor.cursor.copy(f"COPY recompute_rows ({', '.join(COLUMNS)}) FROM STDIN") as copy:
-            for r in rows:
-                copy.write_row(
-                    (r.student_id, r.attempt_id, model_version, r.stage, r.flat, r.specialties, r.programs, basis, now)
-                )
+            for block in blocks:
+                copy.write(block.text)
         updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS[1:])
         cursor.execute(
             f"INSERT INTO {target} ({', '.join(COLUMNS)}) SELECT {', '.join(COLUMNS)} FROM recompute_rows "
@@ -338,28 +535,26 @@ def recompute_range(*, first_user_id: int, last_user_id: int, only_stale: bool =
     result = RangeResult()
     version, ranker = ranker_get()
     graph, basis = graph_get(), recommendation_basis()
-    clock = time.perf_counter()
-    found = eligible_students(
-        first_user_id=first_user_id, last_user_id=last_user_id, only_stale=only_stale, basis=basis
-    )
-    result.query_seconds = time.perf_counter() - clock
+    with result.timed("query"):
+        found = eligible_students(
+            first_user_id=first_user_id, last_user_id=last_user_id, only_stale=only_stale, basis=basis
+        )
     if graph is None or not len(found.student_ids):
         return result
-    clock, rows = time.perf_counter(), list[Row]()
-    for stage in sorted(set(found.stages.tolist())):
-        table = program_table(graph, version, ranker, stage)
-        members = np.flatnonzero(found.stages == stage)
-        wishes = set(zip(found.districts[members].tolist(), found.routes[members].tolist(), strict=True))
-        scorer = StageScorer.build(ranker, table, stage, wishes | {("", "")})
-        rows.extend(_score_stage(ranker, scorer, found, members))
-        result.fallbacks += scorer.fallbacks
-        result.programs[stage] = len(table.ids)
-    result.scoring_seconds = time.perf_counter() - clock
-    clock = time.perf_counter()
-    with transaction.atomic():
-        _write(rows, model_version=version.number if version else None, basis=basis, now=timezone.now())
-    result.writing_seconds = time.perf_counter() - clock
-    result.students = len(rows)
+    blocks: list[Block] = []
+    stamp = Stamp(version.number if version else None, basis, timezone.now())
+    with result.timed("scoring"):
+        for stage in sorted(set(found.stages.tolist())):
+            table = program_table(graph, version, ranker, stage)
+            members = np.flatnonzero(found.stages == stage)
+            wishes = set(zip(found.districts[members].tolist(), found.routes[members].tolist(), strict=True))
+            scorer = StageScorer.build(ranker, table, stage, wishes)
+            blocks.extend(_score_stage(ranker, scorer, found, members, stamp))
+            result.fallbacks += scorer.fallbacks
+            result.programs[stage] = len(table.ids)
+    with result.timed("writing"), transaction.atomic():
+        _write(blocks, stamp)
+    result.students = sum(len(b.student_ids) for b in blocks)
     log.info("recompute %s-%s: %s", first_user_id, last_user_id, result)
     return result
 

@@ -3,19 +3,24 @@ district, flat profiles and the re-ranker; it skips whoever may not be profiled,
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import timedelta
+from types import SimpleNamespace
 
+import numpy as np
 import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
 from pathways.matching.core import recommendation_basis
 from pathways.matching.recommendations import recommendation_store
+from pathways.matching import recompute
 from pathways.matching.recompute import recompute_plan, recompute_range
 from pathways.models import Consent, ConsentKind, QuizAttempt, StudentProfile, StudentRecommendation
 from pathways.students.consent import NOTICE_VERSION
 from recommender.artifacts import ranker_cache_clear, ranker_get
+from recommender.ranking import FIT_KEYS
 from recommender.training import model_train
 from tests.factories import recompute_everyone, saved_student
 from tests.recommender.test_reranker import synthetic
@@ -120,6 +125,63 @@ def test_the_bulk_path_stores_exactly_what_the_one_student_path_stores(cohort: l
 def test_with_the_re_ranker_on_the_bulk_path_still_matches(cohort: list[QuizAttempt], reranker_on: None) -> None:
     expected = _one_by_one(cohort)
     assert _bulk() == expected
+
+
+@pytest.mark.parametrize("re_ranker", [False, True], ids=["cold-start", "re-ranker"])
+def test_students_ranked_again_over_the_whole_table_match_too(
+    cohort: list[QuizAttempt], re_ranker: bool, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a first pass of only 4 specialties (12 programs with the re-ranker on), the caps need more for everyone:
+    those students are ranked again over the whole table, in a block, and still store what the one-student path
+    stores."""
+    if re_ranker:
+        request.getfixturevalue("reranker_on")
+    expected = _one_by_one(cohort)
+    monkeypatch.setattr(recompute, "DEPTH", 12)
+    monkeypatch.setattr(recompute, "SPECIALTY_DEPTH", 4)
+    ids = sorted(User.objects.values_list("pk", flat=True))
+    result = recompute_range(first_user_id=ids[0], last_user_id=ids[-1])
+    assert result.fallbacks >= len(cohort) - 3  # all but flat ones whose spread fits, at least
+    assert _stored() == expected
+
+
+def test_where_the_specialty_shortcut_is_unsure_the_program_walk_gives_the_same(
+    cohort: list[QuizAttempt], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A wish whose nudges within a specialty differ by less than NUDGE_GAP takes the walk over programs: with the gap
+    set wide, every wish with a district or routes does, and the sets are still the one-student path's."""
+    expected = _one_by_one(cohort)
+    monkeypatch.setattr(recompute, "NUDGE_GAP", 1.0)
+    assert _bulk() == expected
+
+
+def test_the_lists_text_is_what_json_dumps_writes_for_the_one_student_path() -> None:
+    """`Texts` builds the JSON with array operations: each score as `repr(round(score, 4))` (halves to even, -0.0 for
+    a tiny negative), each fit label by the thresholds, as `json.dumps` of the one-student path's dicts."""
+    rng = np.random.default_rng(18)
+    scores = np.concatenate(
+        [
+            rng.uniform(-11, 1.2, 4000),
+            np.arange(-64, 64) / 32,  # exact halves at the fourth place: 1/32 = 0.03125
+            [-0.00001, -0.0, 0.0, 0.00004, 0.00005, 0.8, 0.6, 0.35, np.nextafter(0.8, 0)],
+        ]
+    ).astype(np.float32)
+    scores = scores[: len(scores) // 7 * 7].reshape(-1, 7)
+    flat = rng.random(len(scores)) < 0.2
+    ranker = SimpleNamespace(fit_thresholds=(0.8, 0.6, 0.35))
+    heads = np.full(scores.shape, '{"code": "x", "score": ', dtype=object)
+    counts = rng.integers(0, 8, len(scores))
+    written = recompute.Texts(ranker).lists(heads, scores, flat, counts)
+
+    def fit(score: float, flat: bool) -> str:
+        return "explore" if flat else next((k for k, t in zip(FIT_KEYS, (0.8, 0.6, 0.35)) if score >= t), "weak")
+
+    for row, text in enumerate(written):
+        expected = [
+            {"code": "x", "score": round(s, 4), "fit": fit(s, bool(flat[row]))}
+            for s in scores[row].tolist()[: counts[row]]
+        ]
+        assert text == json.dumps(expected, ensure_ascii=False)
 
 
 def test_only_students_who_may_be_profiled_get_a_row(cohort: list[QuizAttempt]) -> None:
