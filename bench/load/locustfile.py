@@ -54,13 +54,19 @@ def _server_cpu_seconds() -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def _stop(runner: object, cpu_start: float, wall_start: float) -> None:
+def _stop(runner: object, cpu_start: float, wall_start: float, epoch_start: float) -> None:
     if CPU_FILE:
         requests = runner.stats.total.num_requests  # type: ignore[attr-defined]
         cpu = _server_cpu_seconds() - cpu_start
-        Path(CPU_FILE).write_text(
-            json.dumps({"server_cpu_seconds": cpu, "wall_seconds": time.monotonic() - wall_start, "requests": requests})
-        )
+        window = {
+            "server_cpu_seconds": cpu,
+            "wall_seconds": time.monotonic() - wall_start,
+            "requests": requests,
+            # The window in wall-clock time, to pick the server's per-request CPU lines (bench/load/gunicorn.conf.py).
+            "epoch_start": epoch_start,
+            "epoch_end": time.time(),
+        }
+        Path(CPU_FILE).write_text(json.dumps(window))
     runner.quit()  # type: ignore[attr-defined]
 
 
@@ -71,8 +77,10 @@ class Student(HttpUser):
         self.username = _next_username()
         self.rng = random.Random(self.username)
         self._sign_in()
-        forms = self.client.get("/api/v1/quiz/forms/", name="GET /api/v1/quiz/forms/").json()["results"]
-        self.quick = next(f for f in forms if f["form"] == "quick")
+        forms = self.client.get("/api/v1/quiz/forms/", name="GET /api/v1/quiz/forms/").json()
+        self.quick = next(f for f in forms["results"] if f["form"] == "quick")
+        # The server times the quiz from this signed start (valid 6 hours); a client's own duration is refused.
+        self.started = forms["started"]
         attempts = self.client.get("/api/v1/quiz/attempts/", name="GET /api/v1/quiz/attempts/").json()
         self.attempt_id = attempts["results"][0]["id"]
         self._measure_from_here_when_all_signed_in()
@@ -83,7 +91,7 @@ class Student(HttpUser):
         if DURATION and next(_signed_in) == runner.target_user_count:
             logging.info("all %s users signed in: measuring for %s s", runner.target_user_count, DURATION)
             runner.stats.reset_all()
-            gevent.spawn_later(DURATION, _stop, runner, _server_cpu_seconds(), time.monotonic())
+            gevent.spawn_later(DURATION, _stop, runner, _server_cpu_seconds(), time.monotonic(), time.time())
 
     def _sign_in(self) -> None:
         self.client.get("/accounts/login/", name="GET /accounts/login/")
@@ -113,7 +121,7 @@ class Student(HttpUser):
             "form": "quick",
             "version": self.quick["version"],
             "answers": answers,
-            "duration_seconds": self.rng.randint(150, 400),
+            "started": self.started,
         }
 
     @task(1)

@@ -5,7 +5,10 @@
 2. Starts gunicorn with config/gunicorn.conf.py under the production settings (a generated SECRET_KEY, Redis DB 3 for
    the cache and the Celery broker, plain HTTP on loopback with SECURE_SSL_REDIRECT=0).
 3. Runs locust headless (bench/load/locustfile.py), then prints requests, throughput, errors and p50/p95/p99 per
-   endpoint, and stops gunicorn.
+   endpoint, and the server's CPU per request two ways: the workers' total user + system time over the window divided
+   by the requests (from /proc), and the median (p95, mean) of each request's own CPU time, which
+   bench/load/gunicorn.conf.py measures on the thread that served it. `--runs N` repeats the measured window N times
+   against the same server and prints the median of the runs. Then it stops gunicorn.
 
 The clock starts once every user has signed in (the locustfile resets the stats then): `--duration` seconds of steady
 load are measured, the sign-ins (0.3 s of password hashing each) are not.
@@ -13,6 +16,7 @@ load are measured, the sign-ins (0.3 s of password hashing each) are not.
 Usage (needs the `bench` extra, PostgreSQL and Redis on 127.0.0.1):
     .venv/bin/python bench/load/run.py                          # 50 thinking students for 60 s
     .venv/bin/python bench/load/run.py --capacity --users 20    # no think time, throttles raised
+    .venv/bin/python bench/load/run.py --skip-setup --capacity --users 10 --runs 3   # three windows, their medians
 """
 
 from __future__ import annotations
@@ -21,11 +25,14 @@ import argparse
 import csv
 import json
 import os
+import re
 import secrets
 import signal
+import statistics
 import subprocess
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -126,9 +133,14 @@ def prepare(students: int) -> None:
     manage("shell", "-c", code, env=env)
 
 
-def gunicorn_start(env: dict[str, str], port: int, log: Path) -> subprocess.Popen:
+def gunicorn_start(env: dict[str, str], port: int, log: Path, request_cpu: Path) -> subprocess.Popen:
     manage("collectstatic", "--noinput", "-v0", env=env)  # the manifest storage needs it
-    command = [str(VENV / "gunicorn"), "-c", "config/gunicorn.conf.py", "config.wsgi"]
+    request_cpu.mkdir(exist_ok=True)
+    for old in request_cpu.glob("request-cpu-*.txt"):
+        old.unlink()
+    # The production settings, plus each request's CPU time written to `request_cpu` (bench/load/gunicorn.conf.py).
+    command = [str(VENV / "gunicorn"), "-c", "bench/load/gunicorn.conf.py", "config.wsgi"]
+    env = {**env, "LOAD_REQUEST_CPU_DIR": str(request_cpu)}
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
     for _ in range(120):
         try:
@@ -174,29 +186,94 @@ def locust_run(args: argparse.Namespace, prefix: Path, server: subprocess.Popen)
     subprocess.run(command, cwd=ROOT, env=env, check=False, stdout=subprocess.DEVNULL)
 
 
-def report(prefix: Path, duration: int) -> None:
+@dataclass
+class Window:
+    """One measured window: its throughput, latency and the server's CPU per request."""
+
+    requests: int
+    per_second: float
+    p50: float
+    p95: float
+    p99: float
+    cpu_total_ms: float  # the workers' user + system time over the window, divided by the requests
+    cpu_median_ms: float  # the median of each request's own CPU time (its thread's, from pre to post request)
+    cpu_p95_ms: float
+    cpu_mean_ms: float
+    cores: float  # cores the server kept busy
+
+
+def request_cpu_lines(folder: Path, start: float, end: float) -> list[tuple[float, str]]:
+    """(CPU ms, endpoint) of every request the server finished inside the window; ids in paths become <id>."""
+    lines = []
+    for path in folder.glob("request-cpu-*.txt"):
+        for line in path.read_text().splitlines():
+            epoch, cpu_ms, method, url = line.split(" ", 3)
+            if start <= float(epoch) <= end:
+                lines.append((float(cpu_ms), f"{method} {re.sub(r'/[0-9]+/', '/<id>/', url)}"))
+    return lines
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
+
+
+def report(prefix: Path, request_cpu: Path) -> Window:
     with open(f"{prefix}_stats.csv", newline="") as f:
         rows = list(csv.DictReader(f))
-    print("\n| endpoint | requests | req/s | errors | p50 ms | p95 ms | p99 ms |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for row in (r for r in rows if r["Request Count"] != "0"):  # the sign-in requests came before the window
-        name = row["Name"] if row["Type"] else "**all**"
-        print(
-            f"| {row['Type']} {name} | {row['Request Count']} | {float(row['Requests/s']):.1f} | "
-            f"{row['Failure Count']} | {row['50%']} | {row['95%']} | {row['99%']} |"
-        )
     if not Path(f"{prefix}_cpu.json").exists():
         raise SystemExit("The measured window never started: a user failed to sign in (see locust's output).")
     cpu = json.loads(Path(f"{prefix}_cpu.json").read_text())
-    per_request = cpu["server_cpu_seconds"] * 1000 / max(cpu["requests"], 1)
-    busy = cpu["server_cpu_seconds"] / cpu["wall_seconds"]
+    lines = request_cpu_lines(request_cpu, cpu["epoch_start"], cpu["epoch_end"])
+    by_endpoint: dict[str, list[float]] = {}
+    for cpu_ms, endpoint in lines:
+        by_endpoint.setdefault(endpoint, []).append(cpu_ms)
+    print("\n| endpoint | requests | req/s | errors | p50 ms | p95 ms | p99 ms |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    total = {}
+    for row in (r for r in rows if r["Request Count"] != "0"):  # the sign-in requests came before the window
+        if not row["Type"]:
+            total = row
+        name = row["Name"] if row["Type"] else "**all**"  # the names carry their method already
+        print(
+            f"| {name} | {row['Request Count']} | {float(row['Requests/s']):.1f} | "
+            f"{row['Failure Count']} | {row['50%']} | {row['95%']} | {row['99%']} |"
+        )
+    print("\n| endpoint (server) | requests | CPU median ms | CPU p95 ms |")
+    print("| --- | ---: | ---: | ---: |")
+    for endpoint, values in sorted(by_endpoint.items()):
+        print(f"| {endpoint} | {len(values)} | {statistics.median(values):.1f} | {percentile(values, 0.95):.1f} |")
+    every = [cpu_ms for cpu_ms, _endpoint in lines]
+    window = Window(
+        requests=cpu["requests"],
+        per_second=float(total.get("Requests/s", 0)),
+        p50=float(total.get("50%", 0)),
+        p95=float(total.get("95%", 0)),
+        p99=float(total.get("99%", 0)),
+        cpu_total_ms=cpu["server_cpu_seconds"] * 1000 / max(cpu["requests"], 1),
+        cpu_median_ms=statistics.median(every) if every else 0.0,
+        cpu_p95_ms=percentile(every, 0.95),
+        cpu_mean_ms=statistics.fmean(every) if every else 0.0,
+        cores=cpu["server_cpu_seconds"] / cpu["wall_seconds"],
+    )
     print(
         f"\nserver CPU: {cpu['server_cpu_seconds']:.1f} s in {cpu['wall_seconds']:.0f} s for {cpu['requests']} "
-        f"requests: {per_request:.1f} ms a request, {busy:.2f} cores busy"
+        f"requests: {window.cpu_total_ms:.1f} ms a request (workers' total), {window.cores:.2f} cores busy; "
+        f"each request's own: median {window.cpu_median_ms:.1f} ms, p95 {window.cpu_p95_ms:.1f} ms, "
+        f"mean {window.cpu_mean_ms:.1f} ms ({len(every)} requests)"
     )
     failures = Path(f"{prefix}_failures.csv").read_text().strip().splitlines()[1:]
     for line in failures:
         print("failure:", line)
+    return window
+
+
+def medians(windows: list[Window]) -> None:
+    """The median of each figure over the runs (each figure on its own)."""
+    print(f"\nmedian of {len(windows)} runs:")
+    for name in Window.__dataclass_fields__:
+        values = [getattr(w, name) for w in windows]
+        print(f"  {name}: {statistics.median(values):.2f}  (runs: {', '.join(f'{v:.2f}' for v in values)})")
 
 
 def main() -> None:
@@ -208,6 +285,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8031)
     parser.add_argument("--capacity", action="store_true", help="no think time, throttles raised")
     parser.add_argument("--skip-setup", action="store_true", help="the database is already prepared")
+    parser.add_argument("--runs", type=int, default=1, help="measured windows against the same server")
     args = parser.parse_args()
     if args.students < args.users:
         parser.error("--students must be at least --users: every user signs in as its own student")
@@ -216,18 +294,25 @@ def main() -> None:
         prepare(args.students)
     label = f"{'capacity' if args.capacity else 'students'}-{args.users}u"
     env = prod_env(args.port, args.capacity)
-    server = gunicorn_start(env, args.port, RESULTS / f"{label}-gunicorn.log")
+    request_cpu = RESULTS / f"{label}-request-cpu"
+    server = gunicorn_start(env, args.port, RESULTS / f"{label}-gunicorn.log", request_cpu)
+    windows = []
     try:
         sizes = f"{os.environ.get('GUNICORN_WORKERS', 'default')} x {os.environ.get('GUNICORN_THREADS', 'default')}"
         print(f"gunicorn workers x threads: {sizes}; locust: {args.users} users, {label}")
-        before = os.getloadavg()[0]
-        locust_run(args, RESULTS / label, server)
-        # Other work on the machine takes CPU from the server too: say how busy it was.
-        print(f"load average (1 min): {before:.1f} before, {os.getloadavg()[0]:.1f} after, on {os.cpu_count()} cores")
+        for run in range(1, args.runs + 1):
+            before = os.getloadavg()[0]
+            locust_run(args, RESULTS / label, server)
+            # Other work on the machine takes CPU from the server too: say how busy it was.
+            after = os.getloadavg()[0]
+            cores = os.cpu_count()
+            print(f"\nrun {run}: load average (1 min) {before:.1f} before, {after:.1f} after, on {cores} cores")
+            windows.append(report(RESULTS / label, request_cpu))
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=40)
-    report(RESULTS / label, args.duration)
+    if len(windows) > 1:
+        medians(windows)
 
 
 if __name__ == "__main__":
