@@ -135,15 +135,7 @@ class Ranker:
 
     def _level_scores(self, profiles: np.ndarray, level: str, columns: np.ndarray) -> np.ndarray:
         """The scores, restricted to one level's specialties without scoring the others."""
-        key = f"items:{level}"
-        if key not in self._exploration:
-            items = self.pipeline.named_steps["similarity"].items_
-            self._exploration[key] = np.ascontiguousarray(items[columns].T)
-        shaped = self.pipeline.named_steps["shape"].transform(profiles).astype(np.float32)
-        similarity = shaped @ self._exploration[key]
-        if self.choice is None:
-            return similarity
-        return similarity + self._choice_term(profiles, columns)
+        return self.column_scores(profiles, columns)
 
     def _choice_term(self, profiles: np.ndarray, columns: np.ndarray) -> np.ndarray:
         """CHOICE_WEIGHT x log P(the column's 大类 | profile), float32; a 大类 nobody chose gets the row's least."""

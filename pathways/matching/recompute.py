@@ -508,9 +508,15 @@ def copy_text(block: Block, stamp: Stamp) -> str:
 
 
 def _write_copy(blocks: list[Block]) -> None:
-    """COPY into a temporary table, then one upsert: each student's single row is replaced or created."""
+    """COPY into a temporary table, then one upsert: each student's single row is replaced or created.
+
+    The commit does not wait for its WAL to reach the disk (synchronous_commit off, for this transaction only): the
+    chunk's mark (`chunk_done`, a synchronous commit after it) flushes the WAL up to itself, so a chunk is never
+    marked done with its rows lost; a crash before that leaves the task unacknowledged, and it runs again. Rows lost
+    by a crash of a bare `recompute_range` keep their old basis, and the stale sweep redoes them."""
     target = StudentRecommendation._meta.db_table
     with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL synchronous_commit TO off")
         cursor.execute("DROP TABLE IF EXISTS pg_temp.recompute_rows")
         cursor.execute(f"CREATE TEMP TABLE recompute_rows (LIKE {target} INCLUDING DEFAULTS) ON COMMIT DROP")
         cursor.execute("ALTER TABLE recompute_rows DROP COLUMN id")

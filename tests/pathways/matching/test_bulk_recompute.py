@@ -11,11 +11,12 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
 from django.utils import timezone
 
+from pathways.matching import recompute
 from pathways.matching.core import recommendation_basis
 from pathways.matching.recommendations import recommendation_store
-from pathways.matching import recompute
 from pathways.matching.recompute import recompute_plan, recompute_range
 from pathways.models import Consent, ConsentKind, QuizAttempt, StudentProfile, StudentRecommendation
 from pathways.students.consent import NOTICE_VERSION
@@ -174,7 +175,11 @@ def test_the_lists_text_is_what_json_dumps_writes_for_the_one_student_path() -> 
     written = recompute.Texts(ranker).lists(heads, scores, flat, counts)
 
     def fit(score: float, flat: bool) -> str:
-        return "explore" if flat else next((k for k, t in zip(FIT_KEYS, (0.8, 0.6, 0.35)) if score >= t), "weak")
+        return (
+            "explore"
+            if flat
+            else next((k for k, t in zip(FIT_KEYS, (0.8, 0.6, 0.35), strict=False) if score >= t), "weak")
+        )
 
     for row, text in enumerate(written):
         expected = [
@@ -220,3 +225,11 @@ def test_a_range_is_only_its_students_and_the_chunked_recompute_still_covers_all
     unconsented = User.objects.filter(username__in=("student_no_consent", "student_young", "student_old_notice"))
     stale = recompute_plan(only_stale=True, size=1)  # only the three without consent remain "stale"
     assert stale == [(pk, pk) for pk in unconsented.order_by("pk").values_list("pk", flat=True)]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL storage setting")
+def test_stored_sets_leave_room_on_each_page_for_the_next_version() -> None:
+    """The recompute replaces every row; with fillfactor 50 PostgreSQL can do it without touching the indexes."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = %s", [StudentRecommendation._meta.db_table])
+        assert "fillfactor=50" in cursor.fetchone()[0]
