@@ -289,7 +289,8 @@ def in_process(ranges: list[tuple[int, int]]) -> None:
             total.fallbacks += result.fallbacks
             for phase in ("query", "scoring", "writing"):
                 total.seconds[phase] += getattr(result, f"{phase}_seconds")
-                total.seconds[f"{phase}_cpu"] += getattr(result, f"{phase}_cpu")
+                # nan where the recompute did not yet report its process time (before issue 18)
+                total.seconds[f"{phase}_cpu"] += getattr(result, f"{phase}_cpu", float("nan"))
             found = eligible_students(first_user_id=first, last_user_id=last, only_stale=False, basis="")
             with clock(total, "floor_scoring"):
                 scoring_floor(ranker, tables, found)
