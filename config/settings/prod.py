@@ -31,7 +31,9 @@ CSRF_COOKIE_SECURE = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 2 * 60 * 60)
 SESSION_SAVE_EVERY_REQUEST = True  # the two hours count from the last request, not from signing in
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"  # read from Redis, kept in PostgreSQL
+# Read from Redis, kept in PostgreSQL (Django's cached_db); an unchanged session is rewritten at most once a minute,
+# so the two idle hours count from the last request to the minute (config/sessions.py).
+SESSION_ENGINE = "config.sessions"
 CSRF_COOKIE_HTTPONLY = True
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
 CELERY_TASK_ALWAYS_EAGER = False

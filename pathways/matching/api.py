@@ -42,6 +42,8 @@ class RecommendationRequest(StrictSerializer):
         return value
 
     def validate_routes(self, value: list[str]) -> list[str]:
+        if not value:  # most requests name no route: no query for them
+            return value
         unknown = set(value) - set(RouteKind.objects.values_list("code", flat=True))
         if unknown:
             raise serializers.ValidationError(_("Unknown route: %(routes)s.") % {"routes": ", ".join(sorted(unknown))})
