@@ -82,7 +82,8 @@ class ArticulationViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = Pages
     serializer_class = ArticulationSerializer
     filterset_class = ArticulationFilter
-    queryset = selectors.articulations_search().order_by("pk")
+    # `flagged` and `flag_reasons` read the earlier specialty's 接续专业: one query for the page, not two a row.
+    queryset = selectors.articulations_search().prefetch_related("from_program__specialty__follow_on").order_by("pk")
 
 
 class PathwayView(APIView):

@@ -98,9 +98,7 @@ def _report_context(student: User) -> dict[str, Any] | None:
     profile = StudentProfile.objects.filter(user=student).first()
     result = quiz.attempt_result(attempt=attempt)
     picks = [item.program for item in endorsed] + ([plan.program] if plan else [])
-    routes = {
-        p.pk: sorted({a.route.display_short_name for a in selectors.routes_for_program(program=p).into}) for p in picks
-    }
+    routes = selectors.route_names_into(programs=picks)
     clusters = IndustryCluster.objects.filter(specialty_links__specialty__in=[p.specialty_id for p in picks])
     return {
         "attempt": attempt,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -256,6 +257,15 @@ def routes_for_program(*, program: Program) -> ProgramRoutes:
     return ProgramRoutes(
         into, out, category, skills_sum["places"] or 0, skills_sum["n"], upgrade_sum["places"] or 0, upgrade_sum["n"]
     )
+
+
+def route_names_into(*, programs: Iterable[Program]) -> dict[int, list[str]]:
+    """The names of the route kinds that lead into each program (its live articulations), sorted, in one query."""
+    names: dict[int, set[str]] = {}
+    into = Articulation.objects.live().filter(to_program__in=[p.pk for p in programs]).select_related("route")
+    for articulation in into:
+        names.setdefault(articulation.to_program_id, set()).add(articulation.route.display_short_name)
+    return {program_id: sorted(found) for program_id, found in names.items()}
 
 
 def _skill_category(specialty: Specialty) -> SkillCategory | None:

@@ -21,7 +21,7 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +31,7 @@ from pathways.models import (
     Consent,
     Notification,
     Plan,
+    QuizAnswer,
     QuizAttempt,
     RecommendationFeedback,
     ReportShare,
@@ -60,7 +61,7 @@ def _one(row: Any, picks: Picks) -> dict | None:
 
 
 def _answers(attempt: QuizAttempt) -> list[dict]:
-    answers = attempt.answers.select_related("item__item")
+    answers = attempt.answers.all()  # prefetched with their items for all attempts at once (personal_data_export)
     return _rows(answers, {"item": lambda a: a.item.item.code, "text": lambda a: a.item.text, "value": "value"})
 
 
@@ -104,7 +105,12 @@ def personal_data_export(*, user: User) -> dict:
         "account": {"username": user.username, "date_joined": user.date_joined.isoformat()},
         "profile": _one(StudentProfile.objects.filter(user=user).first(), _named(PROFILE)),
         "consents": _rows(Consent.objects.filter(user=user), _named(CONSENT)),
-        "quiz_attempts": _rows(QuizAttempt.objects.filter(student=user).select_related("version"), ATTEMPT),
+        "quiz_attempts": _rows(
+            QuizAttempt.objects.filter(student=user)
+            .select_related("version")
+            .prefetch_related(Prefetch("answers", QuizAnswer.objects.select_related("item__item"))),
+            ATTEMPT,
+        ),
         "recommendations": _one(
             recommendation, {"programs": "programs", "specialties": "specialties", "computed_at": "computed_at"}
         ),
