@@ -6,8 +6,8 @@ synthetic students by COPY (auth users named `synthetic-0000001`…, a StudentPr
 consent and one scored QuizAttempt each; about a third tick preferred routes). Then:
 
 1. in-process, one BLAS thread, range by range (RECOMPUTE_CHUNK_SIZE students each): `recompute_range` with the
-   split of wall and process (CPU) time between the eligibility query, scoring and writing; and, on the same range in
-   the same run, the floor of each phase:
+   split of wall and process (CPU) time between the eligibility query, scoring and writing; then, in the same run,
+   over the same ranges, the floor of each phase (each in a loop of its own, so at its fastest):
    - scoring: bare numpy over the same students, programs and biases: each student's shape against the programs
      their stage can enter (one product per block of 8,192), one per-program bias, the top 10 by argpartition;
    - writing: COPY of the same rows (read back as text, so the same number and width) into a temporary table of the
@@ -291,9 +291,13 @@ def in_process(ranges: list[tuple[int, int]]) -> None:
                 total.seconds[phase] += getattr(result, f"{phase}_seconds")
                 # nan where the recompute did not yet report its process time (before issue 18)
                 total.seconds[f"{phase}_cpu"] += getattr(result, f"{phase}_cpu", float("nan"))
+        # The floors after the whole recompute, each phase's in a loop of its own (their best case), on the same
+        # students and the rows the recompute wrote.
+        for first, last in ranges:
             found = eligible_students(first_user_id=first, last_user_id=last, only_stale=False, basis="")
             with clock(total, "floor_scoring"):
                 scoring_floor(ranker, tables, found)
+        for first, last in ranges:
             text = rows_text(first, last)
             with clock(total, "floor_writing"):
                 writing_floor(text)
