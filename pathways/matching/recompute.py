@@ -341,16 +341,18 @@ def _candidates(cold: np.ndarray, depth: int) -> tuple[np.ndarray, np.ndarray]:
 class Texts:
     """The stored JSON of a block's lists, built with array operations instead of a format call per item.
 
-    Each item is `{"code": "…", "score": S, "fit": "…"}` (a specialty) or `{"program": …, "specialty": "…", "score":
-    S, "fit": "…"}` (a program), as `json.dumps` writes the one-student path's dicts. S is `repr(round(score, 4))`:
-    a score is a float32, so score x 10,000 is exact in float64 and rounding it half to even is Python's `round`;
-    the text of each integer is made once and looked up.
+    Each item is `{"code": "…", "fit": "…", "score": S}` (a specialty) or `{"program": …, "specialty": "…", "fit":
+    "…", "score": S}` (a program): the one-student path's dicts, which PostgreSQL's jsonb stores with their keys in
+    its own order either way. Each item's text up to its score is made once per column and fit label, so an item is
+    one lookup and one concatenation. S is `repr(round(score, 4))`: a score is a float32, so score x 10,000 is exact
+    in float64 and rounding it half to even is Python's `round`; the text of each integer is made once and looked up.
     """
 
-    def __init__(self, ranker: Ranker) -> None:
+    def __init__(self, ranker: Ranker, firsts: list[str]) -> None:
+        """`firsts`: per column, an item's text up to its fit label (`{"code": "…", `)."""
         self.thresholds = ranker.fit_thresholds
         keys = [*FIT_KEYS[: len(self.thresholds)], "weak", "explore"]
-        self.tails = np.array([f', "fit": "{key}"}}' for key in keys], dtype=object)
+        self.heads = np.array([[f'{first}"fit": "{key}", "score": ' for key in keys] for first in firsts], dtype=object)
 
     low, numbers = 0, np.zeros(0, dtype=object)  # the texts of low / 10,000 upwards, made once per process
 
@@ -367,7 +369,7 @@ class Texts:
         return texts
 
     def _fit_index(self, scores: np.ndarray, flat: np.ndarray) -> np.ndarray:
-        """The index into `tails`: the first threshold the score reaches, `weak` past them all, `explore` if flat."""
+        """The fit label's index: the first threshold the score reaches, `weak` past them all, `explore` if flat."""
         index = np.full(scores.shape, len(self.thresholds))
         wide = scores.astype(np.float64)
         for n in reversed(range(len(self.thresholds))):
@@ -375,13 +377,16 @@ class Texts:
         index[flat] = len(self.thresholds) + 1
         return index
 
-    def lists(self, heads: np.ndarray, scores: np.ndarray, flat: np.ndarray, counts: np.ndarray | None) -> list[str]:
-        """One JSON list per row: `heads` are each item's text up to its score (n x k), `counts` how many to keep."""
-        items = heads + self._number_texts(scores) + self.tails[self._fit_index(scores, flat)]
+    def lists(self, columns: np.ndarray, scores: np.ndarray, flat: np.ndarray, counts: np.ndarray | None) -> list[str]:
+        """One JSON list per row of `columns` (n x k, with their scores); `counts`: how many of each row to keep."""
+        items = self.heads[columns, self._fit_index(scores, flat)] + self._number_texts(scores)
         rows = items.tolist()
         if counts is None:
-            return ["[" + ", ".join(row) + "]" for row in rows]
-        return ["[" + ", ".join(row[:count]) + "]" for row, count in zip(rows, counts.tolist(), strict=True)]
+            return ["[" + "}, ".join(row) + "}]" for row in rows]
+        return [
+            "[" + "}, ".join(row[:count]) + "}]" if count else "[]"
+            for row, count in zip(rows, counts.tolist(), strict=True)
+        ]
 
 
 @dataclass
@@ -395,21 +400,21 @@ class Block:
     flat: np.ndarray
     specialties: list[str]
     programs: list[str]
-    text: str = ""
+    text: bytes = b""
 
 
 def _score_stage(
     ranker: Ranker, scorer: StageScorer, found: Eligible, members: np.ndarray, stamp: Stamp
 ) -> Iterator[Block]:
-    table, index, texts = scorer.table, ranker.index, Texts(ranker)
-    program_heads = np.array(
+    table, index = scorer.table, ranker.index
+    programs = Texts(
+        ranker,
         [
-            f'{{"program": {int(pk)}, "specialty": "{code}", "score": '
+            f'{{"program": {int(pk)}, "specialty": "{code}", '
             for pk, code in zip(table.ids, index.codes[table.columns], strict=True)
         ],
-        dtype=object,
     )
-    specialty_heads = np.array([f'{{"code": "{code}", "score": ' for code in index.codes], dtype=object)
+    specialties = Texts(ranker, [f'{{"code": "{code}", ' for code in index.codes])
     wishes = scorer.rows_of(found.districts[members], found.routes[members])
     by_wish = np.argsort(wishes, kind="stable")  # a block's students of one wish are then side by side
     members, wishes = members[by_wish], wishes[by_wish]
@@ -426,16 +431,16 @@ def _score_stage(
             found.attempt_ids[block],
             str(found.stages[block[0]]),
             flat,
-            texts.lists(specialty_heads[top], top_scores, flat, None),
-            texts.lists(
-                program_heads[present],
+            specialties.lists(top, top_scores, flat, None),
+            programs.lists(
+                present,
                 np.take_along_axis(scores, table.score_slot[present], 1),
                 flat,
                 (picked >= 0).sum(axis=1),
             ),
         )
         if connection.vendor == "postgresql":
-            rows.text, rows.specialties, rows.programs = copy_text(rows, stamp), [], []
+            rows.text, rows.specialties, rows.programs = copy_text(rows, stamp).encode(), [], []
         yield rows
 
 

@@ -170,9 +170,8 @@ def test_the_lists_text_is_what_json_dumps_writes_for_the_one_student_path() -> 
     scores = scores[: len(scores) // 7 * 7].reshape(-1, 7)
     flat = rng.random(len(scores)) < 0.2
     ranker = SimpleNamespace(fit_thresholds=(0.8, 0.6, 0.35))
-    heads = np.full(scores.shape, '{"code": "x", "score": ', dtype=object)
     counts = rng.integers(0, 8, len(scores))
-    written = recompute.Texts(ranker).lists(heads, scores, flat, counts)
+    written = recompute.Texts(ranker, ['{"code": "x", ']).lists(np.zeros(scores.shape, int), scores, flat, counts)
 
     def fit(score: float, flat: bool) -> str:
         return (
@@ -183,7 +182,7 @@ def test_the_lists_text_is_what_json_dumps_writes_for_the_one_student_path() -> 
 
     for row, text in enumerate(written):
         expected = [
-            {"code": "x", "score": round(s, 4), "fit": fit(s, bool(flat[row]))}
+            {"code": "x", "fit": fit(s, bool(flat[row])), "score": round(s, 4)}
             for s in scores[row].tolist()[: counts[row]]
         ]
         assert text == json.dumps(expected, ensure_ascii=False)
