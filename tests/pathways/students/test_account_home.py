@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import User
+from django.utils import timezone
 
 from pathways.models import Notification
 from pathways.plans.services import plan_choose
 from programs.models import Program
-from tests.factories import as_user, saved_student, student_account
+from tests.factories import as_user, saved_student, student_account, two_classes
 
 pytestmark = pytest.mark.django_db
 
@@ -31,3 +32,21 @@ def test_with_a_result_the_next_step_is_the_recommendations_then_the_plan_and_un
     assert '<span class="badge" aria-label="1 条未读通知">1</span>' in page
     plan_choose(student=student, program_id=Program.objects.published().first().pk)  # type: ignore[union-attr]
     assert "你的计划：" in client.get("/me/").content.decode()
+
+
+def test_the_header_links_each_role_to_its_own_pages(curator_chen: User) -> None:
+    """The student reaches their classes, the counselor their students, the school administrator the school; the
+    curator none of these (staff have the admin)."""
+    people = two_classes(curator_chen, "header")["users"]
+    Notification.objects.bulk_create(Notification(user=people["owner"], message=f"第{n}条") for n in range(2))
+    Notification.objects.create(user=people["owner"], message="读过了", read_at=timezone.now())
+    links = {"classes": 'href="/me/classes/"', "students": 'href="/counsel/"', "school": 'href="/school/"'}
+    shown = {
+        persona: {name for name, link in links.items() if link in as_user(people[persona]).get("/").content.decode()}
+        for persona in ("owner", "counselor", "school_admin", "curator")
+    }
+    assert shown == {"owner": {"classes"}, "counselor": {"students"}, "school_admin": {"school"}, "curator": set()}
+    assert (
+        '<span class="badge" aria-label="2 条未读通知">2</span>' in as_user(people["owner"]).get("/").content.decode()
+    )
+    assert 'aria-label="0 条未读通知"' not in as_user(people["counselor"]).get("/").content.decode()
