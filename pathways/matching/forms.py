@@ -9,14 +9,15 @@ from django.utils.translation import gettext_lazy as _
 
 from pathways.models import RouteKind, Stage
 from programs.districts import DISTRICT_CHOICES
+from programs.web.widgets import KeptCheckboxes, KeptSelect
 
 
 class RecommendationForm(forms.Form):
     """What the student tells us beyond the quiz: where they stand now, where home is, which routes they like."""
 
-    stage = forms.ChoiceField(label=_("Where I am now"), choices=Stage.choices, initial=Stage.JUNIOR)
-    district = forms.ChoiceField(label=_("Home district"), required=False)
-    routes = forms.MultipleChoiceField(label=_("Routes I prefer"), required=False, widget=forms.CheckboxSelectMultiple)
+    stage = forms.ChoiceField(label=_("Where I am now"), choices=Stage.choices, initial=Stage.JUNIOR, widget=KeptSelect)
+    district = forms.ChoiceField(label=_("Home district"), required=False, widget=KeptSelect)
+    routes = forms.MultipleChoiceField(label=_("Routes I prefer"), required=False, widget=KeptCheckboxes)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
