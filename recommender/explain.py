@@ -3,6 +3,7 @@ graduates do and what they learn."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -69,15 +70,31 @@ def explain(
     answers reject), what graduates of this specialty do, and what they learn (from the Ministry's profile)."""
     student, specialty = np.asarray(student, float), np.asarray(specialty, float)
     areas = liked_areas(student, specialty)
-    parts = [_interest_sentence(areas, liked or {})]
+    activities = tuple([item for a in areas for item in (liked or {}).get(a, [])][:2])
+    work = () if facts is not None and facts.jobs else tuple(driving_areas(student, specialty)[:1])
+    return Explanation(areas, _worded(tuple(areas), activities, work, name, facts, get_language()))
+
+
+@functools.lru_cache(maxsize=4096)
+def _worded(
+    areas: tuple[str, ...],
+    activities: tuple[str, ...],
+    work: tuple[str, ...],
+    name: str,
+    facts: SpecialtyFacts | None,
+    language: str | None,
+) -> str:
+    """The sentences, in the active language, which `language` names so that it keys the cache: the reasons are
+    worded on every recommendation request (twenty of them, a dozen translations each), and the same few come back."""
+    parts = [_interest_sentence(areas, activities)]
     if facts is not None and facts.jobs:
         parts.append(_("%(name)s graduates work as %(jobs)s.") % {"name": name, "jobs": _(", ").join(facts.jobs)})
     else:
-        work = _(", ").join(str(AREA_WORK[a]) for a in driving_areas(student, specialty)[:1])
-        parts.append(_("%(name)s graduates do a lot of %(work)s.") % {"name": name, "work": work})
+        work_words = _(", ").join(str(AREA_WORK[a]) for a in work)
+        parts.append(_("%(name)s graduates do a lot of %(work)s.") % {"name": name, "work": work_words})
     if facts is not None and facts.courses:
         parts.append(_("You would learn %(courses)s.") % {"courses": _(", ").join(facts.courses)})
-    return Explanation(areas, _sentences(parts))
+    return _sentences(parts)
 
 
 def _sentences(parts: list[str]) -> str:
@@ -85,11 +102,10 @@ def _sentences(parts: list[str]) -> str:
     return ("" if (get_language() or "").startswith("zh") else " ").join(parts)
 
 
-def _interest_sentence(areas: list[str], liked: dict[str, list[str]]) -> str:
+def _interest_sentence(areas: tuple[str, ...], activities: tuple[str, ...]) -> str:
     if not areas:
         return _("None of your interests stands out strongly, but this is among the closest to your answers.")
     work = _(" and ").join(str(AREA_WORK[a]) for a in areas)
-    activities = [item for a in areas for item in liked.get(a, [])][:2]
     if activities:
         return _("You like %(work)s: you said you would like to %(activities)s.") % {
             "work": work,

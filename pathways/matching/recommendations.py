@@ -31,6 +31,7 @@ from pathways.matching.core import (
     top_specialties,
 )
 from pathways.models import (
+    FormVersionItem,
     QuizAttempt,
     RouteKind,
     StudentRecommendation,
@@ -220,8 +221,9 @@ def _industries(programs: list[RecommendedProgram]) -> list[RecommendedIndustry]
 def liked_activities(*, attempt: QuizAttempt) -> dict[str, list[str]]:
     """The activities a student marked 4 or 5, by area, as worded when they answered: the 'why' behind a match."""
     liked: dict[str, list[str]] = defaultdict(list)
-    for answer in attempt.answers.select_related("item").filter(value__gte=4).order_by("-value", "item__position"):
-        liked[answer.item.area].append(answer.item.display_text)
+    answers = attempt.answers.filter(value__gte=4).order_by("-value", "item__position")
+    for area, text, text_en in answers.values_list("item__area", "item__text", "item__text_en"):
+        liked[area].append(FormVersionItem(text=text, text_en=text_en).display_text)  # its wording in this language
     return dict(liked)
 
 
