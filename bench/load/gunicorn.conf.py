@@ -22,16 +22,15 @@ _production = run_path(str(Path(__file__).resolve().parent.parent.parent / "conf
 globals().update({name: value for name, value in _production.items() if not name.startswith("__")})
 
 _started = threading.local()
-_files: dict[int, Any] = {}
-_lock = threading.RLock()
+_files: dict[int, int] = {}
 
 
-def _file() -> Any:
+def _file() -> int:
+    """This worker's file, opened for appending: one write per line, which the kernel appends whole."""
     pid = os.getpid()
     if pid not in _files:
-        with _lock:
-            folder = Path(os.environ.get("LOAD_REQUEST_CPU_DIR", "/tmp"))
-            _files[pid] = (folder / f"request-cpu-{pid}.txt").open("a", buffering=1)
+        folder = Path(os.environ.get("LOAD_REQUEST_CPU_DIR", "/tmp"))
+        _files[pid] = os.open(folder / f"request-cpu-{pid}.txt", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     return _files[pid]
 
 
@@ -41,6 +40,4 @@ def pre_request(worker: object, req: Any) -> None:
 
 def post_request(worker: object, req: Any, environ: dict, resp: object) -> None:
     cpu_ms = (time.thread_time() - _started.cpu) * 1000
-    line = f"{time.time():.3f} {cpu_ms:.3f} {req.method} {req.path}\n"
-    with _lock:
-        _file().write(line)
+    os.write(_file(), f"{time.time():.3f} {cpu_ms:.3f} {req.method} {req.path}\n".encode())
