@@ -135,3 +135,23 @@ def test_an_area_tied_for_third_but_disliked_is_not_called_liked() -> None:
         with translation.override("zh-hans"):
             text = explain(np.array([0.25, 0.25, 0.25, 0.9, liked_e, 0.25]), design, "艺术设计").text
         assert "你喜欢" not in text and text.startswith("你的回答里没有特别突出的兴趣方向")  # the work, not a liking
+
+
+def _driving_by_definition(student: np.ndarray, specialty: np.ndarray, most: int = 2) -> list[str]:
+    """The definition in numpy: each area's part in the correlation, highest first, where the student is above
+    their own mean; else the specialty's strongest area."""
+    areas = "RIASEC"
+    s, q = student - student.mean(), specialty - specialty.mean()
+    contribution = s * q
+    order = np.argsort(-contribution, kind="stable")
+    driving = [areas[n] for n in order if contribution[n] > 0 and s[n] > 0][:most]
+    return driving or [areas[int(np.argmax(q))]]
+
+
+def test_the_areas_behind_a_match_are_those_of_the_definition_for_every_quiz_score_and_specialty() -> None:
+    _version, ranker = ranker_get()
+    rng = np.random.default_rng(18)
+    students = np.vstack([rng.integers(0, 41, (300, 6)) / 40, rng.random((100, 6)), np.full((1, 6), 0.5)])
+    for student in students:
+        for specialty in ranker.index.profiles[rng.choice(len(ranker.index.profiles), 25, replace=False)]:
+            assert driving_areas(student, specialty) == _driving_by_definition(student, specialty)
